@@ -1,0 +1,149 @@
+"""``dedupe run``: deduplicate files, folders or stdin into an output directory."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from dedupe.cli.options import comma_list, scorer_specs
+from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS
+from dedupe.documents import BadRecord
+from dedupe.engine import Engine, make_config
+from dedupe.errors import ConfigError, DedupeError
+from dedupe.progress import Progress
+
+MAX_PRINTED_BAD = 50
+
+
+class BadRecordPrinter:
+    """One stderr line per skipped record, up to a limit; the report has them all."""
+
+    def __init__(self, limit: int = MAX_PRINTED_BAD) -> None:
+        self.limit = limit
+        self.count = 0
+
+    def __call__(self, bad: BadRecord) -> None:
+        self.count += 1
+        if self.count <= self.limit:
+            click.echo(f"dedupe: skipped {bad}", err=True)
+        elif self.count == self.limit + 1:
+            click.echo("dedupe: more records skipped; report.json lists them", err=True)
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--output-dir", default="dedupe-output", show_default=True,
+              type=click.Path(file_okay=False), help="Directory for the output files.")
+@click.option("--format", "format_", metavar="NAME",
+              help="Reader for every input (default: by suffix; see `dedupe plugins`).")
+@click.option("--id-field", default="id", show_default=True,
+              help="JSONL/CSV field holding the id ('' numbers records by line).")
+@click.option("--text-field", default="text", show_default=True,
+              help="JSONL/CSV field(s) holding the text; several, comma-separated, are joined.")
+@click.option("--date-field", default="date", show_default=True,
+              help="Field used by --representative earliest.")
+@click.option("--normalise", "--normalize", "normalise", default=",".join(DEFAULT_NORMALISERS),
+              show_default=True, help="Comma-separated normaliser chain ('' for none).")
+@click.option("--unit", default="word", show_default=True, help="Shingle unit: word or char.")
+@click.option("-n", "--ngram", default=5, show_default=True, type=click.IntRange(min=1),
+              help="Shingle size in units.")
+@click.option("--num-perm", default=128, show_default=True, type=click.IntRange(1, 4096),
+              help="MinHash permutations.")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**32 - 1),
+              help="MinHash seed (datasketch's default is 1).")
+@click.option("--threshold", default=0.5, show_default=True,
+              type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Jaccard similarity the LSH bands are tuned for (as datasketch's MinHashLSH).")
+@click.option("--bands", type=click.IntRange(min=1), help="LSH bands (with --rows: overrides --threshold).")
+@click.option("--rows", type=click.IntRange(min=1), help="Rows per LSH band.")
+@click.option("--containment-sampling", default=4, show_default=True, type=click.IntRange(min=0),
+              help="Keep 1 in N shingles as anchors to find copies that contain each other "
+                   "(teasers, wrapped reposts); 0 turns it off.")
+@click.option("--scorer", "scorers", multiple=True, metavar="NAME[=T]",
+              help="Scorer verifying each candidate pair, with optional threshold; repeat to "
+                   "require several. [default: containment=0.7]")
+@click.option("--decide", default="all", show_default=True, type=click.Choice(["all", "any"]),
+              help="Accept a pair when all scorers pass, or any.")
+@click.option("--representative", default="original", show_default=True,
+              help="Which member of a cluster is kept: original, first, longest, earliest.")
+@click.option("--writers", default=",".join(DEFAULT_WRITERS), show_default=True,
+              help="Comma-separated output files to write (also: dropped).")
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(min=1),
+              help="Documents per batch.")
+@click.option("--max-doc-bytes", type=click.IntRange(min=1),
+              help="Skip (and report) documents larger than this many bytes.")
+@click.option("--rename-duplicate-ids", is_flag=True,
+              help="Make repeated ids unique (id#2, id#3...) instead of stopping.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's counts as JSON.")
+def run(inputs: tuple[str, ...], output_dir: str, format_: str | None, id_field: str,
+        text_field: str, date_field: str, normalise: str, unit: str, ngram: int, num_perm: int,
+        seed: int, threshold: float, bands: int | None, rows: int | None,
+        containment_sampling: int, scorers: tuple[str, ...], decide: str, representative: str,
+        writers: str, batch_size: int, max_doc_bytes: int | None, rename_duplicate_ids: bool,
+        quiet: bool, as_json: bool) -> None:
+    """Find copies in INPUT... (files, folders, or - for JSONL on stdin) and write clusters.
+
+    \b
+    Output files (in --output-dir, written atomically):
+      clusters.jsonl  one line per cluster: representative, members, scores
+      pairs.jsonl     every accepted pair with its scores
+      kept.jsonl      the corpus with copies removed, originals kept
+      report.json     parameters, counts, skipped records, timings
+
+    \b
+    Examples:
+      dedupe run examples/news -o out
+      dedupe run corpus.jsonl --id-field url --text-field title,body
+      dedupe run corpus.jsonl --scorer containment=0.8 --scorer jaccard=0.3
+      dedupe run site/ --unit char -n 7 --representative longest
+    """
+    settings: dict[str, Any] = {
+        "normalise": comma_list(normalise),
+        "unit": unit,
+        "ngram": ngram,
+        "num_perm": num_perm,
+        "seed": seed,
+        "threshold": threshold,
+        "bands": bands,
+        "rows": rows,
+        "containment_sampling": containment_sampling,
+        "decide": decide,
+        "representative": representative,
+        "date_field": date_field,
+        "id_field": id_field,
+        "text_field": text_field,
+        "format": format_,
+        "writers": comma_list(writers),
+        "batch_size": batch_size,
+        "max_doc_bytes": max_doc_bytes,
+        "duplicate_ids": "rename" if rename_duplicate_ids else "error",
+    }
+    specs = scorer_specs(scorers)
+    if specs:
+        settings["scorers"] = specs
+    try:
+        engine = Engine(make_config(**settings))
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    printer = BadRecordPrinter()
+    result = engine.run(list(inputs), output_dir, on_bad=printer,
+                        progress=Progress(enabled=not quiet))
+    counts = result.counts
+    if as_json:
+        click.echo(json.dumps({"output_dir": output_dir, "counts": counts,
+                               "timings": result.timings}, indent=2))
+    elif not quiet:
+        total = result.timings.get("total", 0.0)
+        click.echo(
+            f"read {counts['documents_read']:,} documents "
+            f"({counts['documents_skipped']:,} skipped) in {total:.1f} s; "
+            f"{counts['clusters']:,} clusters, {counts['duplicates_removed']:,} copies removed, "
+            f"{counts['kept']:,} kept -> {output_dir}/"
+        )
+    if counts["documents_read"] == 0 and counts["documents_skipped"] > 0:
+        raise DedupeError("no document could be read (see the skipped records above)")
+    sys.stdout.flush()

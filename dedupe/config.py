@@ -1,0 +1,145 @@
+"""One frozen set of settings shared by every stage of a run.
+
+Its :meth:`Config.fingerprint` covers exactly the settings that change signatures, so stored
+signatures (checkpoints, indexes) made with other settings are recognised and never mixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from dedupe.errors import ConfigError
+
+DEFAULT_NORMALISERS: tuple[str, ...] = (
+    "html",
+    "nfkc",
+    "quotes",
+    "casefold",
+    "punctuation",
+    "whitespace",
+)
+DEFAULT_SCORERS: tuple[str, ...] = ("containment",)
+DEFAULT_WRITERS: tuple[str, ...] = ("clusters", "pairs", "kept", "report")
+
+#: Hash scheme of signatures: datasketch 2's ``affine32`` over xxh32 shingle hashes.
+SIGNATURE_SCHEME = "affine32+xxh32"
+
+
+@dataclass(frozen=True)
+class ScorerSpec:
+    """A scorer by name and the score a candidate pair needs to be accepted by it
+    (``None``: the scorer's own default)."""
+
+    name: str
+    threshold: float | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> ScorerSpec:
+        """Parse ``name`` or ``name=0.8`` (also ``name:0.8``)."""
+        for sep in ("=", ":"):
+            if sep in text:
+                name, _, value = text.partition(sep)
+                try:
+                    threshold = float(value)
+                except ValueError:
+                    raise ConfigError(f"scorer threshold must be a number: {text!r}") from None
+                return cls(name.strip(), threshold)
+        return cls(text.strip())
+
+    def __str__(self) -> str:
+        return self.name if self.threshold is None else f"{self.name}={self.threshold:g}"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of a dedup run (see ``dedupe run --help`` for each one's meaning)."""
+
+    normalise: tuple[str, ...] = DEFAULT_NORMALISERS
+    unit: str = "word"
+    ngram: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    threshold: float = 0.5
+    bands: int | None = None
+    rows: int | None = None
+    scorers: tuple[ScorerSpec, ...] = tuple(ScorerSpec(s) for s in DEFAULT_SCORERS)
+    decide: str = "all"
+    representative: str = "original"
+    date_field: str = "date"
+    id_field: str = "id"
+    text_field: str = "text"
+    format: str | None = None
+    writers: tuple[str, ...] = DEFAULT_WRITERS
+    batch_size: int = 1000
+    max_bucket: int = 500
+    containment_sampling: int = 4
+    text_cache_mb: int = 512
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold < 1.0:
+            raise ConfigError(f"threshold must be between 0 and 1 (exclusive), not {self.threshold}")
+        if self.ngram < 1:
+            raise ConfigError(f"ngram must be at least 1, not {self.ngram}")
+        if not 1 <= self.num_perm <= 4096:
+            raise ConfigError(f"num-perm must be between 1 and 4096, not {self.num_perm}")
+        if not 0 <= self.seed < 2**32:
+            raise ConfigError(f"seed must be between 0 and 2^32-1, not {self.seed}")
+        if (self.bands is None) != (self.rows is None):
+            raise ConfigError("give both --bands and --rows, or neither")
+        if self.bands is not None and self.rows is not None:
+            if self.bands < 1 or self.rows < 1:
+                raise ConfigError("bands and rows must be at least 1")
+            if self.bands * self.rows > self.num_perm:
+                raise ConfigError(
+                    f"bands x rows ({self.bands} x {self.rows} = {self.bands * self.rows}) "
+                    f"exceeds num-perm ({self.num_perm})"
+                )
+        if self.decide not in ("all", "any"):
+            raise ConfigError(f"decide must be 'all' or 'any', not {self.decide!r}")
+        if not self.scorers:
+            raise ConfigError("at least one scorer is needed")
+        for spec in self.scorers:
+            if spec.threshold is not None and not 0.0 <= spec.threshold <= 1.0:
+                raise ConfigError(f"scorer threshold must be in [0, 1]: {spec}")
+        if not self.normalise and self.normalise != ():
+            raise ConfigError("normalise must be a list of normaliser names")
+        if self.batch_size < 1:
+            raise ConfigError(f"batch size must be at least 1, not {self.batch_size}")
+        if self.containment_sampling < 0:
+            raise ConfigError("containment sampling must be 0 (off) or a positive number")
+        if self.max_bucket < 2:
+            raise ConfigError(f"max bucket must be at least 2, not {self.max_bucket}")
+
+    def with_changes(self, **changes: Any) -> Config:
+        """A copy with some settings changed (validated again)."""
+        return replace(self, **changes)
+
+    def signature_settings(self) -> dict[str, Any]:
+        """The settings that determine a document's signature."""
+        return {
+            "scheme": SIGNATURE_SCHEME,
+            "normalise": list(self.normalise),
+            "unit": self.unit,
+            "ngram": self.ngram,
+            "num_perm": self.num_perm,
+            "seed": self.seed,
+        }
+
+    def fingerprint(self) -> str:
+        """A short hash of :meth:`signature_settings`: equal fingerprints, comparable signatures."""
+        blob = json.dumps(self.signature_settings(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        """All settings as plain JSON values (for report.json)."""
+        d = asdict(self)
+        d["scorers"] = [str(s) for s in self.scorers]
+        d["normalise"] = list(self.normalise)
+        d["writers"] = list(self.writers)
+        d.pop("extra")
+        d["fingerprint"] = self.fingerprint()
+        return d

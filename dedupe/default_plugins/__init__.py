@@ -1,0 +1,1 @@
+"""Built-in components, each module a plugin registered through the public hooks."""

@@ -1,0 +1,30 @@
+"""Built-in shingle units: word n-grams (default) and character n-grams."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dedupe import kernels
+from dedupe.hookspecs import hookimpl
+from dedupe.kernels import reference
+from dedupe.shingle import ShingleUnit
+
+
+@hookimpl
+def register_shingle_units(register: Callable[[ShingleUnit], None]) -> None:
+    register(
+        ShingleUnit(
+            "word",
+            kernels.word_hashes,
+            reference.word_shingles,
+            "word n-grams of the whitespace-split text, joined by one space",
+        )
+    )
+    register(
+        ShingleUnit(
+            "char",
+            kernels.char_hashes,
+            reference.char_shingles,
+            "character n-grams (Unicode code points)",
+        )
+    )

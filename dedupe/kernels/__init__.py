@@ -1,0 +1,85 @@
+"""Batch kernels behind the shingle, signature and scoring stages.
+
+Two interchangeable backends give identical values: ``compiled`` (numba, installed with the
+``fast`` extra) and ``reference`` (Python + numpy, always there). ``DEDUPE_KERNELS=reference``
+forces the reference backend, e.g. to compare the two.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from types import ModuleType
+
+import numpy as np
+
+from dedupe.kernels import reference
+
+
+def _load_backend() -> tuple[str, ModuleType]:
+    wanted = os.environ.get("DEDUPE_KERNELS", "auto").strip().lower()
+    if wanted not in ("auto", "compiled", "reference"):
+        raise ValueError(f"DEDUPE_KERNELS must be auto, compiled or reference, not {wanted!r}")
+    if wanted != "reference":
+        try:
+            from dedupe.kernels import compiled
+        except ImportError:
+            if wanted == "compiled":
+                raise
+        else:
+            return "compiled", compiled
+    return "reference", reference
+
+
+BACKEND, _impl = _load_backend()
+
+
+def encode_batch(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """UTF-8 bytes of a batch of texts as one uint8 buffer plus document offsets."""
+    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    buf = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    return buf, offsets
+
+
+def word_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """xxh32 of every word n-gram of each text, as (hashes uint32, offsets int64)."""
+    if BACKEND == "reference":
+        return reference.word_hashes(texts, n)
+    buf, offsets = encode_batch(texts)
+    result: tuple[np.ndarray, np.ndarray] = _impl.word_hashes(buf, offsets, n)
+    return result
+
+
+def char_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """xxh32 of every character n-gram of each text, as (hashes uint32, offsets int64)."""
+    if BACKEND == "reference":
+        return reference.char_hashes(texts, n)
+    buf, offsets = encode_batch(texts)
+    result: tuple[np.ndarray, np.ndarray] = _impl.char_hashes(buf, offsets, n)
+    return result
+
+
+def minhash(hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """MinHash signatures (n_docs, num_perm) uint32 in datasketch's affine32 scheme."""
+    result: np.ndarray = _impl.minhash(
+        np.ascontiguousarray(hashes, dtype=np.uint32), offsets, a, b
+    )
+    return result
+
+
+def unique_segments(hashes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each document's sorted set of distinct hashes, CSR layout."""
+    result: tuple[np.ndarray, np.ndarray] = _impl.unique_segments(hashes, offsets)
+    return result
+
+
+def intersections(values: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Intersection size of the sets of each (i, j) row of ``pairs``."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.int64)
+    result: np.ndarray = _impl.intersections(
+        values, offsets, np.ascontiguousarray(pairs, dtype=np.int64)
+    )
+    return result

@@ -1,0 +1,265 @@
+"""Compiled (numba) kernels: the same values as :mod:`dedupe.kernels.reference`, many times faster.
+
+The word kernel splits UTF-8 bytes exactly where ``str.split()`` splits (the 29 code points
+for which ``str.isspace()`` is true), builds each n-gram joined by one space and hashes it with
+xxh32, so no Python string is ever made per word or per shingle. Kernels release the GIL
+(``nogil=True``) so threads can run them side by side.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_P1 = np.uint64(2654435761)
+_P2 = np.uint64(2246822519)
+_P3 = np.uint64(3266489917)
+_P4 = np.uint64(668265263)
+_P5 = np.uint64(374761393)
+_M32 = np.uint64(0xFFFFFFFF)
+
+
+@njit(inline="always", cache=True)
+def _rotl(x, r):
+    return ((x << np.uint64(r)) | (x >> np.uint64(32 - r))) & _M32
+
+
+@njit(inline="always", cache=True)
+def _read32(buf, p):
+    return (
+        np.uint64(buf[p])
+        | (np.uint64(buf[p + 1]) << np.uint64(8))
+        | (np.uint64(buf[p + 2]) << np.uint64(16))
+        | (np.uint64(buf[p + 3]) << np.uint64(24))
+    )
+
+
+@njit(cache=True, nogil=True)
+def xxh32(buf, start, length):
+    """xxHash32 (seed 0) of ``buf[start:start+length]``, equal to ``xxhash.xxh32_intdigest``."""
+    p = start
+    end = start + length
+    if length >= 16:
+        v1 = (_P1 + _P2) & _M32
+        v2 = _P2
+        v3 = np.uint64(0)
+        v4 = (np.uint64(0x100000000) - _P1) & _M32
+        limit = end - 16
+        while p <= limit:
+            v1 = (_rotl((v1 + _read32(buf, p) * _P2) & _M32, 13) * _P1) & _M32
+            v2 = (_rotl((v2 + _read32(buf, p + 4) * _P2) & _M32, 13) * _P1) & _M32
+            v3 = (_rotl((v3 + _read32(buf, p + 8) * _P2) & _M32, 13) * _P1) & _M32
+            v4 = (_rotl((v4 + _read32(buf, p + 12) * _P2) & _M32, 13) * _P1) & _M32
+            p += 16
+        h = (_rotl(v1, 1) + _rotl(v2, 7) + _rotl(v3, 12) + _rotl(v4, 18)) & _M32
+    else:
+        h = _P5
+    h = (h + np.uint64(length)) & _M32
+    while p + 4 <= end:
+        h = (h + _read32(buf, p) * _P3) & _M32
+        h = (_rotl(h, 17) * _P4) & _M32
+        p += 4
+    while p < end:
+        h = (h + np.uint64(buf[p]) * _P5) & _M32
+        h = (_rotl(h, 11) * _P1) & _M32
+        p += 1
+    h ^= h >> np.uint64(15)
+    h = (h * _P2) & _M32
+    h ^= h >> np.uint64(13)
+    h = (h * _P3) & _M32
+    h ^= h >> np.uint64(16)
+    return np.uint32(h)
+
+
+@njit(inline="always", cache=True)
+def _space_len(buf, p, end):
+    """Length in bytes of the whitespace code point at ``p`` (as ``str.isspace``), else 0."""
+    c = buf[p]
+    if c < 0x80:
+        if c == 0x20 or (0x09 <= c <= 0x0D) or (0x1C <= c <= 0x1F):
+            return 1
+        return 0
+    if c == 0xC2:
+        if p + 1 < end and (buf[p + 1] == 0x85 or buf[p + 1] == 0xA0):
+            return 2
+        return 0
+    if c == 0xE1:
+        if p + 2 < end and buf[p + 1] == 0x9A and buf[p + 2] == 0x80:
+            return 3
+        return 0
+    if c == 0xE2:
+        if p + 2 < end:
+            c1 = buf[p + 1]
+            c2 = buf[p + 2]
+            if c1 == 0x80 and (
+                (0x80 <= c2 <= 0x8A) or c2 == 0xA8 or c2 == 0xA9 or c2 == 0xAF
+            ):
+                return 3
+            if c1 == 0x81 and c2 == 0x9F:
+                return 3
+        return 0
+    if c == 0xE3:
+        if p + 2 < end and buf[p + 1] == 0x80 and buf[p + 2] == 0x80:
+            return 3
+        return 0
+    return 0
+
+
+@njit(cache=True, nogil=True)
+def word_hashes(buf, doc_offsets, n):
+    """xxh32 of the word n-grams of each document in ``buf`` (UTF-8, CSR by ``doc_offsets``).
+
+    Returns (hashes, offsets). A document with fewer than ``n`` words gives one shingle of all
+    its words; one without words gives none.
+    """
+    n_docs = doc_offsets.shape[0] - 1
+    total = doc_offsets[n_docs]
+    # Upper bound: one shingle per word, at most one word per two bytes (+1 per document).
+    out = np.empty(total // 2 + n_docs + 1, dtype=np.uint32)
+    offsets = np.zeros(n_docs + 1, dtype=np.int64)
+    max_doc = 0
+    for d in range(n_docs):
+        max_doc = max(max_doc, doc_offsets[d + 1] - doc_offsets[d])
+    ws = np.empty(max_doc // 2 + 2, dtype=np.int64)
+    we = np.empty(max_doc // 2 + 2, dtype=np.int64)
+    scratch = np.empty(max_doc + 1, dtype=np.uint8)
+    k = 0
+    for d in range(n_docs):
+        p = doc_offsets[d]
+        end = doc_offsets[d + 1]
+        nw = 0
+        while p < end:
+            s = _space_len(buf, p, end)
+            if s > 0:
+                p += s
+                continue
+            ws[nw] = p
+            while p < end and _space_len(buf, p, end) == 0:
+                p += 1
+            we[nw] = p
+            nw += 1
+        if nw > 0:
+            m = nw - n + 1 if nw > n else 1
+            span = n if nw > n else nw
+            for i in range(m):
+                # A shingle is contiguous in buf when every gap inside it is one ASCII space.
+                contiguous = True
+                for j in range(i, i + span - 1):
+                    if ws[j + 1] - we[j] != 1 or buf[we[j]] != 0x20:
+                        contiguous = False
+                        break
+                if contiguous:
+                    out[k] = xxh32(buf, ws[i], we[i + span - 1] - ws[i])
+                else:
+                    q = 0
+                    for j in range(i, i + span):
+                        if j > i:
+                            scratch[q] = 0x20
+                            q += 1
+                        for t in range(ws[j], we[j]):
+                            scratch[q] = buf[t]
+                            q += 1
+                    out[k] = xxh32(scratch, 0, q)
+                k += 1
+        offsets[d + 1] = k
+    return out[:k].copy(), offsets
+
+
+@njit(cache=True, nogil=True)
+def char_hashes(buf, doc_offsets, n):
+    """xxh32 of the character (code point) n-grams of each document, as UTF-8 bytes."""
+    n_docs = doc_offsets.shape[0] - 1
+    total = doc_offsets[n_docs]
+    out = np.empty(total + n_docs + 1, dtype=np.uint32)
+    offsets = np.zeros(n_docs + 1, dtype=np.int64)
+    max_doc = 0
+    for d in range(n_docs):
+        max_doc = max(max_doc, doc_offsets[d + 1] - doc_offsets[d])
+    cps = np.empty(max_doc + 1, dtype=np.int64)
+    k = 0
+    for d in range(n_docs):
+        start = doc_offsets[d]
+        end = doc_offsets[d + 1]
+        nc = 0
+        for p in range(start, end):
+            if (buf[p] & 0xC0) != 0x80:
+                cps[nc] = p
+                nc += 1
+        cps[nc] = end
+        if nc > 0:
+            if nc <= n:
+                out[k] = xxh32(buf, start, end - start)
+                k += 1
+            else:
+                for i in range(nc - n + 1):
+                    out[k] = xxh32(buf, cps[i], cps[i + n] - cps[i])
+                    k += 1
+        offsets[d + 1] = k
+    return out[:k].copy(), offsets
+
+
+@njit(cache=True, nogil=True)
+def minhash(hashes, offsets, a, b):
+    """MinHash signatures in datasketch's affine32 scheme: min of ``a*fmix32(h)+b`` mod 2^32."""
+    n_docs = offsets.shape[0] - 1
+    num_perm = a.shape[0]
+    sig = np.empty((n_docs, num_perm), dtype=np.uint32)
+    for d in range(n_docs):
+        row = sig[d]
+        for p in range(num_perm):
+            row[p] = np.uint32(0xFFFFFFFF)
+        for i in range(offsets[d], offsets[d + 1]):
+            h = hashes[i]
+            h ^= h >> np.uint32(16)
+            h = np.uint32(h * np.uint32(0x85EBCA6B))
+            h ^= h >> np.uint32(13)
+            h = np.uint32(h * np.uint32(0xC2B2AE35))
+            h ^= h >> np.uint32(16)
+            for p in range(num_perm):
+                row[p] = min(row[p], np.uint32(a[p] * h + b[p]))
+    return sig
+
+
+@njit(cache=True, nogil=True)
+def unique_segments(hashes, offsets):
+    """Sorted, deduplicated hashes per document (the shingle set), CSR layout."""
+    n_docs = offsets.shape[0] - 1
+    out = np.empty(hashes.shape[0], dtype=np.uint32)
+    new_offsets = np.zeros(n_docs + 1, dtype=np.int64)
+    k = 0
+    for d in range(n_docs):
+        seg = np.sort(hashes[offsets[d] : offsets[d + 1]])
+        for i in range(seg.shape[0]):
+            if i == 0 or seg[i] != seg[i - 1]:
+                out[k] = seg[i]
+                k += 1
+        new_offsets[d + 1] = k
+    return out[:k].copy(), new_offsets
+
+
+@njit(cache=True, nogil=True)
+def intersections(values, offsets, pairs):
+    """Intersection size of the sorted sets of each pair, by a linear merge."""
+    m = pairs.shape[0]
+    out = np.zeros(m, dtype=np.int64)
+    for p in range(m):
+        i = pairs[p, 0]
+        j = pairs[p, 1]
+        x = offsets[i]
+        xe = offsets[i + 1]
+        y = offsets[j]
+        ye = offsets[j + 1]
+        c = 0
+        while x < xe and y < ye:
+            vx = values[x]
+            vy = values[y]
+            if vx == vy:
+                c += 1
+                x += 1
+                y += 1
+            elif vx < vy:
+                x += 1
+            else:
+                y += 1
+        out[p] = c
+    return out

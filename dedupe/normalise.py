@@ -1,0 +1,67 @@
+"""Normalise stage: a chain of named normalisers applied to each batch of texts.
+
+Normalisers make copies that differ only in form (HTML, typographic quotes, case, accents,
+spacing) hash to the same shingles. Each is total (any Unicode in, text out) and idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+TextFunction = Callable[[str], str]
+BatchFunction = Callable[[list[str]], list[str]]
+
+
+@dataclass(frozen=True)
+class Normaliser:
+    """A named text transformation.
+
+    ``func`` maps one text to one text, or with ``batch=True`` a list of texts to a list of the
+    same length (for normalisers that are faster on a whole batch). A normaliser that needs to
+    see the corpus first (e.g. to learn its boilerplate) gives ``learn``: it is called with an
+    iterator of text batches before the run and returns the fitted normaliser to use.
+    """
+
+    name: str
+    func: Any
+    batch: bool = False
+    description: str = ""
+    learn: Callable[[Any], Normaliser] | None = None
+
+    def __call__(self, texts: list[str]) -> list[str]:
+        if self.batch:
+            out: list[str] = self.func(texts)
+            if len(out) != len(texts):
+                raise ValueError(f"normaliser {self.name!r} returned {len(out)} texts for {len(texts)}")
+            return out
+        f: TextFunction = self.func
+        return [f(t) for t in texts]
+
+    def one(self, text: str) -> str:
+        """Normalise a single text."""
+        return self([text])[0]
+
+
+class Chain:
+    """Normalisers applied in order; the stage object the engine calls once per batch."""
+
+    def __init__(self, normalisers: Sequence[Normaliser]) -> None:
+        self.normalisers = list(normalisers)
+
+    @property
+    def names(self) -> list[str]:
+        return [n.name for n in self.normalisers]
+
+    @property
+    def needs_learning(self) -> bool:
+        return any(n.learn is not None for n in self.normalisers)
+
+    def __call__(self, texts: list[str]) -> list[str]:
+        for normaliser in self.normalisers:
+            texts = normaliser(texts)
+        return texts
+
+    def one(self, text: str) -> str:
+        return self([text])[0]

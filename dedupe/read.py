@@ -1,0 +1,240 @@
+"""Read stage: find the input files, pick a reader for each, and yield batches of records.
+
+Bad input never stops a run: a missing path, an unreadable or binary file, a malformed line or
+an empty document becomes a :class:`BadRecord` (file, line, reason) that is reported and
+counted, and reading goes on. Documents are numbered in reading order, which is deterministic,
+so a second pass over the same input sees the same numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from dedupe.documents import Batch, BadRecord, Record
+from dedupe.errors import InputError
+
+STDIN = "-"
+BINARY_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Reader settings taken from the run's config."""
+
+    id_field: str = "id"
+    text_field: str = "text"
+    keep_fields: tuple[str, ...] = ()
+    max_doc_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file: its path, the id a whole-file document gets, and its reader's name."""
+
+    path: str
+    id: str
+    reader: str
+    display: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.display or self.path
+
+
+ReadFunction = Callable[[Source, ReadOptions], Iterable["Record | BadRecord"]]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """An input format: ``read(source, options)`` yields a :class:`Record` per document or a
+    :class:`BadRecord` per unusable one; ``suffixes`` pick it for files found by suffix."""
+
+    name: str
+    read: ReadFunction
+    suffixes: tuple[str, ...] = ()
+    description: str = ""
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode text as UTF-8 (a BOM is dropped), else cp1252, else latin-1; return the encoding."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def looks_binary(data: bytes) -> bool:
+    """A file with NUL bytes near its start is not text (UTF-16 included: it is refused)."""
+    return b"\x00" in data[:BINARY_SNIFF_BYTES]
+
+
+@dataclass
+class Discovery:
+    """Sources found for a run, the paths that could not be used, and temporary files to remove."""
+
+    sources: list[Source] = field(default_factory=list)
+    bad: list[BadRecord] = field(default_factory=list)
+    temp_files: list[str] = field(default_factory=list)
+    ignored: int = 0
+
+    def cleanup(self) -> None:
+        for path in self.temp_files:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        self.temp_files.clear()
+
+
+def _suffix_map(readers: dict[str, Reader]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for reader in readers.values():
+        for suffix in reader.suffixes:
+            out.setdefault(suffix.lower(), reader.name)
+    return out
+
+
+def _reader_for(path: str, suffixes: dict[str, str]) -> str | None:
+    lower = path.lower()
+    # Longest suffix first so ".jsonl.gz" could beat ".gz".
+    for suffix in sorted(suffixes, key=len, reverse=True):
+        if lower.endswith(suffix):
+            return suffixes[suffix]
+    return None
+
+
+def discover(
+    inputs: Iterable[str],
+    readers: dict[str, Reader],
+    *,
+    format: str | None = None,
+    stdin: Any = None,
+) -> Discovery:
+    """Turn the user's inputs (files, directories, ``-``) into sources.
+
+    Directories are walked recursively in sorted order (hidden entries skipped); their files are
+    read when a reader claims their suffix, with the path relative to the directory as id.
+    A file named directly is read by ``format``, its suffix, or as plain text. ``-`` is JSONL
+    on stdin, spooled to a temporary file so the input can be read more than once.
+    """
+    found = Discovery()
+    suffixes = _suffix_map(readers)
+    for raw in inputs:
+        if raw == STDIN:
+            spool = tempfile.NamedTemporaryFile(prefix="dedupe-stdin-", suffix=".jsonl", delete=False)
+            with spool:
+                stream = stdin if stdin is not None else sys.stdin.buffer
+                shutil.copyfileobj(stream, spool)
+            found.temp_files.append(spool.name)
+            found.sources.append(Source(spool.name, STDIN, format or "jsonl", display="<stdin>"))
+            continue
+        path = os.fspath(raw)
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path, onerror=lambda e: found.bad.append(
+                BadRecord(e.filename or path, None, f"cannot read directory: {e.strerror}")
+            )):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith("."):
+                        continue
+                    full = os.path.join(root, name)
+                    reader = format or _reader_for(name, suffixes)
+                    if reader is None:
+                        found.ignored += 1
+                        continue
+                    rel = os.path.relpath(full, path).replace(os.sep, "/")
+                    found.sources.append(Source(full, rel, reader))
+        elif os.path.exists(path):
+            reader = format or _reader_for(path, suffixes) or "text"
+            found.sources.append(Source(path, path, reader))
+        else:
+            found.bad.append(BadRecord(path, None, "no such file or directory"))
+    for source in found.sources:
+        if source.reader not in readers:
+            known = ", ".join(sorted(readers))
+            raise InputError(f"unknown input format {source.reader!r} (known: {known})")
+    return found
+
+
+def read_sources(
+    sources: Iterable[Source], readers: dict[str, Reader], options: ReadOptions
+) -> Iterator[Record | BadRecord]:
+    """Every record of every source, in order; an empty document becomes a bad record."""
+    for source in sources:
+        reader = readers[source.reader]
+        try:
+            for item in reader.read(source, options):
+                if isinstance(item, Record) and not item.text.strip():
+                    yield BadRecord(item.source, item.line, "empty document")
+                else:
+                    yield item
+        except OSError as exc:
+            yield BadRecord(source.label, None, f"cannot read: {exc.strerror or exc}")
+
+
+class DuplicateIds:
+    """Detects ids seen twice. ``policy`` is ``error`` (stop with a clear message) or ``rename``
+    (append ``#2``, ``#3``... to later ones)."""
+
+    def __init__(self, policy: str = "error") -> None:
+        if policy not in ("error", "rename"):
+            raise ValueError(f"duplicate id policy must be error or rename, not {policy!r}")
+        self.policy = policy
+        self.seen: dict[str, str] = {}
+        self.renamed = 0
+
+    def check(self, record: Record) -> Record:
+        where = record.source if record.line is None else f"{record.source}:{record.line}"
+        first = self.seen.get(record.id)
+        if first is None:
+            self.seen[record.id] = where
+            return record
+        if self.policy == "error":
+            raise InputError(
+                f"{where}: duplicate id {record.id!r} (first seen at {first}); "
+                "make ids unique or pass --rename-duplicate-ids"
+            )
+        k = 2
+        while f"{record.id}#{k}" in self.seen:
+            k += 1
+        new_id = f"{record.id}#{k}"
+        self.seen[new_id] = where
+        self.renamed += 1
+        return Record(new_id, record.text, record.source, record.line, record.meta, record.raw)
+
+
+def batches(
+    items: Iterable[Record | BadRecord],
+    batch_size: int,
+    on_bad: Callable[[BadRecord], None],
+    *,
+    ids: DuplicateIds | None = None,
+) -> Iterator[Batch]:
+    """Group records into batches, numbering documents from 0 in order; bad ones go to ``on_bad``."""
+    index = 0
+    records: list[Record] = []
+    numbers: list[int] = []
+    for item in items:
+        if isinstance(item, BadRecord):
+            on_bad(item)
+            continue
+        if ids is not None:
+            item = ids.check(item)
+        records.append(item)
+        numbers.append(index)
+        index += 1
+        if len(records) >= batch_size:
+            yield Batch(numbers, records, [r.text for r in records])
+            records, numbers = [], []
+    if records:
+        yield Batch(numbers, records, [r.text for r in records])

@@ -1,0 +1,77 @@
+"""The outcome of a run, as the writers and the Python API see it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dedupe.config import Config
+from dedupe.documents import BadRecord, Record
+
+
+@dataclass
+class Cluster:
+    """Documents that are copies of each other, with the one to keep named."""
+
+    number: int
+    representative: str
+    members: list[str]
+    scores: dict[str, float]
+    roles: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self, scorer: str) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "cluster": self.number,
+            "size": len(self.members),
+            "representative": self.representative,
+            "members": self.members,
+            "scorer": scorer,
+            "scores": self.scores,
+        }
+        if self.roles:
+            d["roles"] = self.roles
+        return d
+
+
+@dataclass
+class RunResult:
+    """Clusters, accepted pairs, counts and timings of a run."""
+
+    config: Config
+    n_docs: int
+    clusters: list[Cluster]
+    pairs: np.ndarray
+    pair_scores: dict[str, np.ndarray]
+    accepted: np.ndarray
+    ids: list[str]
+    dropped: np.ndarray
+    bad_records: list[BadRecord]
+    counts: dict[str, Any]
+    timings: dict[str, float]
+    info: dict[str, Any]
+    reread: Callable[[], Iterator[tuple[int, Record]]] | None = None
+
+    @property
+    def primary_scorer(self) -> str:
+        return self.config.scorers[0].name
+
+    def accepted_pairs(self) -> Iterator[tuple[str, str, dict[str, float]]]:
+        """(id a, id b, scores by scorer) of every accepted pair."""
+        for k in np.flatnonzero(self.accepted):
+            i, j = self.pairs[k]
+            yield (
+                self.ids[i],
+                self.ids[j],
+                {name: round(float(s[k]), 6) for name, s in self.pair_scores.items()},
+            )
+
+    def kept_records(self) -> Iterator[Record]:
+        """The input's records minus the copies (originals and unique documents), in order."""
+        if self.reread is None:
+            raise RuntimeError("this result cannot re-read its input")
+        for doc, record in self.reread():
+            if not self.dropped[doc]:
+                yield record

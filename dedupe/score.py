@@ -1,0 +1,93 @@
+"""Score stage: every candidate pair from LSH is verified by the chosen scorers.
+
+A scorer maps an array of pairs (``(m, 2)`` document numbers) to ``m`` scores in [0, 1]. It
+reads what it needs from a :class:`PairContext`: exact shingle sets, signatures, texts. Shared
+work (set intersections) is computed once per run and reused by every scorer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dedupe import kernels
+from dedupe.errors import PluginError
+from dedupe.store import DocStore
+
+ScoreFunction = Callable[[np.ndarray, "PairContext"], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """A named pair score.
+
+    ``func(pairs, ctx)`` returns one float in [0, 1] per pair; a pair passes this scorer when
+    its score is at least the threshold (``default_threshold`` unless the user gives one).
+    ``symmetric`` says the score of (a, b) equals that of (b, a).
+    """
+
+    name: str
+    func: ScoreFunction
+    default_threshold: float
+    symmetric: bool = True
+    description: str = ""
+
+    def __call__(self, pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
+        scores = np.asarray(self.func(pairs, ctx), dtype=np.float64)
+        if scores.shape != (len(pairs),):
+            raise PluginError(
+                f"scorer {self.name!r} returned shape {scores.shape} for {len(pairs)} pairs"
+            )
+        if len(scores) and (np.isnan(scores).any() or scores.min() < 0.0 or scores.max() > 1.0):
+            raise PluginError(f"scorer {self.name!r} returned scores outside [0, 1]")
+        return scores
+
+
+class PairContext:
+    """Everything a scorer may look at, for the documents of the candidate pairs."""
+
+    def __init__(self, store: DocStore, signatures: np.ndarray | None = None, **options: Any):
+        self.store = store
+        self.signatures = signatures
+        self.options = options
+        self._inter_key: bytes | None = None
+        self._inter: np.ndarray | None = None
+
+    def set_sizes(self, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Number of distinct shingles of each side of each pair."""
+        sizes = self.store.sets.sizes
+        return sizes[self.store.rows(pairs[:, 0])], sizes[self.store.rows(pairs[:, 1])]
+
+    def intersections(self, pairs: np.ndarray) -> np.ndarray:
+        """Shingles shared by each pair (computed once for the same pairs)."""
+        key = pairs.tobytes()
+        if self._inter is None or key != self._inter_key:
+            rows = np.stack([self.store.rows(pairs[:, 0]), self.store.rows(pairs[:, 1])], axis=1)
+            sets = self.store.sets
+            self._inter = kernels.intersections(sets.values, sets.offsets, rows)
+            self._inter_key = key
+        return self._inter
+
+    def text(self, doc: int) -> str:
+        """The document's text as read."""
+        return self.store.text(doc)
+
+    def normalised_text(self, doc: int) -> str:
+        """The document's text after the normaliser chain."""
+        return self.store.normalised_text(doc)
+
+    def id(self, doc: int) -> str:
+        return self.store.id(doc)
+
+    def meta(self, doc: int) -> dict[str, Any]:
+        return self.store.meta[self.store.row(doc)]
+
+
+def score_pairs(
+    pairs: np.ndarray, scorers: list[Scorer], ctx: PairContext
+) -> dict[str, np.ndarray]:
+    """Scores of every pair by every scorer, by scorer name."""
+    return {scorer.name: scorer(pairs, ctx) for scorer in scorers}
