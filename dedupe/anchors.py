@@ -56,7 +56,7 @@ def anchor_pairs(
     boundaries = np.flatnonzero(v[1:] != v[:-1]) + 1
     starts = np.concatenate([[0], boundaries])
     sizes = np.diff(np.concatenate([starts, [len(v)]]))
-    small = (sizes >= 2) & (sizes <= settings.max_group)
+    small = (sizes >= 2) & (sizes <= min(settings.max_group, settings.max_posting))
     big = (sizes > settings.max_group) & (sizes <= settings.max_posting)
     parts = [_pairs_in_groups(d, starts[small], sizes[small])]
     if big.any():

@@ -4,6 +4,7 @@ half-written file."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -73,10 +74,8 @@ class OutputSet:
     def abort(self) -> None:
         """Remove the temporary files (the final files are untouched)."""
         for tmp in self.pending.values():
-            try:
+            with contextlib.suppress(OSError):
                 tmp.unlink()
-            except OSError:
-                pass
         self.pending.clear()
 
 

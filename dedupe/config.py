@@ -81,7 +81,9 @@ class Config:
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
-            raise ConfigError(f"threshold must be between 0 and 1 (exclusive), not {self.threshold}")
+            raise ConfigError(
+                f"threshold must be between 0 and 1 (exclusive), not {self.threshold}"
+            )
         if self.ngram < 1:
             raise ConfigError(f"ngram must be at least 1, not {self.ngram}")
         if not 1 <= self.num_perm <= 4096:

@@ -20,13 +20,13 @@ from typing import Any
 import numpy as np
 
 from dedupe import __version__, kernels
+from dedupe.anchors import AnchorSettings, anchor_pairs, select_anchors
 from dedupe.atomic import OutputSet, check_writable
 from dedupe.cluster import components
 from dedupe.config import Config, ScorerSpec
 from dedupe.decide import accept
 from dedupe.documents import BadRecord, Batch, Record
 from dedupe.errors import ConfigError, InputError
-from dedupe.anchors import AnchorSettings, anchor_pairs, select_anchors
 from dedupe.lsh import Banding, band_keys, candidate_pairs, unique_pairs
 from dedupe.normalise import Chain
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
@@ -58,8 +58,9 @@ class Corpus:
         self.description = description
         self.discovery = discovery
 
-    def batches(self, batch_size: int, on_bad: BadRecordHandler, ids: DuplicateIds | None = None
-                ) -> Iterator[Batch]:
+    def batches(
+        self, batch_size: int, on_bad: BadRecordHandler, ids: DuplicateIds | None = None
+    ) -> Iterator[Batch]:
         return batches(self._items(), batch_size, on_bad, ids=ids)
 
     def close(self) -> None:
@@ -147,8 +148,9 @@ class Engine:
     # -- inputs ---------------------------------------------------------------------------------
     def open_files(self, inputs: Sequence[str | os.PathLike[str]], stdin: Any = None) -> Corpus:
         """A corpus over files, directories and ``-`` (JSONL on stdin)."""
-        found = discover([os.fspath(p) for p in inputs], self.readers, format=self.config.format,
-                         stdin=stdin)
+        found = discover(
+            [os.fspath(p) for p in inputs], self.readers, format=self.config.format, stdin=stdin
+        )
         options = self.read_options
 
         def items() -> Iterable[Record | BadRecord]:
@@ -163,8 +165,7 @@ class Engine:
         records: list[Record | BadRecord] = []
         for n, doc in enumerate(documents, start=1):
             if isinstance(doc, tuple):
-                doc_id, text = doc
-                records.append(Record(str(doc_id), text, "<documents>", n))
+                records.append(Record(str(doc[0]), doc[1], "<documents>", n))
                 continue
             meta = {k: doc[k] for k in (self.config.date_field,) if k in doc}
             doc_id = doc.get(self.config.id_field, n)
@@ -249,8 +250,12 @@ class Engine:
         pairs = self.candidates(signatures, skipped_docs)
         lsh_pairs = len(pairs)
         if self.anchors is not None and first.anchor_values:
-            more = anchor_pairs(np.concatenate(first.anchor_values),
-                                np.concatenate(first.anchor_docs), n, self.anchors)
+            more = anchor_pairs(
+                np.concatenate(first.anchor_values),
+                np.concatenate(first.anchor_docs),
+                n,
+                self.anchors,
+            )
             pairs = unique_pairs(np.concatenate([pairs, more]), max(n, 1))
         timings["lsh"] = time.perf_counter() - t0
 
@@ -263,8 +268,11 @@ class Engine:
         progress.stage(f"verifying {len(pairs):,} candidate pairs")
         ctx = PairContext(store, signatures, **self._scorer_options())
         scorers = [s for s, _ in self.scorers]
-        scores = score_pairs(pairs, scorers, ctx) if len(pairs) else {
-            s.name: np.zeros(0) for s in scorers}
+        scores = (
+            score_pairs(pairs, scorers, ctx)
+            if len(pairs)
+            else {s.name: np.zeros(0) for s in scorers}
+        )
         accepted = (
             accept(scores, [(s.name, t) for s, t in self.scorers], cfg.decide)
             if len(pairs)
@@ -283,9 +291,9 @@ class Engine:
             "documents_read": n,
             "documents_skipped": sum(bad_count.values()),
             "empty_after_normalisation": len(first.empty),
-            "candidate_pairs": int(len(pairs)),
+            "candidate_pairs": len(pairs),
             "candidate_pairs_lsh": int(lsh_pairs),
-            "candidate_documents": int(len(candidate_docs)),
+            "candidate_documents": len(candidate_docs),
             "accepted_pairs": int(accepted.sum()),
             "clusters": len(clusters),
             "documents_in_clusters": int(sum(len(c.members) for c in clusters)),
@@ -339,8 +347,9 @@ class Engine:
         hashes, offsets = self.unit.hash_batch(normalised, self.config.ngram)
         return self.hasher(hashes, offsets), np.diff(offsets)
 
-    def _signature_pass(self, corpus: Corpus, on_bad: BadRecordHandler, progress: Progress
-                        ) -> _Pass1:
+    def _signature_pass(
+        self, corpus: Corpus, on_bad: BadRecordHandler, progress: Progress
+    ) -> _Pass1:
         cfg = self.config
         out = _Pass1()
         budget = cfg.text_cache_mb * 1024 * 1024
@@ -351,8 +360,9 @@ class Engine:
             hashes, offsets = self.unit.hash_batch(normalised, cfg.ngram)
             out.signatures.append(self.hasher(hashes, offsets))
             if self.anchors is not None:
-                values, docs = select_anchors(hashes, offsets, np.asarray(batch.index),
-                                              self.anchors.sampling)
+                values, docs = select_anchors(
+                    hashes, offsets, np.asarray(batch.index), self.anchors.sampling
+                )
                 out.anchor_values.append(values)
                 out.anchor_docs.append(docs)
             sizes = np.diff(offsets)
@@ -363,8 +373,9 @@ class Engine:
                     out.empty.append(batch.index[k])
                     on_bad(BadRecord(record.source, record.line, "empty after normalisation"))
             if out.cache is not None:
-                out.cached_bytes += sum(len(t) + len(m) for t, m in zip(batch.texts, normalised,
-                                                                        strict=True))
+                out.cached_bytes += sum(
+                    len(t) + len(m) for t, m in zip(batch.texts, normalised, strict=True)
+                )
                 if out.cached_bytes > budget:
                     out.cache = None
                 else:
@@ -382,8 +393,9 @@ class Engine:
         local = candidate_pairs(keys, self.config.max_bucket)
         return usable[local] if len(local) else local
 
-    def _store(self, corpus: Corpus, docs: np.ndarray, n: int, first: _Pass1, progress: Progress
-               ) -> DocStore:
+    def _store(
+        self, corpus: Corpus, docs: np.ndarray, n: int, first: _Pass1, progress: Progress
+    ) -> DocStore:
         """Texts and shingle sets of the candidate documents (from the cache or a second read)."""
         store = DocStore.empty(n)
         if len(docs) == 0:
@@ -401,8 +413,9 @@ class Engine:
                 numbers.append(int(doc))
         else:
             progress.stage("reading candidates again")
-            for batch in corpus.batches(self.config.batch_size, lambda bad: None,
-                                        self._reread_ids()):
+            for batch in corpus.batches(
+                self.config.batch_size, lambda bad: None, self._reread_ids()
+            ):
                 keep = [k for k, doc in enumerate(batch.index) if wanted[doc]]
                 if not keep:
                     continue
@@ -437,8 +450,9 @@ class Engine:
     def _scorer_options(self) -> dict[str, Any]:
         return dict(self.config.extra.get("scorer_options", {}))
 
-    def _clusters(self, groups: list[np.ndarray], ctx: PairContext, ids: list[str], n: int
-                  ) -> tuple[list[Cluster], np.ndarray]:
+    def _clusters(
+        self, groups: list[np.ndarray], ctx: PairContext, ids: list[str], n: int
+    ) -> tuple[list[Cluster], np.ndarray]:
         """Pick each cluster's representative, score members against it, mark the copies."""
         dropped = np.zeros(n, dtype=bool)
         options = {"date_field": self.config.date_field}
@@ -446,8 +460,12 @@ class Engine:
         for members in groups:
             reps.append(self.policy(ClusterView(members, ctx, options)))
         rep_pairs = np.array(
-            [(rep, int(m)) for rep, members in zip(reps, groups, strict=True) for m in members
-             if int(m) != rep],
+            [
+                (rep, int(m))
+                for rep, members in zip(reps, groups, strict=True)
+                for m in members
+                if int(m) != rep
+            ],
             dtype=np.int64,
         ).reshape(-1, 2)
         primary = self.scorers[0][0]
@@ -462,15 +480,18 @@ class Engine:
                     k += 1
                     dropped[int(m)] = True
             clusters.append(
-                Cluster(0, ids[rep], sorted(ids[int(m)] for m in members),
-                        dict(sorted(scores.items())))
+                Cluster(
+                    0, ids[rep], sorted(ids[int(m)] for m in members), dict(sorted(scores.items()))
+                )
             )
         clusters.sort(key=lambda c: c.members[0])
         for number, cluster in enumerate(clusters):
             cluster.number = number
         return clusters, dropped
 
-    def _rereader(self, corpus: Corpus, first: _Pass1) -> Callable[[], Iterator[tuple[int, Record]]]:
+    def _rereader(
+        self, corpus: Corpus, first: _Pass1
+    ) -> Callable[[], Iterator[tuple[int, Record]]]:
         cache = first.cache
 
         def reread() -> Iterator[tuple[int, Record]]:
@@ -478,8 +499,9 @@ class Engine:
                 for doc, (record, _norm) in enumerate(cache):
                     yield doc, record
                 return
-            for batch in corpus.batches(self.config.batch_size, lambda bad: None,
-                                        self._reread_ids()):
+            for batch in corpus.batches(
+                self.config.batch_size, lambda bad: None, self._reread_ids()
+            ):
                 yield from zip(batch.index, batch.records, strict=True)
 
         return reread
@@ -509,8 +531,9 @@ def _coerce(settings: dict[str, Any]) -> dict[str, Any]:
         value = out["scorers"]
         if isinstance(value, str):
             value = value.split(",")
-        out["scorers"] = tuple(v if isinstance(v, ScorerSpec) else ScorerSpec.parse(v)
-                               for v in value)
+        out["scorers"] = tuple(
+            v if isinstance(v, ScorerSpec) else ScorerSpec.parse(v) for v in value
+        )
     known = set(Config.__dataclass_fields__)
     unknown = set(out) - known
     if unknown:

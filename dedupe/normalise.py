@@ -34,7 +34,9 @@ class Normaliser:
         if self.batch:
             out: list[str] = self.func(texts)
             if len(out) != len(texts):
-                raise ValueError(f"normaliser {self.name!r} returned {len(out)} texts for {len(texts)}")
+                raise ValueError(
+                    f"normaliser {self.name!r} returned {len(out)} texts for {len(texts)}"
+                )
             return out
         f: TextFunction = self.func
         return [f(t) for t in texts]

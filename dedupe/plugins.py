@@ -71,7 +71,9 @@ def load_entrypoint_plugins(pm: DedupePluginManager) -> None:
     """Load third-party plugins from the ``dedupe`` entry-point group, honouring the env vars."""
     allowed = _names_from_env("DEDUPE_LOAD_PLUGINS")
     blocked = _names_from_env("DEDUPE_DISABLE_PLUGINS") or set()
-    for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+    for ep in sorted(
+        importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name
+    ):
         dist = ep.dist.name if ep.dist is not None else None
         names = {ep.name} | ({dist} if dist else set())
         if allowed is not None and not names & allowed:

@@ -8,6 +8,7 @@ so a second pass over the same input sees the same numbers.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from dedupe.documents import Batch, BadRecord, Record
+from dedupe.documents import BadRecord, Batch, Record
 from dedupe.errors import InputError
 
 STDIN = "-"
@@ -89,10 +90,8 @@ class Discovery:
 
     def cleanup(self) -> None:
         for path in self.temp_files:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(path)
-            except OSError:
-                pass
         self.temp_files.clear()
 
 
@@ -113,6 +112,38 @@ def _reader_for(path: str, suffixes: dict[str, str]) -> str | None:
     return None
 
 
+def _spool_stdin(stdin: Any, found: Discovery) -> str:
+    """Copy stdin to a temporary file (removed by :meth:`Discovery.cleanup`)."""
+    stream = stdin if stdin is not None else sys.stdin.buffer
+    with tempfile.NamedTemporaryFile(prefix="dedupe-stdin-", suffix=".jsonl", delete=False) as f:
+        found.temp_files.append(f.name)
+        shutil.copyfileobj(stream, f)
+    return f.name
+
+
+def _walk(path: str, suffixes: dict[str, str], format: str | None, found: Discovery) -> None:
+    """Add the files under ``path`` that a reader claims, sorted by relative path."""
+
+    def unreadable(exc: OSError) -> None:
+        where = exc.filename or path
+        found.bad.append(BadRecord(where, None, f"cannot read directory: {exc.strerror}"))
+
+    in_dir: list[Source] = []
+    for root, dirs, files in os.walk(path, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            reader = format or _reader_for(name, suffixes)
+            if reader is None:
+                found.ignored += 1
+                continue
+            full = os.path.join(root, name)
+            rel = os.path.relpath(full, path).replace(os.sep, "/")
+            in_dir.append(Source(full, rel, reader))
+    found.sources.extend(sorted(in_dir, key=lambda s: s.id))
+
+
 def discover(
     inputs: Iterable[str],
     readers: dict[str, Reader],
@@ -122,43 +153,23 @@ def discover(
 ) -> Discovery:
     """Turn the user's inputs (files, directories, ``-``) into sources.
 
-    Directories are walked recursively in sorted order (hidden entries skipped); their files are
-    read when a reader claims their suffix, with the path relative to the directory as id.
-    A file named directly is read by ``format``, its suffix, or as plain text. ``-`` is JSONL
-    on stdin, spooled to a temporary file so the input can be read more than once.
+    Directories are walked recursively (hidden entries skipped) and their files read when a
+    reader claims their suffix, sorted by their path relative to the directory, which is their
+    id. A file named directly is read by ``format``, its suffix, or as plain text. ``-`` is
+    JSONL on stdin, spooled to a temporary file so the input can be read more than once.
     """
     found = Discovery()
     suffixes = _suffix_map(readers)
     for raw in inputs:
         if raw == STDIN:
-            spool = tempfile.NamedTemporaryFile(prefix="dedupe-stdin-", suffix=".jsonl", delete=False)
-            with spool:
-                stream = stdin if stdin is not None else sys.stdin.buffer
-                shutil.copyfileobj(stream, spool)
-            found.temp_files.append(spool.name)
-            found.sources.append(Source(spool.name, STDIN, format or "jsonl", display="<stdin>"))
-            continue
-        path = os.fspath(raw)
-        if os.path.isdir(path):
-            for root, dirs, files in os.walk(path, onerror=lambda e: found.bad.append(
-                BadRecord(e.filename or path, None, f"cannot read directory: {e.strerror}")
-            )):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith("."):
-                        continue
-                    full = os.path.join(root, name)
-                    reader = format or _reader_for(name, suffixes)
-                    if reader is None:
-                        found.ignored += 1
-                        continue
-                    rel = os.path.relpath(full, path).replace(os.sep, "/")
-                    found.sources.append(Source(full, rel, reader))
-        elif os.path.exists(path):
-            reader = format or _reader_for(path, suffixes) or "text"
-            found.sources.append(Source(path, path, reader))
+            spooled = _spool_stdin(stdin, found)
+            found.sources.append(Source(spooled, STDIN, format or "jsonl", display="<stdin>"))
+        elif os.path.isdir(raw):
+            _walk(raw, suffixes, format, found)
+        elif os.path.exists(raw):
+            found.sources.append(Source(raw, raw, format or _reader_for(raw, suffixes) or "text"))
         else:
-            found.bad.append(BadRecord(path, None, "no such file or directory"))
+            found.bad.append(BadRecord(raw, None, "no such file or directory"))
     for source in found.sources:
         if source.reader not in readers:
             known = ", ".join(sorted(readers))
@@ -220,7 +231,10 @@ def batches(
     *,
     ids: DuplicateIds | None = None,
 ) -> Iterator[Batch]:
-    """Group records into batches, numbering documents from 0 in order; bad ones go to ``on_bad``."""
+    """Group records into batches, numbering documents from 0 in reading order.
+
+    Bad records go to ``on_bad``; ``ids`` (when given) checks ids are unique.
+    """
     index = 0
     records: list[Record] = []
     numbers: list[int] = []

@@ -73,7 +73,7 @@ class Registry:
                     f"plugin {plugin!r} registered a {kind} that is not a "
                     f"{expected.__module__}.{expected.__name__}: {component!r}"
                 )
-            name = component.name
+            name = getattr(component, "name", None)
             if not isinstance(name, str) or not name or "," in name:
                 raise PluginError(f"plugin {plugin!r} registered a {kind} with a bad name {name!r}")
             taken = self._entries[kind].get(name)

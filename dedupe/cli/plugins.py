@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -24,22 +25,22 @@ def plugins(as_json: bool, show_all: bool) -> None:
     pm = get_plugin_manager()
     registry = Registry(pm)
     contributed = registry.by_plugin()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, info in pm.infos.items():
         if info.builtin and not show_all:
             continue
         plugin = pm.get_plugin(name)
-        hooks = sorted(
-            caller.name for caller in (pm.get_hookcallers(plugin) or [])
+        hooks = sorted(caller.name for caller in (pm.get_hookcallers(plugin) or []))
+        rows.append(
+            {
+                "name": name,
+                "distribution": info.distribution,
+                "version": info.version,
+                "builtin": info.builtin,
+                "hooks": hooks,
+                "registers": contributed.get(name, {}),
+            }
         )
-        rows.append({
-            "name": name,
-            "distribution": info.distribution,
-            "version": info.version,
-            "builtin": info.builtin,
-            "hooks": hooks,
-            "registers": contributed.get(name, {}),
-        })
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -48,8 +49,11 @@ def plugins(as_json: bool, show_all: bool) -> None:
         return
     for row in rows:
         version = f" {row['version']}" if row["version"] else ""
-        source = " (built-in)" if row["builtin"] else (
-            f" from {row['distribution']}{version}" if row["distribution"] else "")
+        source = (
+            " (built-in)"
+            if row["builtin"]
+            else (f" from {row['distribution']}{version}" if row["distribution"] else "")
+        )
         click.echo(f"{row['name']}{source}")
         for kind, names in row["registers"].items():
             click.echo(f"  {kind}: {', '.join(names)}")

@@ -35,56 +35,160 @@ class BadRecordPrinter:
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("-o", "--output-dir", default="dedupe-output", show_default=True,
-              type=click.Path(file_okay=False), help="Directory for the output files.")
-@click.option("--format", "format_", metavar="NAME",
-              help="Reader for every input (default: by suffix; see `dedupe plugins`).")
-@click.option("--id-field", default="id", show_default=True,
-              help="JSONL/CSV field holding the id ('' numbers records by line).")
-@click.option("--text-field", default="text", show_default=True,
-              help="JSONL/CSV field(s) holding the text; several, comma-separated, are joined.")
-@click.option("--date-field", default="date", show_default=True,
-              help="Field used by --representative earliest.")
-@click.option("--normalise", "--normalize", "normalise", default=",".join(DEFAULT_NORMALISERS),
-              show_default=True, help="Comma-separated normaliser chain ('' for none).")
+@click.option(
+    "-o",
+    "--output-dir",
+    default="dedupe-output",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Directory for the output files.",
+)
+@click.option(
+    "--format",
+    "format_",
+    metavar="NAME",
+    help="Reader for every input (default: by suffix; see `dedupe plugins`).",
+)
+@click.option(
+    "--id-field",
+    default="id",
+    show_default=True,
+    help="JSONL/CSV field holding the id ('' numbers records by line).",
+)
+@click.option(
+    "--text-field",
+    default="text",
+    show_default=True,
+    help="JSONL/CSV field(s) holding the text; several, comma-separated, are joined.",
+)
+@click.option(
+    "--date-field",
+    default="date",
+    show_default=True,
+    help="Field used by --representative earliest.",
+)
+@click.option(
+    "--normalise",
+    "--normalize",
+    "normalise",
+    default=",".join(DEFAULT_NORMALISERS),
+    show_default=True,
+    help="Comma-separated normaliser chain ('' for none).",
+)
 @click.option("--unit", default="word", show_default=True, help="Shingle unit: word or char.")
-@click.option("-n", "--ngram", default=5, show_default=True, type=click.IntRange(min=1),
-              help="Shingle size in units.")
-@click.option("--num-perm", default=128, show_default=True, type=click.IntRange(1, 4096),
-              help="MinHash permutations.")
-@click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**32 - 1),
-              help="MinHash seed (datasketch's default is 1).")
-@click.option("--threshold", default=0.5, show_default=True,
-              type=click.FloatRange(0, 1, min_open=True, max_open=True),
-              help="Jaccard similarity the LSH bands are tuned for (as datasketch's MinHashLSH).")
-@click.option("--bands", type=click.IntRange(min=1), help="LSH bands (with --rows: overrides --threshold).")
+@click.option(
+    "-n",
+    "--ngram",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Shingle size in units.",
+)
+@click.option(
+    "--num-perm",
+    default=128,
+    show_default=True,
+    type=click.IntRange(1, 4096),
+    help="MinHash permutations.",
+)
+@click.option(
+    "--seed",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 2**32 - 1),
+    help="MinHash seed (datasketch's default is 1).",
+)
+@click.option(
+    "--threshold",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Jaccard similarity the LSH bands are tuned for (as datasketch's MinHashLSH).",
+)
+@click.option(
+    "--bands", type=click.IntRange(min=1), help="LSH bands (with --rows: overrides --threshold)."
+)
 @click.option("--rows", type=click.IntRange(min=1), help="Rows per LSH band.")
-@click.option("--containment-sampling", default=4, show_default=True, type=click.IntRange(min=0),
-              help="Keep 1 in N shingles as anchors to find copies that contain each other "
-                   "(teasers, wrapped reposts); 0 turns it off.")
-@click.option("--scorer", "scorers", multiple=True, metavar="NAME[=T]",
-              help="Scorer verifying each candidate pair, with optional threshold; repeat to "
-                   "require several. [default: containment=0.7]")
-@click.option("--decide", default="all", show_default=True, type=click.Choice(["all", "any"]),
-              help="Accept a pair when all scorers pass, or any.")
-@click.option("--representative", default="original", show_default=True,
-              help="Which member of a cluster is kept: original, first, longest, earliest.")
-@click.option("--writers", default=",".join(DEFAULT_WRITERS), show_default=True,
-              help="Comma-separated output files to write (also: dropped).")
-@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(min=1),
-              help="Documents per batch.")
-@click.option("--max-doc-bytes", type=click.IntRange(min=1),
-              help="Skip (and report) documents larger than this many bytes.")
-@click.option("--rename-duplicate-ids", is_flag=True,
-              help="Make repeated ids unique (id#2, id#3...) instead of stopping.")
+@click.option(
+    "--containment-sampling",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Keep 1 in N shingles as anchors to find copies that contain each other "
+    "(teasers, wrapped reposts); 0 turns it off.",
+)
+@click.option(
+    "--scorer",
+    "scorers",
+    multiple=True,
+    metavar="NAME[=T]",
+    help="Scorer verifying each candidate pair, with optional threshold; repeat to "
+    "require several. [default: containment=0.7]",
+)
+@click.option(
+    "--decide",
+    default="all",
+    show_default=True,
+    type=click.Choice(["all", "any"]),
+    help="Accept a pair when all scorers pass, or any.",
+)
+@click.option(
+    "--representative",
+    default="original",
+    show_default=True,
+    help="Which member of a cluster is kept: original, first, longest, earliest.",
+)
+@click.option(
+    "--writers",
+    default=",".join(DEFAULT_WRITERS),
+    show_default=True,
+    help="Comma-separated output files to write (also: dropped).",
+)
+@click.option(
+    "--batch-size",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Documents per batch.",
+)
+@click.option(
+    "--max-doc-bytes",
+    type=click.IntRange(min=1),
+    help="Skip (and report) documents larger than this many bytes.",
+)
+@click.option(
+    "--rename-duplicate-ids",
+    is_flag=True,
+    help="Make repeated ids unique (id#2, id#3...) instead of stopping.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's counts as JSON.")
-def run(inputs: tuple[str, ...], output_dir: str, format_: str | None, id_field: str,
-        text_field: str, date_field: str, normalise: str, unit: str, ngram: int, num_perm: int,
-        seed: int, threshold: float, bands: int | None, rows: int | None,
-        containment_sampling: int, scorers: tuple[str, ...], decide: str, representative: str,
-        writers: str, batch_size: int, max_doc_bytes: int | None, rename_duplicate_ids: bool,
-        quiet: bool, as_json: bool) -> None:
+def run(
+    inputs: tuple[str, ...],
+    output_dir: str,
+    format_: str | None,
+    id_field: str,
+    text_field: str,
+    date_field: str,
+    normalise: str,
+    unit: str,
+    ngram: int,
+    num_perm: int,
+    seed: int,
+    threshold: float,
+    bands: int | None,
+    rows: int | None,
+    containment_sampling: int,
+    scorers: tuple[str, ...],
+    decide: str,
+    representative: str,
+    writers: str,
+    batch_size: int,
+    max_doc_bytes: int | None,
+    rename_duplicate_ids: bool,
+    quiet: bool,
+    as_json: bool,
+) -> None:
     """Find copies in INPUT... (files, folders, or - for JSONL on stdin) and write clusters.
 
     \b
@@ -130,12 +234,16 @@ def run(inputs: tuple[str, ...], output_dir: str, format_: str | None, id_field:
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     printer = BadRecordPrinter()
-    result = engine.run(list(inputs), output_dir, on_bad=printer,
-                        progress=Progress(enabled=not quiet))
+    result = engine.run(
+        list(inputs), output_dir, on_bad=printer, progress=Progress(enabled=not quiet)
+    )
     counts = result.counts
     if as_json:
-        click.echo(json.dumps({"output_dir": output_dir, "counts": counts,
-                               "timings": result.timings}, indent=2))
+        click.echo(
+            json.dumps(
+                {"output_dir": output_dir, "counts": counts, "timings": result.timings}, indent=2
+            )
+        )
     elif not quiet:
         total = result.timings.get("total", 0.0)
         click.echo(

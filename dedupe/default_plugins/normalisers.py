@@ -74,7 +74,10 @@ def casefold(text: str) -> str:
 
 
 def fold_accents(text: str) -> str:
-    """Remove combining marks: é -> e, ç -> c (opt-in: it merges distinct words in some languages)."""
+    """Remove combining marks: é -> e, ç -> c.
+
+    Opt-in: it merges distinct words in some languages.
+    """
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFD", text)

@@ -28,8 +28,12 @@ def write_pairs(result: RunResult, path: Path) -> None:
     scorer = result.primary_scorer
     with open(path, "w", encoding="utf-8") as f:
         for a, b, scores in result.accepted_pairs():
-            f.write(_dumps({"a": a, "b": b, "scorer": scorer, "score": scores[scorer],
-                            "scores": scores}) + "\n")
+            f.write(
+                _dumps(
+                    {"a": a, "b": b, "scorer": scorer, "score": scores[scorer], "scores": scores}
+                )
+                + "\n"
+            )
 
 
 def write_kept(result: RunResult, path: Path) -> None:
@@ -52,13 +56,18 @@ def write_dropped(result: RunResult, path: Path) -> None:
             for member in cluster.members:
                 if member == cluster.representative:
                     continue
-                f.write(_dumps({
-                    "id": member,
-                    "duplicate_of": cluster.representative,
-                    "cluster": cluster.number,
-                    "score": cluster.scores.get(member),
-                    "role": cluster.roles.get(member, "copy"),
-                }) + "\n")
+                f.write(
+                    _dumps(
+                        {
+                            "id": member,
+                            "duplicate_of": cluster.representative,
+                            "cluster": cluster.number,
+                            "score": cluster.scores.get(member),
+                            "role": cluster.roles.get(member, "copy"),
+                        }
+                    )
+                    + "\n"
+                )
 
 
 def write_report(result: RunResult, path: Path) -> None:

@@ -63,9 +63,7 @@ def char_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def minhash(hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """MinHash signatures (n_docs, num_perm) uint32 in datasketch's affine32 scheme."""
-    result: np.ndarray = _impl.minhash(
-        np.ascontiguousarray(hashes, dtype=np.uint32), offsets, a, b
-    )
+    result: np.ndarray = _impl.minhash(np.ascontiguousarray(hashes, dtype=np.uint32), offsets, a, b)
     return result
 
 

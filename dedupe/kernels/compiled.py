@@ -91,9 +91,7 @@ def _space_len(buf, p, end):
         if p + 2 < end:
             c1 = buf[p + 1]
             c2 = buf[p + 2]
-            if c1 == 0x80 and (
-                (0x80 <= c2 <= 0x8A) or c2 == 0xA8 or c2 == 0xA9 or c2 == 0xAF
-            ):
+            if c1 == 0x80 and ((0x80 <= c2 <= 0x8A) or c2 == 0xA8 or c2 == 0xA9 or c2 == 0xAF):
                 return 3
             if c1 == 0x81 and c2 == 0x9F:
                 return 3

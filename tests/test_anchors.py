@@ -1,0 +1,55 @@
+"""Containment candidates: a teaser and a wrapped copy are found though their Jaccard is low."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dedupe import Engine
+from dedupe.anchors import AnchorSettings, anchor_pairs, select_anchors
+from dedupe.kernels import word_hashes
+
+
+def anchors_of(texts, sampling=4):
+    hashes, offsets = word_hashes(texts, 5)
+    return select_anchors(hashes, offsets, np.arange(len(texts)), sampling)
+
+
+def test_anchors_are_position_independent(seed_texts):
+    original = seed_texts["lemonde_original.txt"].lower()
+    wrapped = "home news some header words by a wire\n" + original + "\nsource link you may like"
+    values, docs = anchors_of([original, wrapped])
+    a = set(values[docs == 0].tolist())
+    b = set(values[docs == 1].tolist())
+    assert a and a <= b
+
+
+def test_teaser_becomes_candidate_though_jaccard_is_low(seed_texts):
+    original = " ".join(seed_texts["lemonde_original.txt"].lower().split())
+    words = original.split()
+    teaser = " ".join(words[:60]) + " continue reading"
+    others = [
+        " ".join(t.lower().split())
+        for k, t in seed_texts.items()
+        if k.startswith("00") and not k.startswith("003")
+    ]
+    texts = [original, teaser, *others]
+    engine = Engine(load_plugins=False)
+    sigs, _ = engine.signatures_of(texts)
+    lsh_pairs = engine.candidates(sigs)
+    assert [0, 1] not in lsh_pairs.tolist()  # Jaccard banding alone misses it
+    values, docs = anchors_of(texts)
+    pairs = anchor_pairs(values, docs, len(texts), AnchorSettings())
+    assert pairs.tolist() == [[0, 1]]
+
+
+def test_boilerplate_anchors_are_ignored():
+    chrome = "share this story on facebook and twitter you may also like these articles"
+    texts = [
+        f"{chrome} unique words number {i} " + " ".join(f"w{i}x{k}" for k in range(15))
+        for i in range(30)
+    ]
+    values, docs = anchors_of(texts, sampling=1)
+    loose = AnchorSettings(sampling=1, max_posting=1000)
+    strict = AnchorSettings(sampling=1, max_posting=10)
+    assert len(anchor_pairs(values, docs, len(texts), loose)) > 0
+    assert len(anchor_pairs(values, docs, len(texts), strict)) == 0

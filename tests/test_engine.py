@@ -1,0 +1,131 @@
+"""The engine end to end on real data: the must-show results and the Python API."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dedupe import Engine
+from dedupe.evaluate import evaluate, load_clusters, load_truth
+
+from .conftest import read_jsonl, write_jsonl
+
+
+def test_seeds_one_cluster_repost_with_original_as_representative(seeds, engine, tmp_path):
+    result = engine.run([seeds], tmp_path)
+    assert len(result.clusters) == 1
+    (cluster,) = result.clusters
+    assert cluster.members == ["003_63ffa25ad3faf19a.txt", "lemonde_original.txt"]
+    assert cluster.representative == "lemonde_original.txt"
+    truth = json.loads((seeds / "truth.json").read_text("utf-8"))
+    clustered = set(cluster.members)
+    assert not clustered & set(truth["singletons"])
+    kept = {r["id"] for r in read_jsonl(tmp_path / "kept.jsonl")}
+    assert "lemonde_original.txt" in kept and "003_63ffa25ad3faf19a.txt" not in kept
+    assert set(truth["singletons"]) <= kept
+
+
+def test_syndication_dev_default_settings(syndication, engine, tmp_path):
+    result = engine.run([syndication / "corpus.jsonl"], tmp_path)
+    report = evaluate(
+        load_truth(syndication / "truth.jsonl"), load_clusters(tmp_path / "clusters.jsonl")
+    )
+    overall = report["overall"]
+    assert overall["precision"] >= 0.99, overall
+    assert overall["ari"] >= 0.95, overall
+    assert result.counts["documents_read"] == 2154
+
+
+def test_scores_match_the_shared_scoring_tool(syndication, engine, tmp_path):
+    import importlib.util
+
+    from .conftest import DATA
+
+    spec = importlib.util.spec_from_file_location("score_tool", DATA.parent / "tools" / "score.py")
+    if spec is None or spec.loader is None:
+        pytest.skip("../shared/tools/score.py is not here")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    engine.run([syndication / "corpus.jsonl"], tmp_path)
+    truth = tool.load_truth(str(syndication / "truth.jsonl"))
+    theirs = tool.score(truth, tool.load_pred(str(tmp_path / "clusters.jsonl"), truth))
+    ours = evaluate(
+        load_truth(syndication / "truth.jsonl"), load_clusters(tmp_path / "clusters.jsonl")
+    )
+    for key in ("precision", "recall", "f1", "ari"):
+        assert round(ours["overall"][key], 4) == theirs[key]
+
+
+def test_python_api_on_in_memory_documents(seed_texts):
+    engine = Engine(load_plugins=False)
+    docs = [{"id": name, "text": text} for name, text in seed_texts.items()]
+    docs.append({"id": "blank", "text": "   "})
+    result = engine.run_documents(docs)
+    assert [c.representative for c in result.clusters] == ["lemonde_original.txt"]
+    assert [b.reason for b in result.bad_records] == ["empty document"]
+    assert result.counts["documents_read"] == len(seed_texts)
+
+
+def test_two_pass_reading_gives_the_same_result(syndication, tmp_path):
+    cached = Engine(load_plugins=False).run([syndication / "corpus.jsonl"], tmp_path / "a")
+    streamed = Engine(load_plugins=False, text_cache_mb=0).run(
+        [syndication / "corpus.jsonl"], tmp_path / "b"
+    )
+    for name in ("clusters.jsonl", "pairs.jsonl", "kept.jsonl"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert cached.counts == streamed.counts
+
+
+def test_outputs_are_deterministic_and_sorted(syndication, tmp_path):
+    rows = read_jsonl(syndication / "corpus.jsonl")
+    write_jsonl(tmp_path / "reversed.jsonl", rows[::-1])
+    Engine(load_plugins=False).run([syndication / "corpus.jsonl"], tmp_path / "a")
+    Engine(load_plugins=False).run([tmp_path / "reversed.jsonl"], tmp_path / "b")
+    a = (tmp_path / "a" / "clusters.jsonl").read_text()
+    b = (tmp_path / "b" / "clusters.jsonl").read_text()
+    members_a = [json.loads(line)["members"] for line in a.splitlines()]
+    assert members_a == sorted(members_a)
+    assert all(m == sorted(m) for m in members_a)
+    assert members_a == [json.loads(line)["members"] for line in b.splitlines()]
+
+
+@pytest.mark.parametrize(
+    "policy,expected", [("first", "b"), ("longest", "c"), ("earliest", "a"), ("original", "b")]
+)
+def test_representative_policies(policy, expected, seed_texts):
+    body = seed_texts["lemonde_original.txt"]
+    docs = [
+        {"id": "b", "text": body, "date": "2023-09-12T10:00:00"},
+        {
+            "id": "c",
+            "text": "Header of a site. " + body + " Related: other stories here.",
+            "date": "2023-09-13",
+        },
+        {"id": "a", "text": "Home " + body + " Source link", "date": "2023-09-11"},
+    ]
+    result = Engine(load_plugins=False, representative=policy).run_documents(docs)
+    (cluster,) = result.clusters
+    assert cluster.representative == expected
+
+
+def test_report_counts_and_parameters(seeds, engine, tmp_path):
+    (tmp_path / "in").mkdir()
+    for p in seeds.glob("*.txt"):
+        (tmp_path / "in" / p.name).write_bytes(p.read_bytes())
+    (tmp_path / "in" / "empty.txt").write_text("")
+    engine.run([tmp_path / "in", tmp_path / "nope"], tmp_path / "out")
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["counts"]["documents_read"] == 6
+    assert report["skipped"]["total"] == 2
+    assert report["skipped"]["by_reason"] == {"empty document": 1, "no such file or directory": 1}
+    assert report["parameters"]["num_perm"] == 128
+    assert report["banding"] == {"bands": 25, "rows": 5}
+    assert set(report["timings"]) >= {"read+signatures", "lsh", "total"}
+
+
+def test_documents_empty_after_normalisation_are_skipped(engine):
+    result = engine.run_documents([("a", "!!! ???"), ("b", "!!! ???"), ("c", "real words")])
+    assert result.clusters == []
+    assert [b.reason for b in result.bad_records] == ["empty after normalisation"] * 2
+    assert result.counts["kept"] == 1

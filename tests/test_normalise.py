@@ -1,0 +1,76 @@
+"""Normalise stage: each built-in normaliser, the default chain, totality and idempotence."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedupe import Engine, Normaliser
+from dedupe.config import DEFAULT_NORMALISERS
+from dedupe.default_plugins.normalisers import BUILTIN
+from dedupe.normalise import Chain
+
+
+@pytest.mark.parametrize(
+    "name,text,expected",
+    [
+        (
+            "html",
+            "<p>Hello <b>world</b></p><script>var x=1;</script>&amp; more",
+            "\nHello  world \n & more",
+        ),
+        ("html", "a &lt;p&gt;escaped&lt;/p&gt; tag", "a \nescaped\n tag"),
+        ("html", "<!-- note -->x < y and y > z", " x < y and y > z"),
+        ("nfkc", "ﬁnance ５０ km\u00a0h", "finance 50 km h"),
+        ("quotes", "« Bonjour » “hi” l’été… — fin", '" Bonjour " "hi" l\'été... - fin'),
+        ("casefold", "Straße ÉTÉ", "strasse été"),
+        ("accents", "Été déjà çà", "Ete deja ca"),
+        ("punctuation", "end.Start, (really)!", "end Start   really "),
+        ("whitespace", "  a \t b\n\n c\u3000d ", "a b c d"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and len(v) < 12 else None,
+)
+def test_builtin_normalisers(name, text, expected):
+    func, _ = BUILTIN[name]
+    assert func(text) == expected
+
+
+@pytest.mark.parametrize("name", sorted(BUILTIN))
+@given(text=st.text(max_size=200))
+def test_normalisers_are_total_and_idempotent(name, text):
+    func, _ = BUILTIN[name]
+    once = func(text)
+    assert isinstance(once, str)
+    assert func(once) == once
+
+
+@given(text=st.text(alphabet=st.sampled_from(list("<>&;#pP/ab x1é“’«»")), max_size=60))
+def test_html_idempotent_on_markup_soup(text):
+    func, _ = BUILTIN["html"]
+    assert func(func(text)) == func(text)
+
+
+def test_default_chain_folds_typographic_copies_together(engine):
+    chain = engine.chain
+    assert chain.names == list(DEFAULT_NORMALISERS)
+    straight = 'He said: "It\'s over." <p>The END</p>'
+    curly = "He said: “It’s over.”   The end"
+    assert chain.one(straight) == chain.one(curly) == "he said it s over the end"
+
+
+def test_chain_of_plugin_normalisers_batch_and_single():
+    upper = Normaliser("upper", str.upper)
+    rev = Normaliser("rev", lambda texts: [t[::-1] for t in texts], batch=True)
+    assert Chain([upper, rev])(["ab", "cd"]) == ["BA", "DC"]
+    broken = Normaliser("broken", lambda texts: texts[:1], batch=True)
+    with pytest.raises(ValueError, match="returned 1 texts for 2"):
+        broken(["a", "b"])
+
+
+def test_accent_folding_is_opt_in(seed_texts):
+    default = Engine(load_plugins=False)
+    folded = Engine(load_plugins=False, normalise=[*DEFAULT_NORMALISERS, "accents"])
+    text = seed_texts["lemonde_original.txt"]
+    assert "é" in default.chain.one(text)
+    assert "é" not in folded.chain.one(text)

@@ -1,0 +1,175 @@
+"""Plugins: built-ins register through the hooks, third-party plugins load from entry points,
+duplicates and broken plugins fail with one clear message, env vars control loading."""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from dedupe import Engine, PluginError, hookspecs
+from dedupe.cli import cli
+from dedupe.errors import DuplicateNameError
+from dedupe.plugins import DEFAULT_PLUGINS, get_plugin_manager
+from dedupe.registry import KINDS, Registry
+
+
+def make_dist(tmp_path: Path, name: str, module_source: str, entry: str | None = None) -> Path:
+    """A minimal installed distribution on sys.path with a ``dedupe`` entry point."""
+    module = name.replace("-", "_")
+    (tmp_path / f"{module}.py").write_text(textwrap.dedent(module_source), "utf-8")
+    info = tmp_path / f"{module}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", "utf-8")
+    (info / "entry_points.txt").write_text(f"[dedupe]\n{entry or name} = {module}\n", "utf-8")
+    return tmp_path
+
+
+SHOUT = """
+    from dedupe import hookimpl, Normaliser, Scorer
+    import numpy as np
+
+    @hookimpl
+    def register_normalisers(register):
+        register(Normaliser("shout", str.upper, description="upper case"))
+
+    @hookimpl
+    def register_scorers(register):
+        register(Scorer("always", lambda pairs, ctx: np.ones(len(pairs)), 0.5))
+"""
+
+
+@pytest.fixture
+def shout_plugin(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(make_dist(tmp_path, "dedupe-shout", SHOUT)))
+    monkeypatch.delenv("DEDUPE_LOAD_PLUGINS", raising=False)
+    monkeypatch.delenv("DEDUPE_DISABLE_PLUGINS", raising=False)
+    return "dedupe-shout"
+
+
+def test_builtins_are_plugins_registered_through_hooks():
+    pm = get_plugin_manager(load_entrypoints=False)
+    assert sorted(pm.infos) == sorted(DEFAULT_PLUGINS)
+    registry = Registry(pm)
+    owners = {e.plugin for kind in KINDS for e in registry.entries(kind).values()}
+    assert owners == set(DEFAULT_PLUGINS)
+
+
+def test_entry_point_plugin_is_loaded_and_used(shout_plugin, seed_texts):
+    engine = Engine(normalise="shout", scorers=["always"])
+    assert engine.registry.entries("normaliser")["shout"].plugin == shout_plugin
+    assert engine.chain.one("abc") == "ABC"
+    result = engine.run_documents([("a", "one two three"), ("b", "one two three")])
+    assert len(result.clusters) == 1
+
+
+def test_load_and_disable_env_vars(shout_plugin, monkeypatch):
+    monkeypatch.setenv("DEDUPE_LOAD_PLUGINS", "")
+    assert "dedupe-shout" not in get_plugin_manager().infos
+    monkeypatch.setenv("DEDUPE_LOAD_PLUGINS", "dedupe-shout")
+    assert "dedupe-shout" in get_plugin_manager().infos
+    monkeypatch.delenv("DEDUPE_LOAD_PLUGINS")
+    monkeypatch.setenv("DEDUPE_DISABLE_PLUGINS", "dedupe-shout")
+    assert "dedupe-shout" not in get_plugin_manager().infos
+
+
+def test_plugins_command_lists_plugin(shout_plugin):
+    result = CliRunner().invoke(cli, ["plugins"])
+    assert result.exit_code == 0, result.output
+    assert "dedupe-shout from dedupe-shout 1.0" in result.output
+    assert "normaliser: shout" in result.output and "scorer: always" in result.output
+    result = CliRunner().invoke(cli, ["plugins", "--json", "--all"])
+    assert '"dedupe.default_plugins.scorers"' in result.output
+
+
+def test_duplicate_name_names_both_plugins(tmp_path, monkeypatch):
+    source = """
+        from dedupe import hookimpl, Normaliser
+        @hookimpl
+        def register_normalisers(register):
+            register(Normaliser("casefold", str.lower))
+    """
+    monkeypatch.syspath_prepend(str(make_dist(tmp_path, "dedupe-dup", source)))
+    monkeypatch.delenv("DEDUPE_LOAD_PLUGINS", raising=False)
+    with pytest.raises(DuplicateNameError) as info:
+        Engine()
+    message = str(info.value)
+    assert "normaliser 'casefold'" in message
+    assert "'dedupe.default_plugins.normalisers'" in message and "'dedupe-dup'" in message
+    assert "\n" not in message
+
+
+def test_broken_plugin_is_named_and_env_var_escapes(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(
+        str(make_dist(tmp_path, "dedupe-broken", "raise RuntimeError('boom')\n"))
+    )
+    monkeypatch.delenv("DEDUPE_LOAD_PLUGINS", raising=False)
+    expected = r"plugin 'dedupe-broken' .* failed to load: RuntimeError: boom; run with DEDUPE_LOAD"
+    with pytest.raises(PluginError, match=expected):
+        get_plugin_manager()
+    monkeypatch.setenv("DEDUPE_LOAD_PLUGINS", "")
+    assert "dedupe-broken" not in get_plugin_manager().infos
+
+
+def test_misspelt_hook_fails_check_pending(tmp_path, monkeypatch):
+    source = """
+        from dedupe import hookimpl
+        @hookimpl
+        def register_normaliser(register):
+            pass
+    """
+    monkeypatch.syspath_prepend(str(make_dist(tmp_path, "dedupe-typo", source)))
+    monkeypatch.delenv("DEDUPE_LOAD_PLUGINS", raising=False)
+    with pytest.raises(PluginError, match="register_normaliser"):
+        get_plugin_manager()
+
+
+def test_wrong_component_type_is_refused():
+    pm = get_plugin_manager(load_entrypoints=False)
+
+    class Bad:
+        @staticmethod
+        @hookspecs.hookimpl
+        def register_scorers(register):
+            register(lambda pairs, ctx: np.ones(len(pairs)))
+
+    pm.register(Bad, name="bad")
+    with pytest.raises(
+        PluginError, match=r"plugin 'bad' registered a scorer that is not a dedupe\.score\.Scorer"
+    ):
+        Registry(pm)
+
+
+def test_register_commands_hook_adds_a_cli_command(tmp_path, monkeypatch):
+    source = """
+        import click
+        from dedupe import hookimpl
+        @hookimpl
+        def register_commands(cli):
+            @cli.command(name="hello-plugin")
+            def hello():
+                click.echo("hello from a plugin")
+    """
+    monkeypatch.syspath_prepend(str(make_dist(tmp_path, "dedupe-hello", source)))
+    monkeypatch.delenv("DEDUPE_LOAD_PLUGINS", raising=False)
+    from dedupe.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["hello-plugin"])
+    assert exit_info.value.code == 0
+    cli.commands.pop("hello-plugin", None)
+
+
+@pytest.mark.parametrize("hook", hookspecs.hook_names())
+def test_every_hook_is_documented(hook):
+    spec = getattr(hookspecs, hook)
+    doc = inspect.getdoc(spec) or ""
+    assert "Called" in doc and "Return" in doc
+    params = list(inspect.signature(spec).parameters)
+    assert params, hook
+    for name in params:
+        assert f"``{name}" in doc or name in doc
