@@ -17,12 +17,12 @@ from dedupe.errors import OutputError
 
 def check_writable(directory: Path) -> None:
     """Create ``directory`` if needed and prove a file can be written there, before any work."""
+    if directory.exists() and not directory.is_dir():
+        raise OutputError(f"output path {directory} exists and is not a directory")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create output directory {directory}: {exc.strerror}") from None
-    if not directory.is_dir():
-        raise OutputError(f"output path {directory} exists and is not a directory")
     try:
         fd, probe = tempfile.mkstemp(prefix=".dedupe-probe-", dir=directory)
         os.close(fd)

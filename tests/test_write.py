@@ -1,0 +1,82 @@
+"""Write stage: outputs are atomic, and progress shows only on a terminal."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from dedupe import Engine, OutputError, Writer, hookimpl
+from dedupe.atomic import atomic_open, check_writable
+from dedupe.plugins import PluginInfo, get_plugin_manager
+from dedupe.progress import Progress
+
+
+class Boom(Exception):
+    pass
+
+
+def failing_writer_engine(**settings) -> Engine:
+    class FailingWriter:
+        @staticmethod
+        @hookimpl
+        def register_writers(register):
+            def write(result, path):
+                path.write_text("half a file")
+                raise Boom("disk went away")
+
+            register(Writer("failing", "failing.txt", write))
+
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.add(FailingWriter, PluginInfo("failing"))
+    return Engine(plugin_manager=pm, **settings)
+
+
+def test_an_interrupted_write_leaves_previous_outputs_whole(seeds, tmp_path):
+    Engine(load_plugins=False).run([seeds], tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    engine = failing_writer_engine(writers=["clusters", "pairs", "failing", "report"])
+    with pytest.raises(Boom):
+        engine.run([seeds], tmp_path)
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert after == before  # nothing renamed, no temporary file left behind
+
+
+def test_atomic_open_replaces_only_on_success(tmp_path):
+    target = tmp_path / "f.txt"
+    target.write_text("old")
+    with pytest.raises(Boom), atomic_open(target) as f:
+        f.write("new but broken")
+        raise Boom()
+    assert target.read_text() == "old"
+    with atomic_open(target) as f:
+        f.write("new")
+    assert target.read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.txt"]
+
+
+def test_output_dir_that_is_a_file_fails_before_work(tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("a file")
+    with pytest.raises(OutputError, match="is not a directory"):
+        check_writable(blocker)
+
+
+class FakeTTY(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_only_on_a_terminal():
+    tty = FakeTTY()
+    progress = Progress(stream=tty, interval=0)
+    progress.update("reading", 1000)
+    progress.done()
+    assert "dedupe: reading: 1,000 docs" in tty.getvalue()
+    pipe = io.StringIO()
+    progress = Progress(stream=pipe, interval=0)
+    progress.update("reading", 1000)
+    assert pipe.getvalue() == ""
+    quiet = FakeTTY()
+    Progress(enabled=False, stream=quiet, interval=0).update("reading", 5)
+    assert quiet.getvalue() == ""
