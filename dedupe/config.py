@@ -17,6 +17,8 @@ DEFAULT_NORMALISERS: tuple[str, ...] = (
     "html",
     "nfkc",
     "quotes",
+    "chrome",
+    "boilerplate",
     "casefold",
     "punctuation",
     "whitespace",

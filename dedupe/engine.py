@@ -33,7 +33,7 @@ from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.progress import Progress
 from dedupe.read import Discovery, DuplicateIds, ReadOptions, batches, discover, read_sources
 from dedupe.registry import Registry
-from dedupe.represent import ClusterView
+from dedupe.represent import ClusterView, roles
 from dedupe.result import Cluster, RunResult
 from dedupe.score import PairContext, Scorer, score_pairs
 from dedupe.shingle import ShingleSets
@@ -115,7 +115,8 @@ class Engine:
         self.readers = {name: reg.get("reader", name) for name in reg.names("reader")}
         if cfg.format is not None:
             reg.get("reader", cfg.format)
-        self.chain = Chain([reg.get("normaliser", name) for name in cfg.normalise])
+        self.base_chain = Chain([reg.get("normaliser", name) for name in cfg.normalise])
+        self.chain = self.base_chain
         self.unit = reg.get("shingle unit", cfg.unit)
         self.scorers: list[tuple[Scorer, float]] = []
         for spec in cfg.scorers:
@@ -129,6 +130,7 @@ class Engine:
         else:
             self.banding = Banding.for_threshold(cfg.threshold, cfg.num_perm)
         self.hasher = MinHasher(cfg.num_perm, cfg.seed)
+        self.learned: dict[str, str] = {}
         self.anchors = (
             AnchorSettings(sampling=cfg.containment_sampling)
             if cfg.containment_sampling > 0
@@ -234,6 +236,9 @@ class Engine:
 
         started = time.perf_counter()
         t0 = time.perf_counter()
+        self.chain = self.learn(corpus, progress)
+        timings["learn"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
         first = self._signature_pass(corpus, record_bad, progress)
         timings["read+signatures"] = time.perf_counter() - t0
         n = len(first.ids)
@@ -312,6 +317,7 @@ class Engine:
             "kernels": kernels.BACKEND,
             "banding": {"bands": self.banding.bands, "rows": self.banding.rows},
             "plugins": sorted(self.pm.infos),
+            "learned": dict(self.learned),
             "python": platform.python_version(),
         }
         result = RunResult(
@@ -341,6 +347,35 @@ class Engine:
         return result
 
     # -- stages ---------------------------------------------------------------------------------
+    def learn(self, corpus: Corpus, progress: Progress | None = None) -> Chain:
+        """Fit the normalisers that learn from the corpus on its first documents.
+
+        Each learning normaliser sees the sample as the normalisers before it leave it, and is
+        replaced by what it learned; a chain without such normalisers is returned unchanged.
+        """
+        chain = self.base_chain
+        if not chain.needs_learning:
+            return chain
+        if progress is not None:
+            progress.stage("learning boilerplate")
+        size = int(self.config.extra.get("learn_sample", 20_000))
+        sample: list[str] = []
+        for batch in corpus.batches(self.config.batch_size, lambda bad: None):
+            sample.extend(batch.texts[: size - len(sample)])
+            if len(sample) >= size:
+                break
+        fitted = []
+        step = self.config.batch_size
+        for normaliser in chain.normalisers:
+            if normaliser.learn is not None:
+                normaliser = normaliser.learn(
+                    sample[i : i + step] for i in range(0, len(sample), step)
+                )
+                self.learned[normaliser.name] = normaliser.description
+            sample = normaliser(sample)
+            fitted.append(normaliser)
+        return Chain(fitted)
+
     def signatures_of(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Normalise, shingle and sign a batch: (signatures, number of shingles per text)."""
         normalised = self.chain(texts)
@@ -442,7 +477,17 @@ class Engine:
         store.meta = [r.meta for r in records]
         store.sources = [(r.source, r.line) for r in records]
         store.sets = ShingleSets.concat(sets)
+        store.removed_share = self._removed_share(store.texts, normalised)
         return store
+
+    def _removed_share(self, texts: list[str], normalised: list[str]) -> np.ndarray:
+        """Share of each text's words that the boilerplate-removing normalisers took out."""
+        if len(self.chain.without_boilerplate().normalisers) == len(self.chain.normalisers):
+            return np.zeros(len(texts))
+        before = self.chain.without_boilerplate()(texts)
+        words_before = np.array([len(t.split()) for t in before], dtype=np.float64)
+        words_after = np.array([len(t.split()) for t in normalised], dtype=np.float64)
+        return np.clip(1.0 - words_after / np.maximum(words_before, 1.0), 0.0, 1.0)
 
     def _reread_ids(self) -> DuplicateIds:
         return DuplicateIds(self.config.extra.get("duplicate_ids", "error"))
@@ -457,8 +502,12 @@ class Engine:
         dropped = np.zeros(n, dtype=bool)
         options = {"date_field": self.config.date_field}
         reps = []
+        member_roles = []
         for members in groups:
-            reps.append(self.policy(ClusterView(members, ctx, options)))
+            view = ClusterView(members, ctx, options)
+            rep = self.policy(view)
+            reps.append(rep)
+            member_roles.append(roles(view, rep))
         rep_pairs = np.array(
             [
                 (rep, int(m))
@@ -472,7 +521,7 @@ class Engine:
         member_scores = primary(rep_pairs, ctx) if len(rep_pairs) else np.zeros(0)
         clusters = []
         k = 0
-        for rep, members in zip(reps, groups, strict=True):
+        for rep, members, role in zip(reps, groups, member_roles, strict=True):
             scores = {ids[rep]: 1.0}
             for m in members:
                 if int(m) != rep:
@@ -481,7 +530,11 @@ class Engine:
                     dropped[int(m)] = True
             clusters.append(
                 Cluster(
-                    0, ids[rep], sorted(ids[int(m)] for m in members), dict(sorted(scores.items()))
+                    0,
+                    ids[rep],
+                    sorted(ids[int(m)] for m in members),
+                    dict(sorted(scores.items())),
+                    {ids[d]: r for d, r in sorted(role.items(), key=lambda x: ids[x[0]])},
                 )
             )
         clusters.sort(key=lambda c: c.members[0])

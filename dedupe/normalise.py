@@ -21,7 +21,10 @@ class Normaliser:
     ``func`` maps one text to one text, or with ``batch=True`` a list of texts to a list of the
     same length (for normalisers that are faster on a whole batch). A normaliser that needs to
     see the corpus first (e.g. to learn its boilerplate) gives ``learn``: it is called with an
-    iterator of text batches before the run and returns the fitted normaliser to use.
+    iterator of text batches (a sample of the corpus, normalised by the normalisers before it in
+    the chain) and returns the fitted normaliser to use. ``removes_boilerplate`` marks
+    normalisers that remove page furniture rather than fold form; how much text they remove
+    tells an original (little) from a repost (a lot).
     """
 
     name: str
@@ -29,6 +32,7 @@ class Normaliser:
     batch: bool = False
     description: str = ""
     learn: Callable[[Any], Normaliser] | None = None
+    removes_boilerplate: bool = False
 
     def __call__(self, texts: list[str]) -> list[str]:
         if self.batch:
@@ -59,6 +63,10 @@ class Chain:
     @property
     def needs_learning(self) -> bool:
         return any(n.learn is not None for n in self.normalisers)
+
+    def without_boilerplate(self) -> Chain:
+        """The chain minus the normalisers that remove page furniture."""
+        return Chain([n for n in self.normalisers if not n.removes_boilerplate])
 
     def __call__(self, texts: list[str]) -> list[str]:
         for normaliser in self.normalisers:

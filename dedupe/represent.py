@@ -63,6 +63,50 @@ class ClusterView:
     def text_length(self, doc: int) -> int:
         return len(self.ctx.text(doc))
 
+    def kept_share(self, doc: int) -> float:
+        """Length of the normalised text over the raw text's (lower: more markup, chrome)."""
+        raw = len(self.ctx.text(doc))
+        return len(self.ctx.normalised_text(doc)) / raw if raw else 1.0
+
+    def removed_share(self, docs: np.ndarray) -> np.ndarray:
+        """Share of each document's words that were page furniture (chrome, boilerplate)."""
+        store = self.ctx.store
+        if len(store.removed_share) == 0:
+            return np.zeros(len(docs))
+        return np.asarray(store.removed_share[store.rows(docs)])
+
+    def containment_with(self, rep: int) -> tuple[np.ndarray, np.ndarray]:
+        """For every member m: (share of m found in ``rep``, share of ``rep`` found in m)."""
+        pairs = np.stack([self.members, np.full(len(self.members), rep)], axis=1)
+        inter = self.ctx_intersections(pairs).astype(np.float64)
+        sizes = self.sizes(self.members).astype(np.float64)
+        rep_size = float(self.sizes(np.array([rep]))[0])
+        return inter / np.maximum(sizes, 1.0), inter / max(rep_size, 1.0)
+
+
+#: Containment (both ways) above which two members hold the same text.
+SAME_TEXT = 0.8
+#: A member holding less than this share of the original is a teaser (an excerpt).
+TEASER_BELOW = 0.5
+
+
+def roles(view: ClusterView, rep: int) -> dict[int, str]:
+    """Each member's relation to the representative, from containment in both directions:
+    ``original`` (the representative), ``copy`` (the same text, give or take chrome and edits),
+    ``teaser`` (a part of the original) or ``extended`` (the original plus added text)."""
+    inside_rep, rep_inside = view.containment_with(rep)
+    out: dict[int, str] = {}
+    for m, a, b in zip(view.members.tolist(), inside_rep, rep_inside, strict=True):
+        if m == rep:
+            out[m] = "original"
+        elif a >= SAME_TEXT and b < TEASER_BELOW:
+            out[m] = "teaser"
+        elif b >= SAME_TEXT and a < SAME_TEXT:
+            out[m] = "extended"
+        else:
+            out[m] = "copy"
+    return out
+
 
 Choose = Callable[[ClusterView], int]
 

@@ -4,7 +4,7 @@ number in the run."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ class DocStore:
     meta: list[dict[str, Any]]
     sets: ShingleSets
     sources: list[tuple[str, int | None]]
+    removed_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @classmethod
     def empty(cls, n_docs: int) -> DocStore:

@@ -99,10 +99,15 @@ def test_representative_policies(policy, expected, seed_texts):
         {"id": "b", "text": body, "date": "2023-09-12T10:00:00"},
         {
             "id": "c",
-            "text": "Header of a site. " + body + " Related: other stories here.",
+            "text": "Home » Monde\nBy Jane Roe\n" + body + "\nSource link\nYou may also like\n"
+            "Another story entirely, on a different subject\nA third headline here",
             "date": "2023-09-13",
         },
-        {"id": "a", "text": "Home " + body + " Source link", "date": "2023-09-11"},
+        {
+            "id": "a",
+            "text": "BREAKING\n" + body + "\nRead more at the source.",
+            "date": "2023-09-11",
+        },
     ]
     result = Engine(load_plugins=False, representative=policy).run_documents(docs)
     (cluster,) = result.clusters

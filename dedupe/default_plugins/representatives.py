@@ -12,26 +12,67 @@ import numpy as np
 from dedupe.hookspecs import hookimpl
 from dedupe.represent import ClusterView, RepresentativePolicy
 
-#: Scores within this margin count as a tie (MinHash-free, but texts differ by a word or two).
-TIE = 0.02
+#: Both members hold this share of each other: the same text (give or take edits).
+SAME_TEXT = 0.8
+
+
+def _beats(c: np.ndarray, removed: np.ndarray, a: int, b: int) -> float:
+    """1 if member ``a`` is more likely the original than ``b``, 0 if less, 0.5 if undecided.
+
+    ``c[i, j]`` is the share of member i's shingles found in member j. When each holds the
+    other (the same text), the one that carried less chrome is the original, else the one
+    covering more of the other. When one is a part of the other (a teaser, a copy missing a
+    paragraph), the fuller one is the original.
+    """
+    a_in_b, b_in_a = c[a, b], c[b, a]
+    same_text = a_in_b >= SAME_TEXT and b_in_a >= SAME_TEXT
+    if same_text and abs(removed[a] - removed[b]) > 1e-6:
+        return 1.0 if removed[a] < removed[b] else 0.0
+    if abs(b_in_a - a_in_b) > 0.005:
+        return 1.0 if b_in_a > a_in_b else 0.0
+    return 0.5
 
 
 def original(view: ClusterView) -> int:
-    """The member whose text the others contain: a repost wraps the original in its own header
-    and footer, so the original's shingles are found in the copies, not the other way round.
+    """The original: the member that wins most comparisons with the others (see ``_beats``).
 
-    Each member scores the mean share of its shingles found in each other member; ties go to
-    the member with fewer shingles (less added text), then to the one read first.
+    Reposts wrap the original in chrome (removed by the ``chrome`` and ``boilerplate``
+    normalisers, and counted), teasers and trimmed copies are contained in it. Ties go to the
+    member covering most of the others, then the cleanest (the one whose raw text loses least
+    to normalisation: no markup), then the earliest ``--date-field``, then the one read first.
     """
     c = view.containment
-    k = len(view.compared)
-    contained_in_others = (c.sum(axis=1) - 1.0) / max(k - 1, 1)
-    best = contained_in_others.max()
-    tied = np.flatnonzero(contained_in_others >= best - TIE)
-    docs = view.compared[tied]
-    sizes = view.sizes(docs)
-    order = np.lexsort((docs, sizes))
-    return int(docs[order[0]])
+    docs = view.compared
+    k = len(docs)
+    removed = view.removed_share(docs)
+    wins = np.zeros(k)
+    for a in range(k):
+        for b in range(a + 1, k):
+            w = _beats(c, removed, a, b)
+            wins[a] += w
+            wins[b] += 1.0 - w
+    covers = (c.sum(axis=0) - 1.0) / max(k - 1, 1)
+    cleanliness = [view.kept_share(int(d)) for d in docs]
+    field = view.options.get("date_field", "date")
+    best = max(
+        range(k),
+        key=lambda i: (
+            wins[i],
+            round(float(covers[i]), 3),
+            round(cleanliness[i], 3),
+            _negated_date(view.ctx.meta(int(docs[i])).get(field)),
+            -int(docs[i]),
+        ),
+    )
+    return int(docs[best])
+
+
+def _negated_date(value: Any) -> tuple[int, Any]:
+    """A key that is larger for earlier dates (missing dates are smallest)."""
+    rank, key = _date_key(value)
+    if rank == 0:
+        return (2, -key)
+    return (1 - rank, key if rank == 1 else 0)
 
 
 def first(view: ClusterView) -> int:
