@@ -80,8 +80,9 @@ _RELATED = re.compile(
     r"les plus lus|dans la m[êe]me rubrique|(à|a) voir aussi)\s*:?[\s.…]*$",
     re.IGNORECASE,
 )
-_NOTE = re.compile(r"^\s*(correction|clarification|editor'?s note|rectificatif|erratum)\s*:",
-                   re.IGNORECASE)
+_NOTE = re.compile(
+    r"^\s*(correction|clarification|editor'?s note|rectificatif|erratum)\s*:", re.IGNORECASE
+)
 _SENTENCE_END = re.compile(r"[.!?»\"”]\s*$")
 
 
