@@ -35,15 +35,21 @@ def cli() -> None:
       dedupe run examples/news -o out          # a folder of .txt/.md/.html files
       dedupe run corpus.jsonl --id-field url   # JSON Lines
       cat corpus.jsonl | dedupe run - -o out   # JSONL on stdin
+      dedupe explain original.txt repost.txt   # what two documents share
+      dedupe eval --truth truth.jsonl out/clusters.jsonl
       dedupe plugins                           # what is installed
     """
 
 
 def _add_commands() -> None:
+    from dedupe.cli.eval import eval_command
+    from dedupe.cli.explain import explain
     from dedupe.cli.plugins import plugins
     from dedupe.cli.run import run
 
     cli.add_command(run)
+    cli.add_command(explain)
+    cli.add_command(eval_command)
     cli.add_command(plugins)
 
 
