@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,7 +16,10 @@ from dedupe.evaluate import load_clusters
 from dedupe.explain import Explainer, Explanation, Side, explain_cluster
 from dedupe.explain_html import render
 
-STYLES = {"added": {"fg": "yellow", "bold": True}, "chrome": {"fg": "bright_black"}}
+STYLES: dict[str, dict[str, Any]] = {
+    "added": {"fg": "yellow", "bold": True},
+    "chrome": {"fg": "bright_black"},
+}
 SENTENCES = {
     "copy": "B is a copy of A",
     "teaser": "B is a teaser of A (a part of it)",
