@@ -1,0 +1,212 @@
+"""One test per hook of dedupe.hookspecs: a third-party plugin implementing only that hook
+contributes a component, and a run (or the command line) uses it.
+
+``HOOK_TESTS`` maps every hook name to its test; ``tests/test_docs.py`` fails when a hook is
+added to ``dedupe/hookspecs.py`` without one here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import click
+import numpy as np
+from click.testing import CliRunner
+
+from dedupe import (
+    BadRecord,
+    Normaliser,
+    Reader,
+    ReadOptions,
+    Record,
+    RepresentativePolicy,
+    RunResult,
+    Scorer,
+    ShingleUnit,
+    Source,
+    Writer,
+    hookimpl,
+)
+from dedupe.kernels import reference
+from dedupe.testing import TINY_CORPUS, isolated_engine
+
+COPIES = [("a", "one two three four five six seven"), ("b", "one two three four five six seven")]
+
+
+class ReaderPlugin:
+    """Reads ``.lines`` files: one document per non-empty line."""
+
+    __name__ = "lines-reader"
+
+    @staticmethod
+    @hookimpl
+    def register_readers(register: Callable[[Reader], None]) -> None:
+        def read(source: Source, options: ReadOptions) -> Iterator[Record | BadRecord]:
+            with open(source.path, encoding="utf-8") as f:
+                for n, line in enumerate(f, start=1):
+                    if line.strip():
+                        yield Record(f"{source.id}:{n}", line.strip(), source.label, n)
+
+        register(Reader("lines", read, (".lines",), "one document per line"))
+
+
+def test_hook_register_readers(tmp_path: Path) -> None:
+    (tmp_path / "corpus.lines").write_text(
+        "the same line of text repeated here\nother words entirely\n"
+        "the same line of text repeated here\n",
+        "utf-8",
+    )
+    result = isolated_engine(ReaderPlugin()).run([tmp_path / "corpus.lines"])
+    assert result.counts["documents_read"] == 3
+    assert [len(c.members) for c in result.clusters] == [2]
+
+
+class NormaliserPlugin:
+    """Folds every digit to 0, so documents that differ only in numbers are copies."""
+
+    __name__ = "digits-normaliser"
+
+    @staticmethod
+    @hookimpl
+    def register_normalisers(register: Callable[[Normaliser], None]) -> None:
+        register(Normaliser("digits", lambda t: "".join("0" if c.isdigit() else c for c in t)))
+
+
+def test_hook_register_normalisers() -> None:
+    docs = [
+        ("a", "Order 1234 shipped on day 5 to gate 7"),
+        ("b", "Order 9876 shipped on day 2 to gate 3"),
+    ]
+    assert not isolated_engine(NormaliserPlugin()).run_documents(docs).clusters
+    engine = isolated_engine(NormaliserPlugin(), normalise="digits,casefold,whitespace")
+    assert len(engine.run_documents(docs).clusters) == 1
+
+
+class ShingleUnitPlugin:
+    """Shingles are single words whatever ``-n`` says: a bag-of-words view of the text."""
+
+    __name__ = "bag-unit"
+
+    @staticmethod
+    @hookimpl
+    def register_shingle_units(register: Callable[[ShingleUnit], None]) -> None:
+        register(
+            ShingleUnit(
+                "bag",
+                lambda texts, n: reference.word_hashes(texts, 1),
+                lambda text, n: reference.word_shingles(text, 1),
+                "single words",
+            )
+        )
+
+
+def test_hook_register_shingle_units() -> None:
+    docs = [
+        ("a", "alpha beta gamma delta epsilon zeta"),
+        ("b", "zeta epsilon delta gamma beta alpha"),
+    ]
+    assert not isolated_engine(ShingleUnitPlugin()).run_documents(docs).clusters
+    engine = isolated_engine(ShingleUnitPlugin(), unit="bag", containment_sampling=1)
+    assert len(engine.run_documents(docs).clusters) == 1
+
+
+class ScorerPlugin:
+    """Refuses every pair: a veto scorer."""
+
+    __name__ = "veto-scorer"
+
+    @staticmethod
+    @hookimpl
+    def register_scorers(register: Callable[[Scorer], None]) -> None:
+        register(Scorer("veto", lambda pairs, ctx: np.zeros(len(pairs)), 0.5))
+
+
+def test_hook_register_scorers() -> None:
+    assert len(isolated_engine(ScorerPlugin()).run_documents(COPIES).clusters) == 1
+    engine = isolated_engine(ScorerPlugin(), scorers=["containment", "veto"])
+    result = engine.run_documents(COPIES)
+    assert not result.clusters and result.counts["candidate_pairs"] == 1
+
+
+class PolicyPlugin:
+    """Keeps the member read last."""
+
+    __name__ = "last-policy"
+
+    @staticmethod
+    @hookimpl
+    def register_representative_policies(
+        register: Callable[[RepresentativePolicy], None],
+    ) -> None:
+        register(RepresentativePolicy("last", lambda view: int(view.members.max()), "read last"))
+
+
+def test_hook_register_representative_policies() -> None:
+    engine = isolated_engine(PolicyPlugin(), representative="last")
+    (cluster,) = engine.run_documents(COPIES).clusters
+    assert cluster.representative == "b"
+
+
+class WriterPlugin:
+    """Writes the ids of the documents kept, one per line."""
+
+    __name__ = "ids-writer"
+
+    @staticmethod
+    @hookimpl
+    def register_writers(register: Callable[[Writer], None]) -> None:
+        def write(result: RunResult, path: Path) -> None:
+            with open(path, "w", encoding="utf-8") as f:
+                for record in result.kept_records():
+                    f.write(record.id + "\n")
+
+        register(Writer("ids", "kept-ids.txt", write, "kept ids"))
+
+
+def test_hook_register_writers(tmp_path: Path) -> None:
+    engine = isolated_engine(WriterPlugin(), writers=["ids", "report"])
+    engine.run_documents(list(TINY_CORPUS), tmp_path / "out")
+    kept = (tmp_path / "out" / "kept-ids.txt").read_text("utf-8").split()
+    assert "flood-original" in kept and "flood-repost" not in kept
+    assert json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))["counts"]
+
+
+class CommandPlugin:
+    """Adds ``dedupe hello-hooks``."""
+
+    __name__ = "hello-command"
+
+    @staticmethod
+    @hookimpl
+    def register_commands(cli: click.Group) -> None:
+        @cli.command(name="hello-hooks")
+        def hello() -> None:
+            click.echo("hello from a plugin command")
+
+
+def test_hook_register_commands() -> None:
+    @click.group()
+    def cli() -> None:
+        """A fresh group, so the real one is not changed."""
+
+    from dedupe.plugins import PluginInfo, get_plugin_manager
+
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.add(CommandPlugin(), PluginInfo("hello-command"))
+    pm.hook.register_commands(cli=cli)
+    result = CliRunner().invoke(cli, ["hello-hooks"])
+    assert result.exit_code == 0 and result.output == "hello from a plugin command\n"
+
+
+#: hook name -> the test above that exercises it (checked against dedupe.hookspecs).
+HOOK_TESTS: dict[str, Callable[..., None]] = {
+    "register_readers": test_hook_register_readers,
+    "register_normalisers": test_hook_register_normalisers,
+    "register_shingle_units": test_hook_register_shingle_units,
+    "register_scorers": test_hook_register_scorers,
+    "register_representative_policies": test_hook_register_representative_policies,
+    "register_writers": test_hook_register_writers,
+    "register_commands": test_hook_register_commands,
+}
