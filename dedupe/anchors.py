@@ -25,7 +25,7 @@ class AnchorSettings:
     """How anchors are sampled and joined."""
 
     sampling: int = 4
-    min_shared: int = 2
+    min_shared: int = 1
     min_ratio: float = 0.25
     max_group: int = 64
     max_posting: int = 1000

@@ -16,6 +16,9 @@ from typing import Any
 
 from dedupe.errors import InputError
 
+#: Role names that mark a cluster's original in truth files.
+ORIGINAL_ROLES = ("original", "orig", "source")
+
 
 @dataclass
 class Truth:
@@ -63,8 +66,9 @@ def load_truth(path: str | Path) -> Truth:
             raise InputError(f"{path}:{n}: truth lines need id and cluster ({exc})") from None
         labels[doc] = cluster
         if row.get("role"):
-            roles[doc] = str(row["role"])
-            if row["role"] == "original":
+            role = str(row["role"])
+            roles[doc] = "original" if role in ORIGINAL_ROLES else role
+            if role in ORIGINAL_ROLES:
                 originals[cluster] = doc
     return Truth(labels, roles, originals)
 
@@ -151,7 +155,8 @@ def evaluate(truth: Truth, clusters: list[dict[str, Any]]) -> dict[str, Any]:
                     continue
                 total += 1
                 found += pred[doc] == pred[original]
-            by_role[role] = {"recall": found / total if total else 1.0, "count": float(total)}
+            if total:
+                by_role[role] = {"recall": found / total, "count": float(total)}
         report["by_role"] = by_role
     if truth.originals:
         named = judged = 0

@@ -29,10 +29,7 @@ from .test_plugins import make_dist
 BUILTINS = isolated_engine().registry
 
 #: Built-ins that fail their contract today, with the reason (tracked, not hidden: see below).
-KNOWN_BROKEN = {
-    "chrome": "a byline with a site suffix ('Par Jean Dupont - Le Monde') loses the suffix in "
-    "the first pass and the byline in the second: not idempotent",
-}
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 def _normaliser_params() -> list:
@@ -52,7 +49,6 @@ def test_builtin_normaliser_keeps_the_contract(name):
     check_normaliser(BUILTINS.get("normaliser", name), max_examples=300)
 
 
-@pytest.mark.xfail(reason=KNOWN_BROKEN["chrome"], strict=True)
 @pytest.mark.parametrize(
     "text",
     ["Par Jean Dupont - Le Monde\nCorps du texte.", "By Jane Doeson | Daily Wire\nBody text."],

@@ -121,6 +121,10 @@ def strip_chrome(text: str) -> str:
             suffix = _SITE_SUFFIX.match(stripped)
             if suffix and not _SENTENCE_END.search(stripped):
                 line = suffix.group(1)
+            # What is left may itself be chrome ("By Jane Doe | Daily Wire" -> a byline):
+            # drop it now, so that a second pass finds nothing more (idempotence).
+            if _LINE.match(line) or _BYLINE.match(line):
+                continue
         content_seen += 1
         kept.append(line)
     return "\n".join(kept)

@@ -12,53 +12,28 @@ import numpy as np
 from dedupe.hookspecs import hookimpl
 from dedupe.represent import ClusterView, RepresentativePolicy
 
-#: Both members hold this share of each other: the same text (give or take edits).
-SAME_TEXT = 0.8
-
-
-def _beats(c: np.ndarray, removed: np.ndarray, a: int, b: int) -> float:
-    """1 if member ``a`` is more likely the original than ``b``, 0 if less, 0.5 if undecided.
-
-    ``c[i, j]`` is the share of member i's shingles found in member j. When each holds the
-    other (the same text), the one that carried less chrome is the original, else the one
-    covering more of the other. When one is a part of the other (a teaser, a copy missing a
-    paragraph), the fuller one is the original.
-    """
-    a_in_b, b_in_a = c[a, b], c[b, a]
-    same_text = a_in_b >= SAME_TEXT and b_in_a >= SAME_TEXT
-    if same_text and abs(removed[a] - removed[b]) > 1e-6:
-        return 1.0 if removed[a] < removed[b] else 0.0
-    if abs(b_in_a - a_in_b) > 0.005:
-        return 1.0 if b_in_a > a_in_b else 0.0
-    return 0.5
-
 
 def original(view: ClusterView) -> int:
-    """The original: the member that wins most comparisons with the others (see ``_beats``).
+    """The original: the member covering most of the cluster, less its page furniture.
 
-    Reposts wrap the original in chrome (removed by the ``chrome`` and ``boilerplate``
-    normalisers, and counted), teasers and trimmed copies are contained in it. Ties go to the
-    member covering most of the others, then the cleanest (the one whose raw text loses least
-    to normalisation: no markup), then the earliest ``--date-field``, then the one read first.
+    A teaser or a copy missing a paragraph is contained in the original, so the original
+    covers the others (the mean share of each other member found in it). A repost covers as
+    much once its chrome is removed, so the share of its text that was chrome and boilerplate
+    (see the ``chrome`` and ``boilerplate`` normalisers) is taken off. Ties go to the cleanest
+    member (its raw text loses least to normalisation: no markup), then to the earliest
+    ``--date-field``, then to the one read first.
     """
     c = view.containment
     docs = view.compared
     k = len(docs)
-    removed = view.removed_share(docs)
-    wins = np.zeros(k)
-    for a in range(k):
-        for b in range(a + 1, k):
-            w = _beats(c, removed, a, b)
-            wins[a] += w
-            wins[b] += 1.0 - w
     covers = (c.sum(axis=0) - 1.0) / max(k - 1, 1)
+    score = covers - view.removed_share(docs)
     cleanliness = [view.kept_share(int(d)) for d in docs]
     field = view.options.get("date_field", "date")
     best = max(
         range(k),
         key=lambda i: (
-            wins[i],
-            round(float(covers[i]), 3),
+            round(float(score[i]), 3),
             round(cleanliness[i], 3),
             _negated_date(view.ctx.meta(int(docs[i])).get(field)),
             -int(docs[i]),
