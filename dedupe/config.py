@@ -77,7 +77,7 @@ class Config:
     writers: tuple[str, ...] = DEFAULT_WRITERS
     batch_size: int = 1000
     max_bucket: int = 500
-    containment_sampling: int = 4
+    containment_sampling: int = 16
     text_cache_mb: int = 512
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 

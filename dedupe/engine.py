@@ -132,7 +132,9 @@ class Engine:
         self.hasher = MinHasher(cfg.num_perm, cfg.seed)
         self.learned: dict[str, str] = {}
         self.anchors = (
-            AnchorSettings(sampling=cfg.containment_sampling)
+            AnchorSettings(
+                sampling=cfg.containment_sampling, head_sampling=min(4, cfg.containment_sampling)
+            )
             if cfg.containment_sampling > 0
             else None
         )
@@ -396,7 +398,7 @@ class Engine:
             out.signatures.append(self.hasher(hashes, offsets))
             if self.anchors is not None:
                 values, docs = select_anchors(
-                    hashes, offsets, np.asarray(batch.index), self.anchors.sampling
+                    hashes, offsets, np.asarray(batch.index), self.anchors
                 )
                 out.anchor_values.append(values)
                 out.anchor_docs.append(docs)

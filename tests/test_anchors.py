@@ -9,9 +9,10 @@ from dedupe.anchors import AnchorSettings, anchor_pairs, select_anchors
 from dedupe.kernels import word_hashes
 
 
-def anchors_of(texts, sampling=4):
+def anchors_of(texts, sampling=16, head_sampling=4):
     hashes, offsets = word_hashes(texts, 5)
-    return select_anchors(hashes, offsets, np.arange(len(texts)), sampling)
+    settings = AnchorSettings(sampling=sampling, head_sampling=head_sampling)
+    return select_anchors(hashes, offsets, np.arange(len(texts)), settings)
 
 
 def test_anchors_are_position_independent(seed_texts):
@@ -21,6 +22,16 @@ def test_anchors_are_position_independent(seed_texts):
     a = set(values[docs == 0].tolist())
     b = set(values[docs == 1].tolist())
     assert a and a <= b
+
+
+def test_the_head_is_sampled_more_densely(seed_texts):
+    text = " ".join(seed_texts["lemonde_original.txt"].lower().split())
+    hashes, offsets = word_hashes([text], 5)
+    values, _ = select_anchors(hashes, offsets, np.arange(1), AnchorSettings())
+    head = set(values.tolist()) & set(
+        select_anchors(hashes[:64], np.array([0, 64]), np.arange(1), AnchorSettings())[0].tolist()
+    )
+    assert len(head) / 64 > 1.5 * (len(values) - len(head)) / (len(hashes) - 64)
 
 
 def test_teaser_becomes_candidate_though_jaccard_is_low(seed_texts):
@@ -48,7 +59,7 @@ def test_boilerplate_anchors_are_ignored():
         f"{chrome} unique words number {i} " + " ".join(f"w{i}x{k}" for k in range(15))
         for i in range(30)
     ]
-    values, docs = anchors_of(texts, sampling=1)
+    values, docs = anchors_of(texts, sampling=1, head_sampling=1)
     loose = AnchorSettings(sampling=1, max_posting=1000)
     strict = AnchorSettings(sampling=1, max_posting=10)
     assert len(anchor_pairs(values, docs, len(texts), loose)) > 0

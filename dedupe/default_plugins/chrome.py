@@ -24,40 +24,108 @@ from dedupe.hookspecs import hookimpl
 from dedupe.normalise import Normaliser
 
 _END = r"[\s.:!…»>›→]*$"
-_LINE_PATTERNS = [
+# (kind, the words a matching line can start with, pattern). ``#`` stands for a line starting
+# with a digit, "(" or "©". Lines are tried only against the rules of their first word.
+_RULES: list[tuple[str, str, str]] = [
     # Links to the source / the rest of the article.
-    r"(read|see|view|continue reading|read more|read the full (story|article))"
-    r"( (more|it))?( (at|on|from) (the )?(source|original)( site)?)?",
-    r"source( link)?|original (article|source)|via .{1,40}",
-    r"(lire|voir) (la suite|plus|l'article|aussi)( sur .{1,40})?|la suite (ici|sur .{1,40})",
-    r"source ?: .{1,60}|lien source|article original",
+    (
+        "line",
+        "read see view continue",
+        r"(read|see|view|continue reading|read more|read the full (story|article))"
+        r"( (more|it))?( (at|on|from) (the )?(source|original)( site)?)?",
+    ),
+    ("line", "source original via", r"source( link)?|original (article|source)|via .{1,40}"),
+    (
+        "line",
+        "lire voir la",
+        r"(lire|voir) (la suite|plus|l'article|aussi)( sur .{1,40})?|la suite (ici|sur .{1,40})",
+    ),
+    ("line", "source lien article", r"source ?: .{1,60}|lien source|article original"),
     # Share bars and social buttons.
-    r"((share|tweet|pin|email|e-mail|print|save|copy link|partager|imprimer|envoyer|copier le lien)"
-    r"( (this|on|sur|par|cet|l'article|article|story|facebook|twitter|x|linkedin|whatsapp|"
-    r"email|e-mail|reddit|telegram))*[\s,|·•/-]*){1,12}",
-    r"(facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|telegram|flipboard|email|e-mail)"
-    r"([\s,|·•/-]+(facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|telegram|flipboard|"
-    r"email|e-mail))*",
+    (
+        "line",
+        "share tweet pin email e print save copy partager imprimer envoyer copier",
+        r"((share|tweet|pin|email|e-mail|print|save|copy link|partager|imprimer|envoyer|"
+        r"copier le lien)( (this|on|sur|par|cet|l'article|article|story|facebook|twitter|x|"
+        r"linkedin|whatsapp|email|e-mail|reddit|telegram))*[\s,|·•/-]*){1,12}",
+    ),
+    (
+        "line",
+        "facebook twitter x linkedin whatsapp pinterest reddit telegram flipboard email e",
+        r"(facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|telegram|flipboard|email|e-mail)"
+        r"([\s,|·•/-]+(facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|telegram|flipboard|"
+        r"email|e-mail))*",
+    ),
     # Tags, comments, copyright, newsletter and ad slots.
-    r"(tags?|mots[- ]cl[ée]s|topics?|th[èe]mes?|filed under|cat[ée]gor(y|ies|ie))\s*:.{0,120}",
-    r"\(?\d* ?(comments?|commentaires?|r[ée]actions?)( \(\d+\))?\)?",
-    r"(leave a|add a|post a|laisser un|ajouter un) (comment|reply|commentaire)",
-    r"(copyright|©|\(c\)).{0,100}|.{0,60}(all rights reserved|tous droits r[ée]serv[ée]s).{0,40}",
-    r"(subscribe|sign up|abonnez[- ]vous|inscrivez[- ]vous|newsletter)\b.{0,100}",
-    r"(advertisement|publicit[ée]|sponsored( content)?|contenu sponsoris[ée]|annonce)",
-    r"(breaking( news)?|derni[èe]re (minute|heure)|exclusive|exclusif|live|en direct|update[sd]?)",
+    (
+        "line",
+        "tags tag mots topics topic thèmes themes thème theme filed catégories "
+        "catégorie categories category categorie",
+        r"(tags?|mots[- ]cl[ée]s|topics?|th[èe]mes?|filed under|cat[ée]gor(y|ies|ie))\s*:.{0,120}",
+    ),
+    (
+        "line",
+        "# comments comment commentaires commentaire réactions reactions réaction reaction",
+        r"\(?\d* ?(comments?|commentaires?|r[ée]actions?)( \(\d+\))?\)?",
+    ),
+    (
+        "line",
+        "leave add post laisser ajouter",
+        r"(leave a|add a|post a|laisser un|ajouter un) (comment|reply|commentaire)",
+    ),
+    ("line", "# copyright c", r"(copyright|©|\(c\)).{0,100}"),
+    (
+        "line",
+        "subscribe sign abonnez inscrivez newsletter",
+        r"(subscribe|sign up|abonnez[- ]vous|inscrivez[- ]vous|newsletter)\b.{0,100}",
+    ),
+    (
+        "line",
+        "advertisement publicité publicite sponsored contenu annonce",
+        r"(advertisement|publicit[ée]|sponsored( content)?|contenu sponsoris[ée]|annonce)",
+    ),
+    (
+        "line",
+        "breaking dernière derniere exclusive exclusif live en update updates updated",
+        r"(breaking( news)?|derni[èe]re (minute|heure)|exclusive|exclusif|live|en direct|"
+        r"update[sd]?)",
+    ),
     # Newsroom bylines and editorial notes of a re-run (they mark the later version).
-    r"(by|par|from|de) (the |la |le |our |notre |nos )?(staff|r[ée]daction|editors?|newsroom|"
-    r"correspondents?|reporters?|agences?|wires?|envoy[ée]s? sp[ée]cia(l|ux))( .{0,30})?",
-    r"(correction|clarification|editor'?s note|note de la r[ée]daction|rectificatif|erratum|"
-    r"update|mise [àa] jour)\s*:.{0,400}",
+    (
+        "line",
+        "by par from de",
+        r"(by|par|from|de) (the |la |le |our |notre |nos )?(staff|r[ée]daction|editors?|newsroom|"
+        r"correspondents?|reporters?|agences?|wires?|envoy[ée]s? sp[ée]cia(l|ux))( .{0,30})?",
+    ),
+    (
+        "line",
+        "correction clarification editor editors note rectificatif erratum update mise",
+        r"(correction|clarification|editor'?s note|note de la r[ée]daction|rectificatif|erratum|"
+        r"update|mise [àa] jour)\s*:.{0,400}",
+    ),
     # Breadcrumbs and dates.
-    r"(home|accueil|news|actualit[ée]s|actus?)( ?[»>›/|:-] ?[\w '&-]{1,30}){0,4}",
-    r"(posted|published|updated|publi[ée]|mis [àa] jour)( on| le)? .{0,40}\d{4}.{0,20}",
+    (
+        "line",
+        "home accueil news actualités actualites actus actu",
+        r"(home|accueil|news|actualit[ée]s|actus?)( ?[»>›/|:-] ?[\w '&-]{1,30}){0,4}",
+    ),
+    (
+        "line",
+        "posted published updated publié publie publiée mis",
+        r"(posted|published|updated|publi[ée]|mis [àa] jour)( on| le)? .{0,40}\d{4}.{0,20}",
+    ),
+    # Related-articles headings (the block after them is dropped too, near the end).
+    (
+        "related",
+        "you related more recommended read see most popular trending à a lire sur vous "
+        "nos les dans",
+        r"(you (may|might) also like|related( articles| stories| posts| news| content)?|"
+        r"more (stories|news|from .{1,30})|recommended( for you)?|read also|see also|most read|"
+        r"popular( now| stories)?|trending( now)?|(à|a) lire (aussi|également)|lire aussi|"
+        r"sur le m[êe]me (sujet|th[èe]me)|vous aimerez aussi|nos (autres )?articles|"
+        r"les plus lus|dans la m[êe]me rubrique|(à|a) voir aussi)\s*:?",
+    ),
 ]
-_LINE = re.compile(
-    r"^\s*(?:" + "|".join(f"(?:{p})" for p in _LINE_PATTERNS) + ")" + _END, re.IGNORECASE
-)
 # Bylines: "By Jane Doe", "par Jean Dupont et Marie Curie, AFP" (names capitalised, so
 # "By the end of the year..." is not one).
 _NAME = r"[A-ZÀ-Ý][\w'’.-]*"
@@ -72,22 +140,43 @@ _BREADCRUMB_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _SITE_SUFFIX = re.compile(r"^(.{12,200}?)\s+[|–—-]\s+[\w .'&-]{2,30}$")
-_RELATED = re.compile(
-    r"^\s*(you (may|might) also like|related( articles| stories| posts| news| content)?|"
-    r"more (stories|news|from .{1,30})|recommended( for you)?|read also|see also|most read|"
-    r"popular( now| stories)?|trending( now)?|(à|a) lire (aussi|également)|lire aussi|"
-    r"sur le m[êe]me (sujet|th[èe]me)|vous aimerez aussi|nos (autres )?articles|"
-    r"les plus lus|dans la m[êe]me rubrique|(à|a) voir aussi)\s*:?[\s.…]*$",
-    re.IGNORECASE,
-)
 _NOTE = re.compile(
     r"^\s*(correction|clarification|editor'?s note|rectificatif|erratum)\s*:", re.IGNORECASE
 )
 _SENTENCE_END = re.compile(r"[.!?»\"”]\s*$")
 
 
-def _is_short(line: str, words: int = 25) -> bool:
-    return len(line.split()) <= words
+#: Chrome lines are short: longer lines are content (except editorial notes).
+SHORT = 200
+#: Lines of a related-articles list (headlines) are at most this long.
+LIST_ITEM = 300
+
+_BY_FIRST_WORD: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+for _kind, _words, _pattern in _RULES:
+    _compiled = re.compile(r"^\s*(?:" + _pattern + ")" + _END, re.IGNORECASE)
+    for _word in _words.split():
+        _BY_FIRST_WORD.setdefault(_word, []).append((_kind, _compiled))
+for _word in ["by", "par", "posted", "written", "publié", "publie", "rédigé", "redige"]:
+    _BY_FIRST_WORD.setdefault(_word, []).append(("byline", _BYLINE))
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+_RESERVED = ("all rights reserved", "tous droits réservés", "tous droits reserves")
+
+
+def _chrome_kind(line: str) -> str | None:
+    """``related`` (a related-articles heading), ``line`` or ``byline`` (drop it), or None.
+
+    Only the rules that can start with the line's first word are tried.
+    """
+    first = _FIRST_WORD.match(line)
+    key = first.group().casefold() if first else ("#" if line[:1] in "(©0123456789" else "")
+    for kind, rule in _BY_FIRST_WORD.get(key, ()):
+        if rule.match(line):
+            return kind
+    if len(line) <= 120:
+        low = line.casefold()
+        if any(r in low for r in _RESERVED):
+            return "line"
+    return None
 
 
 def strip_chrome(text: str) -> str:
@@ -101,19 +190,20 @@ def strip_chrome(text: str) -> str:
         if not stripped:
             kept.append(line)
             continue
-        if _RELATED.match(stripped) and i >= n // 3:
+        kind = _chrome_kind(stripped) if len(stripped) <= SHORT else None
+        if kind is None and len(stripped) > SHORT and _NOTE.match(stripped):
+            kind = _chrome_kind(stripped)
+        if kind == "related" and i >= n // 3:
             # A related-articles block: the heading and the short lines after it.
             j = i + 1
-            while j < n and (not lines[j].strip() or _is_short(lines[j], 40)):
+            while j < n and len(lines[j].strip()) <= LIST_ITEM:
                 j += 1
             if j >= n:
                 break
             continue
-        if (_is_short(stripped) or _NOTE.match(stripped)) and (
-            _LINE.match(stripped) or _BYLINE.match(stripped)
-        ):
+        if kind in ("line", "byline"):
             continue
-        if content_seen < 3 and _is_short(stripped, 30):
+        if content_seen < 3 and len(stripped) <= SHORT:
             crumb = _BREADCRUMB_PREFIX.match(stripped)
             if crumb and crumb.end() > 0 and crumb.group(1):
                 stripped = stripped[crumb.end() :].strip()
@@ -123,7 +213,8 @@ def strip_chrome(text: str) -> str:
                 line = suffix.group(1)
             # What is left may itself be chrome ("By Jane Doe | Daily Wire" -> a byline):
             # drop it now, so that a second pass finds nothing more (idempotence).
-            if _LINE.match(line) or _BYLINE.match(line):
+            trimmed = line != stripped or crumb
+            if trimmed and _chrome_kind(line.strip()) in ("line", "byline"):
                 continue
         content_seen += 1
         kept.append(line)

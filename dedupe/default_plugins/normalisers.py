@@ -8,7 +8,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from dedupe import kernels
 from dedupe.hookspecs import hookimpl
+from dedupe.kernels.reference import PUNCTUATION
 from dedupe.normalise import Normaliser
 
 _DROP_BLOCKS = re.compile(
@@ -44,10 +46,46 @@ def strip_html(text: str) -> str:
     return text
 
 
+def _nfkc_stable_class() -> re.Pattern[str]:
+    """A regex matching any character *not* known to be left alone by NFKC in any context.
+
+    Candidates are the Latin letters and typographic marks of European news text; each is
+    kept only if NFKC maps it to itself, it is not a combining mark, and it does not compose
+    with a preceding letter. A text made only of such characters (and ASCII) is NFKC already.
+    """
+    candidates = [chr(c) for c in range(0xA1, 0x250)] + list("‘’‚“”„–—•…‹›«»€")
+    stable = [
+        c
+        for c in candidates
+        if unicodedata.normalize("NFKC", c) == c
+        and not unicodedata.combining(c)
+        and all(unicodedata.normalize("NFC", base + c) == base + c for base in "aeAE")
+    ]
+    return re.compile("[^\x00-\x7f" + re.escape("".join(stable)) + "]")
+
+
+_NOT_NFKC_STABLE = _nfkc_stable_class()
+
+
+#: NFKC images of the context-free characters French and English typography uses most.
+_COMMON_COMPAT = (("\xa0", " "), ("\u202f", " "), ("\u2009", " "), ("\u2026", "..."))
+
+
 def nfkc(text: str) -> str:
-    """Unicode compatibility composition: ligatures, full-width forms, non-breaking spaces."""
-    if text.isascii():
+    """Unicode compatibility composition: ligatures, full-width forms, non-breaking spaces.
+
+    Fast paths, same result: a text of NFKC-stable characters is returned as is, and one
+    whose only unstable characters are non-breaking or thin spaces and "…" (each mapped
+    alone, whatever surrounds it) is fixed with ``str.replace``.
+    """
+    if text.isascii() or not _NOT_NFKC_STABLE.search(text):
         return text
+    folded = text
+    for char, image in _COMMON_COMPAT:
+        if char in folded:
+            folded = folded.replace(char, image)
+    if not _NOT_NFKC_STABLE.search(folded):
+        return folded
     return unicodedata.normalize("NFKC", text)
 
 
@@ -61,11 +99,15 @@ _QUOTES = str.maketrans(
 )  # fmt: skip
 
 
+_QUOTE_MAP = {chr(k): v for k, v in _QUOTES.items()}
+_QUOTE_CHARS = re.compile("[" + re.escape("".join(_QUOTE_MAP)) + "]")
+
+
 def fold_quotes(text: str) -> str:
     """Typographic quotes, apostrophes, dashes and the ellipsis as their ASCII forms."""
     if text.isascii():
         return text
-    return text.translate(_QUOTES)
+    return _QUOTE_CHARS.sub(lambda m: _QUOTE_MAP[m.group()], text)
 
 
 def casefold(text: str) -> str:
@@ -85,17 +127,21 @@ def fold_accents(text: str) -> str:
     return unicodedata.normalize("NFC", stripped)
 
 
-_PUNCT = re.compile(r"[^\w\s]+|_+")
-
-
 def strip_punctuation(text: str) -> str:
     """Punctuation and symbols become spaces (so ``end.Start`` stays two words)."""
-    return _PUNCT.sub(" ", text)
+    return PUNCTUATION.sub(" ", text)
 
 
 def collapse_whitespace(text: str) -> str:
     """Runs of whitespace become one space; leading and trailing space go."""
     return " ".join(text.split())
+
+
+#: Normalisers with a batch kernel (same output, run on the whole batch's bytes).
+BATCH_KERNELS: dict[str, Callable[[list[str]], list[str]]] = {
+    "punctuation": kernels.punctuation_to_spaces,
+    "whitespace": kernels.collapse_spaces,
+}
 
 
 BUILTIN: dict[str, tuple[Callable[[str], str], str]] = {
@@ -112,4 +158,7 @@ BUILTIN: dict[str, tuple[Callable[[str], str], str]] = {
 @hookimpl
 def register_normalisers(register: Callable[[Normaliser], None]) -> None:
     for name, (func, description) in BUILTIN.items():
-        register(Normaliser(name, func, description=description))
+        if name in BATCH_KERNELS:
+            register(Normaliser(name, BATCH_KERNELS[name], batch=True, description=description))
+        else:
+            register(Normaliser(name, func, description=description))

@@ -81,3 +81,34 @@ def intersections(values: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) ->
         values, offsets, np.ascontiguousarray(pairs, dtype=np.int64)
     )
     return result
+
+
+def _decode_batch(out: np.ndarray, offsets: np.ndarray) -> list[str]:
+    data = out.tobytes()
+    bounds = offsets.tolist()
+    return [
+        data[bounds[i] : bounds[i + 1]].decode("utf-8", "surrogatepass")
+        for i in range(len(bounds) - 1)
+    ]
+
+
+def _byte_normaliser(kernel_name: str, texts: list[str]) -> list[str]:
+    from dedupe.kernels.charclass import classes
+
+    buf, offsets = encode_batch(texts)
+    out, new_offsets = getattr(_impl, kernel_name)(buf, offsets, classes())
+    return _decode_batch(out, new_offsets)
+
+
+def punctuation_to_spaces(texts: list[str]) -> list[str]:
+    """``re.sub(r"[^\\w\\s]+|_+", " ", t)`` for each text (compiled: on the batch's bytes)."""
+    if BACKEND == "reference":
+        return [reference.PUNCTUATION.sub(" ", t) for t in texts]
+    return _byte_normaliser("punctuation_to_spaces", texts)
+
+
+def collapse_spaces(texts: list[str]) -> list[str]:
+    """``" ".join(t.split())`` for each text (compiled: on the batch's bytes)."""
+    if BACKEND == "reference":
+        return [" ".join(t.split()) for t in texts]
+    return _byte_normaliser("collapse_spaces", texts)

@@ -261,3 +261,84 @@ def intersections(values, offsets, pairs):
                 y += 1
         out[p] = c
     return out
+
+
+@njit(inline="always", cache=True)
+def _decode(buf, p):
+    """(code point, length) of the UTF-8 sequence at ``p`` (surrogates allowed)."""
+    c = buf[p]
+    if c < 0x80:
+        return np.int64(c), 1
+    if c < 0xE0:
+        return (np.int64(c & 0x1F) << 6) | np.int64(buf[p + 1] & 0x3F), 2
+    if c < 0xF0:
+        return (
+            (np.int64(c & 0x0F) << 12)
+            | (np.int64(buf[p + 1] & 0x3F) << 6)
+            | np.int64(buf[p + 2] & 0x3F)
+        ), 3
+    return (
+        (np.int64(c & 0x07) << 18)
+        | (np.int64(buf[p + 1] & 0x3F) << 12)
+        | (np.int64(buf[p + 2] & 0x3F) << 6)
+        | np.int64(buf[p + 3] & 0x3F)
+    ), 4
+
+
+# Character classes (see dedupe.kernels.charclass): 0 other, 1 word, 2 space, 3 underscore.
+@njit(cache=True, nogil=True)
+def punctuation_to_spaces(buf, doc_offsets, classes):
+    """Each run of characters that are neither word characters nor spaces becomes one space,
+    as does each run of underscores: ``re.sub(r"[^\\w\\s]+|_+", " ", text)`` on UTF-8 bytes."""
+    n_docs = doc_offsets.shape[0] - 1
+    out = np.empty(doc_offsets[n_docs], dtype=np.uint8)
+    offsets = np.zeros(n_docs + 1, dtype=np.int64)
+    k = 0
+    for d in range(n_docs):
+        p = doc_offsets[d]
+        end = doc_offsets[d + 1]
+        prev = -1  # class of the previous character, or -1
+        while p < end:
+            cp, size = _decode(buf, p)
+            cls = classes[cp]
+            if cls == 0 or cls == 3:
+                if cls != prev:
+                    out[k] = 0x20
+                    k += 1
+            else:
+                for t in range(size):
+                    out[k] = buf[p + t]
+                    k += 1
+            prev = cls
+            p += size
+        offsets[d + 1] = k
+    return out[:k].copy(), offsets
+
+
+@njit(cache=True, nogil=True)
+def collapse_spaces(buf, doc_offsets, classes):
+    """Runs of whitespace become one space, none at either end: ``" ".join(text.split())``."""
+    n_docs = doc_offsets.shape[0] - 1
+    out = np.empty(doc_offsets[n_docs], dtype=np.uint8)
+    offsets = np.zeros(n_docs + 1, dtype=np.int64)
+    k = 0
+    for d in range(n_docs):
+        p = doc_offsets[d]
+        end = doc_offsets[d + 1]
+        start = k
+        pending = False
+        while p < end:
+            cp, size = _decode(buf, p)
+            if classes[cp] == 2:
+                pending = True
+            else:
+                if pending and k > start:
+                    out[k] = 0x20
+                    k += 1
+                pending = False
+                for t in range(size):
+                    out[k] = buf[p + t]
+                    k += 1
+            p += size
+        offsets[d + 1] = k
+    return out[:k].copy(), offsets

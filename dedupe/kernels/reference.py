@@ -8,10 +8,14 @@ encoded as UTF-8 and hashed with ``xxhash.xxh32_intdigest``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 import xxhash
+
+#: What the ``punctuation`` normaliser replaces with one space.
+PUNCTUATION = re.compile(r"[^\w\s]+|_+")
 
 U32 = np.uint32
 MAX_HASH = np.uint32(0xFFFFFFFF)
