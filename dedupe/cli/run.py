@@ -9,13 +9,14 @@ from typing import Any
 import click
 
 from dedupe.cli.options import comma_list, scorer_specs
-from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS
+from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, Config
 from dedupe.documents import BadRecord
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, DedupeError
 from dedupe.progress import Progress
 
 MAX_PRINTED_BAD = 50
+DEFAULTS = Config()
 
 
 class BadRecordPrinter:
@@ -51,19 +52,19 @@ class BadRecordPrinter:
 )
 @click.option(
     "--id-field",
-    default="id",
+    default=DEFAULTS.id_field,
     show_default=True,
     help="JSONL/CSV field holding the id ('' numbers records by line).",
 )
 @click.option(
     "--text-field",
-    default="text",
+    default=DEFAULTS.text_field,
     show_default=True,
     help="JSONL/CSV field(s) holding the text; several, comma-separated, are joined.",
 )
 @click.option(
     "--date-field",
-    default="date",
+    default=DEFAULTS.date_field,
     show_default=True,
     help="Field used by --representative earliest.",
 )
@@ -75,32 +76,34 @@ class BadRecordPrinter:
     show_default=True,
     help="Comma-separated normaliser chain ('' for none).",
 )
-@click.option("--unit", default="word", show_default=True, help="Shingle unit: word or char.")
+@click.option(
+    "--unit", default=DEFAULTS.unit, show_default=True, help="Shingle unit: word or char."
+)
 @click.option(
     "-n",
     "--ngram",
-    default=5,
+    default=DEFAULTS.ngram,
     show_default=True,
     type=click.IntRange(min=1),
     help="Shingle size in units.",
 )
 @click.option(
     "--num-perm",
-    default=128,
+    default=DEFAULTS.num_perm,
     show_default=True,
     type=click.IntRange(1, 4096),
     help="MinHash permutations.",
 )
 @click.option(
     "--seed",
-    default=1,
+    default=DEFAULTS.seed,
     show_default=True,
     type=click.IntRange(0, 2**32 - 1),
     help="MinHash seed (datasketch's default is 1).",
 )
 @click.option(
     "--threshold",
-    default=0.5,
+    default=DEFAULTS.threshold,
     show_default=True,
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
     help="Jaccard similarity the LSH bands are tuned for (as datasketch's MinHashLSH).",
@@ -111,11 +114,11 @@ class BadRecordPrinter:
 @click.option("--rows", type=click.IntRange(min=1), help="Rows per LSH band.")
 @click.option(
     "--containment-sampling",
-    default=4,
+    default=DEFAULTS.containment_sampling,
     show_default=True,
     type=click.IntRange(min=0),
-    help="Keep 1 in N shingles as anchors to find copies that contain each other "
-    "(teasers, wrapped reposts); 0 turns it off.",
+    help="Keep 1 in N shingles (1 in 4 of a document's first 64) as anchors to find copies "
+    "that contain each other (teasers, wrapped reposts); 0 turns it off.",
 )
 @click.option(
     "--scorer",
@@ -127,14 +130,14 @@ class BadRecordPrinter:
 )
 @click.option(
     "--decide",
-    default="all",
+    default=DEFAULTS.decide,
     show_default=True,
     type=click.Choice(["all", "any"]),
     help="Accept a pair when all scorers pass, or any.",
 )
 @click.option(
     "--representative",
-    default="original",
+    default=DEFAULTS.representative,
     show_default=True,
     help="Which member of a cluster is kept: original, first, longest, earliest.",
 )
@@ -146,7 +149,7 @@ class BadRecordPrinter:
 )
 @click.option(
     "--batch-size",
-    default=1000,
+    default=DEFAULTS.batch_size,
     show_default=True,
     type=click.IntRange(min=1),
     help="Documents per batch.",
