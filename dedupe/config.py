@@ -78,7 +78,9 @@ class Config:
     batch_size: int = 1000
     max_bucket: int = 500
     containment_sampling: int = 16
-    text_cache_mb: int = 512
+    workers: int = 0
+    chunk_mb: int = 16
+    parallel_min_mb: int = 32
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -115,6 +117,10 @@ class Config:
             raise ConfigError(f"batch size must be at least 1, not {self.batch_size}")
         if self.containment_sampling < 0:
             raise ConfigError("containment sampling must be 0 (off) or a positive number")
+        if self.workers < 0:
+            raise ConfigError(f"workers must be 0 (all cores) or more, not {self.workers}")
+        if self.chunk_mb < 1 or self.parallel_min_mb < 0:
+            raise ConfigError("chunk size must be at least 1 MB")
         if self.max_bucket < 2:
             raise ConfigError(f"max bucket must be at least 2, not {self.max_bucket}")
 

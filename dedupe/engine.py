@@ -1,9 +1,10 @@
 """The engine: wires the stages into a run and is the Python API.
 
 read -> normalise -> shingle -> signature -> LSH candidates -> score -> decide -> cluster ->
-representative -> write. The first pass keeps only signatures (plus texts while they fit in
-``text_cache_mb``); the documents of candidate pairs are then read again to verify them, so
-memory grows with the number of documents, not with their total size.
+representative -> write. The first pass (over chunks, in worker processes when the input is
+big) keeps only ids, locations, signatures and anchors; the documents of candidate pairs are
+then read again to verify them, so memory grows with the number of documents, not with their
+total size. Results are merged in chunk order: the output does not depend on ``--workers``.
 """
 
 from __future__ import annotations
@@ -13,25 +14,27 @@ import platform
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from dedupe import __version__, kernels
-from dedupe.anchors import AnchorSettings, anchor_pairs, select_anchors
+from dedupe.anchors import AnchorSettings, anchor_pairs
 from dedupe.atomic import OutputSet, check_writable
 from dedupe.cluster import components
 from dedupe.config import Config, ScorerSpec
+from dedupe.corpus import Chunk, Corpus, FileCorpus, Location, MemoryCorpus, records_from
 from dedupe.decide import accept
-from dedupe.documents import BadRecord, Batch, Record
+from dedupe.documents import BadRecord, Record
 from dedupe.errors import ConfigError, InputError
 from dedupe.lsh import Banding, band_keys, candidate_pairs, unique_pairs
 from dedupe.normalise import Chain
+from dedupe.passes import NO_LINE, SignedChunk
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.progress import Progress
-from dedupe.read import Discovery, DuplicateIds, ReadOptions, batches, discover, read_sources
+from dedupe.read import ReadOptions, discover
 from dedupe.registry import Registry
 from dedupe.represent import ClusterView, roles
 from dedupe.result import Cluster, RunResult
@@ -39,48 +42,35 @@ from dedupe.score import PairContext, Scorer, score_pairs
 from dedupe.shingle import ShingleSets
 from dedupe.signature import MinHasher
 from dedupe.store import DocStore
+from dedupe.workers import Executor, available_cores
 
 BadRecordHandler = Callable[[BadRecord], None]
 MAX_KEPT_BAD_RECORDS = 10_000
 
 
-class Corpus:
-    """A re-readable stream of records: files found by :func:`dedupe.read.discover`, or
-    records given in memory. Every pass numbers documents the same way."""
-
-    def __init__(
-        self,
-        items: Callable[[], Iterable[Record | BadRecord]],
-        description: list[str],
-        discovery: Discovery | None = None,
-    ) -> None:
-        self._items = items
-        self.description = description
-        self.discovery = discovery
-
-    def batches(
-        self, batch_size: int, on_bad: BadRecordHandler, ids: DuplicateIds | None = None
-    ) -> Iterator[Batch]:
-        return batches(self._items(), batch_size, on_bad, ids=ids)
-
-    def close(self) -> None:
-        if self.discovery is not None:
-            self.discovery.cleanup()
-
-
 @dataclass
-class _Pass1:
-    """What the first pass keeps for every document."""
+class Signed:
+    """Pass-1 output of the whole corpus, merged in chunk order (documents numbered 0..n-1)."""
 
-    signatures: list[np.ndarray] = field(default_factory=list)
-    anchor_values: list[np.ndarray] = field(default_factory=list)
-    anchor_docs: list[np.ndarray] = field(default_factory=list)
-    ids: list[str] = field(default_factory=list)
-    empty: list[int] = field(default_factory=list)
-    encodings: Counter[str] = field(default_factory=Counter)
-    cache: list[tuple[Record, str]] | None = field(default_factory=list)
-    cached_bytes: int = 0
-    renamed_ids: int = 0
+    chunks: list[Chunk]
+    bases: np.ndarray
+    ids: list[str]
+    labels: list[str]
+    label_of: np.ndarray
+    lines: np.ndarray
+    signatures: np.ndarray
+    anchor_values: np.ndarray
+    anchor_docs: np.ndarray
+    empty: np.ndarray
+    encodings: Counter[str]
+    renamed: int = 0
+
+    def location(self, doc: int) -> Location:
+        line = int(self.lines[doc])
+        return (self.labels[int(self.label_of[doc])], None if line == NO_LINE else line)
+
+    def chunk_of(self, docs: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.bases, docs, side="right") - 1
 
 
 class Engine:
@@ -152,35 +142,16 @@ class Engine:
     # -- inputs ---------------------------------------------------------------------------------
     def open_files(self, inputs: Sequence[str | os.PathLike[str]], stdin: Any = None) -> Corpus:
         """A corpus over files, directories and ``-`` (JSONL on stdin)."""
-        found = discover(
-            [os.fspath(p) for p in inputs], self.readers, format=self.config.format, stdin=stdin
-        )
-        options = self.read_options
-
-        def items() -> Iterable[Record | BadRecord]:
-            yield from found.bad
-            yield from read_sources(found.sources, self.readers, options)
-
-        return Corpus(items, [os.fspath(p) for p in inputs], found)
+        names = [os.fspath(p) for p in inputs]
+        found = discover(names, self.readers, format=self.config.format, stdin=stdin)
+        return FileCorpus(found, self.readers, self.read_options, names)
 
     def open_documents(self, documents: Iterable[Mapping[str, Any] | tuple[str, str]]) -> Corpus:
         """A corpus over in-memory documents: ``(id, text)`` tuples or mappings with the
         configured id and text fields."""
-        records: list[Record | BadRecord] = []
-        for n, doc in enumerate(documents, start=1):
-            if isinstance(doc, tuple):
-                records.append(Record(str(doc[0]), doc[1], "<documents>", n))
-                continue
-            meta = {k: doc[k] for k in (self.config.date_field,) if k in doc}
-            doc_id = doc.get(self.config.id_field, n)
-            text = doc.get(self.config.text_field)
-            if not isinstance(text, str):
-                records.append(BadRecord("<documents>", n, "text is missing or not a string"))
-            elif not text.strip():
-                records.append(BadRecord("<documents>", n, "empty document"))
-            else:
-                records.append(Record(str(doc_id), text, "<documents>", n, meta, dict(doc)))
-        return Corpus(lambda: records, ["<documents>"])
+        cfg = self.config
+        items = records_from(documents, cfg.id_field, cfg.text_field, (cfg.date_field,))
+        return MemoryCorpus(items, ["<documents>"])
 
     # -- running --------------------------------------------------------------------------------
     def run(
@@ -237,43 +208,40 @@ class Engine:
                 on_bad(bad)
 
         started = time.perf_counter()
+        for bad in corpus.discovery.bad if corpus.discovery is not None else []:
+            record_bad(bad)
         t0 = time.perf_counter()
         self.chain = self.learn(corpus, progress)
         timings["learn"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        first = self._signature_pass(corpus, record_bad, progress)
-        timings["read+signatures"] = time.perf_counter() - t0
-        n = len(first.ids)
-        signatures = (
-            np.concatenate(first.signatures)
-            if first.signatures
-            else np.zeros((0, cfg.num_perm), dtype=np.uint32)
-        )
-        skipped_docs = np.zeros(n, dtype=bool)
-        skipped_docs[first.empty] = True
+        chunks = corpus.chunks(cfg.chunk_mb * 1024 * 1024)
+        workers = self.workers_for(chunks)
+        with Executor(self, corpus, workers) as executor:
+            t0 = time.perf_counter()
+            progress.stage("reading and signing")
+            first = self._merge_signed(chunks, executor.sign(chunks), record_bad, progress)
+            timings["read+signatures"] = time.perf_counter() - t0
+            n = len(first.ids)
+            skipped_docs = np.zeros(n, dtype=bool)
+            skipped_docs[first.empty] = True
 
-        t0 = time.perf_counter()
-        progress.stage("finding candidates")
-        pairs = self.candidates(signatures, skipped_docs)
-        lsh_pairs = len(pairs)
-        if self.anchors is not None and first.anchor_values:
-            more = anchor_pairs(
-                np.concatenate(first.anchor_values),
-                np.concatenate(first.anchor_docs),
-                n,
-                self.anchors,
-            )
-            pairs = unique_pairs(np.concatenate([pairs, more]), max(n, 1))
-        timings["lsh"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            progress.stage("finding candidates")
+            pairs = self.candidates(first.signatures, skipped_docs)
+            lsh_pairs = len(pairs)
+            if self.anchors is not None and len(first.anchor_values):
+                more = anchor_pairs(first.anchor_values, first.anchor_docs, n, self.anchors)
+                pairs = unique_pairs(np.concatenate([pairs, more]), max(n, 1))
+            timings["lsh"] = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        candidate_docs = np.unique(pairs) if len(pairs) else np.zeros(0, dtype=np.int64)
-        store = self._store(corpus, candidate_docs, n, first, progress)
-        timings["read candidates"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            progress.stage("reading candidates again")
+            candidate_docs = np.unique(pairs) if len(pairs) else np.zeros(0, dtype=np.int64)
+            store = self._load_store(executor, first, candidate_docs)
+            timings["read candidates"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         progress.stage(f"verifying {len(pairs):,} candidate pairs")
-        ctx = PairContext(store, signatures, **self._scorer_options())
+        ctx = PairContext(store, first.signatures, **self._scorer_options())
         scorers = [s for s, _ in self.scorers]
         scores = (
             score_pairs(pairs, scorers, ctx)
@@ -308,7 +276,9 @@ class Engine:
             "kept": int(n - dropped.sum()),
             "encodings": dict(sorted(first.encodings.items())),
             "skipped_by_reason": dict(sorted(bad_count.items())),
-            "renamed_ids": first.renamed_ids,
+            "renamed_ids": first.renamed,
+            "chunks": len(chunks),
+            "workers": workers,
         }
         if corpus.discovery is not None:
             counts["input_files"] = len(corpus.discovery.sources)
@@ -335,7 +305,8 @@ class Engine:
             counts=counts,
             timings=timings,
             info=info,
-            reread=self._rereader(corpus, first),
+            kept_lines=lambda: self._kept(corpus, first, dropped, raw=True),
+            kept_record_reader=lambda: self._kept(corpus, first, dropped, raw=False),
         )
         if output_dir is not None:
             t0 = time.perf_counter()
@@ -362,8 +333,8 @@ class Engine:
             progress.stage("learning boilerplate")
         size = int(self.config.extra.get("learn_sample", 20_000))
         sample: list[str] = []
-        for batch in corpus.batches(self.config.batch_size, lambda bad: None):
-            sample.extend(batch.texts[: size - len(sample)])
+        for record in corpus.records(self.config.chunk_mb * 1024 * 1024):
+            sample.append(record.text)
             if len(sample) >= size:
                 break
         fitted = []
@@ -384,43 +355,6 @@ class Engine:
         hashes, offsets = self.unit.hash_batch(normalised, self.config.ngram)
         return self.hasher(hashes, offsets), np.diff(offsets)
 
-    def _signature_pass(
-        self, corpus: Corpus, on_bad: BadRecordHandler, progress: Progress
-    ) -> _Pass1:
-        cfg = self.config
-        out = _Pass1()
-        budget = cfg.text_cache_mb * 1024 * 1024
-        ids = DuplicateIds(cfg.extra.get("duplicate_ids", "error"))
-        progress.stage("reading and signing")
-        for batch in corpus.batches(cfg.batch_size, on_bad, ids):
-            normalised = self.chain(batch.texts)
-            hashes, offsets = self.unit.hash_batch(normalised, cfg.ngram)
-            out.signatures.append(self.hasher(hashes, offsets))
-            if self.anchors is not None:
-                values, docs = select_anchors(
-                    hashes, offsets, np.asarray(batch.index), self.anchors
-                )
-                out.anchor_values.append(values)
-                out.anchor_docs.append(docs)
-            sizes = np.diff(offsets)
-            for k, record in enumerate(batch.records):
-                out.ids.append(record.id)
-                out.encodings[record.meta.get("encoding", "utf-8")] += 1
-                if sizes[k] == 0:
-                    out.empty.append(batch.index[k])
-                    on_bad(BadRecord(record.source, record.line, "empty after normalisation"))
-            if out.cache is not None:
-                out.cached_bytes += sum(
-                    len(t) + len(m) for t, m in zip(batch.texts, normalised, strict=True)
-                )
-                if out.cached_bytes > budget:
-                    out.cache = None
-                else:
-                    out.cache.extend(zip(batch.records, normalised, strict=True))
-            progress.update("reading and signing", len(out.ids))
-        out.renamed_ids = ids.renamed
-        return out
-
     def candidates(self, signatures: np.ndarray, skipped: np.ndarray | None = None) -> np.ndarray:
         """Candidate pairs (i < j) from LSH banding of the signatures."""
         if len(signatures) < 2:
@@ -430,47 +364,133 @@ class Engine:
         local = candidate_pairs(keys, self.config.max_bucket)
         return usable[local] if len(local) else local
 
-    def _store(
-        self, corpus: Corpus, docs: np.ndarray, n: int, first: _Pass1, progress: Progress
-    ) -> DocStore:
-        """Texts and shingle sets of the candidate documents (from the cache or a second read)."""
+    def pair_context(self, documents: Iterable[Mapping[str, Any] | tuple[str, str]]) -> PairContext:
+        """A scoring context over in-memory documents, numbered 0, 1... in order (every one
+        loaded): what scorers and representative policies see during a run."""
+        corpus = self.open_documents(documents)
+        chunks = corpus.chunks(self.config.chunk_mb * 1024 * 1024)
+        with Executor(self, corpus, 1) as executor:
+            first = self._merge_signed(
+                chunks, executor.sign(chunks), lambda bad: None, Progress(enabled=False)
+            )
+            store = self._load_store(executor, first, np.arange(len(first.ids)))
+        return PairContext(store, first.signatures, **self._scorer_options())
+
+    def workers_for(self, chunks: list[Chunk]) -> int:
+        """Worker processes for these chunks: ``--workers`` (0: all cores), but one for a
+        small input, where starting processes would cost more than it saves."""
+        wanted = self.config.workers or available_cores()
+        size = sum(c.size for c in chunks)
+        if len(chunks) < 2 or size < self.config.parallel_min_mb * 1024 * 1024:
+            return 1
+        return max(1, min(wanted, len(chunks)))
+
+    def _merge_signed(
+        self,
+        chunks: list[Chunk],
+        results: Iterator[SignedChunk],
+        on_bad: BadRecordHandler,
+        progress: Progress,
+    ) -> Signed:
+        """Number the documents of every chunk in order and gather their pass-1 output."""
+        ids: list[str] = []
+        bases = []
+        label_index: dict[str, int] = {}
+        label_of: list[np.ndarray] = []
+        lines: list[np.ndarray] = []
+        sigs: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        docs: list[np.ndarray] = []
+        empty: list[int] = []
+        encodings: Counter[str] = Counter()
+        for result in results:
+            base = len(ids)
+            bases.append(base)
+            for bad in result.bad:
+                on_bad(bad)
+            ids.extend(result.ids)
+            mapping = np.array(
+                [label_index.setdefault(label, len(label_index)) for label in result.labels] or [0],
+                dtype=np.int32,
+            )
+            label_of.append(mapping[result.label_of])
+            lines.append(result.lines)
+            sigs.extend(result.signatures)
+            values.extend(result.anchor_values)
+            docs.extend(d.astype(np.int64) + base for d in result.anchor_docs)
+            empty.extend(base + k for k in result.empty)
+            encodings.update(result.encodings)
+            progress.update("reading and signing", len(ids))
+        signed = Signed(
+            chunks=chunks,
+            bases=np.asarray(bases, dtype=np.int64),
+            ids=ids,
+            labels=list(label_index),
+            label_of=np.concatenate(label_of) if label_of else np.zeros(0, dtype=np.int32),
+            lines=np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64),
+            signatures=(
+                np.concatenate(sigs)
+                if sigs
+                else np.zeros((0, self.config.num_perm), dtype=np.uint32)
+            ),
+            anchor_values=np.concatenate(values) if values else np.zeros(0, dtype=np.uint32),
+            anchor_docs=np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
+            empty=np.asarray(empty, dtype=np.int64),
+            encodings=encodings,
+        )
+        self._check_ids(signed)
+        return signed
+
+    def _check_ids(self, signed: Signed) -> None:
+        """Stop on a repeated id, or rename it (``id#2``...) when asked to."""
+        policy = self.config.extra.get("duplicate_ids", "error")
+        seen: dict[str, int] = {}
+        for doc, doc_id in enumerate(signed.ids):
+            first = seen.setdefault(doc_id, doc)
+            if first == doc:
+                continue
+            if policy != "rename":
+                where, line = signed.location(doc)
+                first_where, first_line = signed.location(first)
+                here = where if line is None else f"{where}:{line}"
+                there = first_where if first_line is None else f"{first_where}:{first_line}"
+                raise InputError(
+                    f"{here}: duplicate id {doc_id!r} (first seen at {there}); "
+                    "make ids unique or pass --rename-duplicate-ids"
+                )
+            k = 2
+            while f"{doc_id}#{k}" in seen:
+                k += 1
+            signed.ids[doc] = f"{doc_id}#{k}"
+            seen[signed.ids[doc]] = doc
+            signed.renamed += 1
+
+    def _load_store(self, executor: Executor, first: Signed, docs: np.ndarray) -> DocStore:
+        """Texts and shingle sets of the candidate documents, read again chunk by chunk."""
+        n = len(first.ids)
         store = DocStore.empty(n)
         if len(docs) == 0:
             return store
-        wanted = np.zeros(n, dtype=bool)
-        wanted[docs] = True
+        doc_at: dict[Location, int] = {}
+        wanted: dict[int, set[Location]] = {}
+        for doc, chunk in zip(docs.tolist(), first.chunk_of(docs).tolist(), strict=True):
+            location = first.location(doc)
+            doc_at[location] = doc
+            wanted.setdefault(chunk, set()).add(location)
+        jobs = [(first.chunks[c], wanted[c]) for c in sorted(wanted)]
+        numbers: list[int] = []
         records: list[Record] = []
         normalised: list[str] = []
-        numbers: list[int] = []
-        if first.cache is not None:
-            for doc in docs:
-                record, norm = first.cache[doc]
-                records.append(record)
-                normalised.append(norm)
-                numbers.append(int(doc))
-        else:
-            progress.stage("reading candidates again")
-            for batch in corpus.batches(
-                self.config.batch_size, lambda bad: None, self._reread_ids()
-            ):
-                keep = [k for k, doc in enumerate(batch.index) if wanted[doc]]
-                if not keep:
-                    continue
-                recs = [batch.records[k] for k in keep]
-                for k in keep:
-                    if batch.records[k].id != first.ids[batch.index[k]]:
-                        raise InputError(
-                            f"{batch.records[k].source}: the input changed while it was being "
-                            "read (document ids differ between passes)"
-                        )
-                records.extend(recs)
-                normalised.extend(self.chain([r.text for r in recs]))
-                numbers.extend(batch.index[k] for k in keep)
         sets = []
-        step = self.config.batch_size
-        for s in range(0, len(normalised), step):
-            hashes, offsets = self.unit.hash_batch(normalised[s : s + step], self.config.ngram)
-            sets.append(ShingleSets.from_hashes(hashes, offsets))
+        removed = []
+        for loaded in executor.load(jobs):
+            numbers.extend(doc_at[loc] for loc in loaded.locations)
+            records.extend(loaded.records)
+            normalised.extend(loaded.normalised)
+            sets.append(loaded.sets)
+            removed.append(loaded.removed_share)
+        if len(numbers) != len(docs):
+            raise InputError("the input changed while it was being read (a document is missing)")
         store.docs = np.asarray(numbers, dtype=np.int64)
         store.row_of[store.docs] = np.arange(len(numbers))
         store.ids = [first.ids[d] for d in numbers]
@@ -479,20 +499,17 @@ class Engine:
         store.meta = [r.meta for r in records]
         store.sources = [(r.source, r.line) for r in records]
         store.sets = ShingleSets.concat(sets)
-        store.removed_share = self._removed_share(store.texts, normalised)
+        store.removed_share = np.concatenate(removed) if removed else np.zeros(0)
         return store
 
-    def _removed_share(self, texts: list[str], normalised: list[str]) -> np.ndarray:
+    def removed_share(self, texts: list[str], normalised: list[str]) -> np.ndarray:
         """Share of each text's words that the boilerplate-removing normalisers took out."""
-        if len(self.chain.without_boilerplate().normalisers) == len(self.chain.normalisers):
+        plain = self.chain.without_boilerplate()
+        if len(plain.normalisers) == len(self.chain.normalisers):
             return np.zeros(len(texts))
-        before = self.chain.without_boilerplate()(texts)
-        words_before = np.array([len(t.split()) for t in before], dtype=np.float64)
+        words_before = np.array([len(t.split()) for t in plain(texts)], dtype=np.float64)
         words_after = np.array([len(t.split()) for t in normalised], dtype=np.float64)
         return np.clip(1.0 - words_after / np.maximum(words_before, 1.0), 0.0, 1.0)
-
-    def _reread_ids(self) -> DuplicateIds:
-        return DuplicateIds(self.config.extra.get("duplicate_ids", "error"))
 
     def _scorer_options(self) -> dict[str, Any]:
         return dict(self.config.extra.get("scorer_options", {}))
@@ -544,22 +561,18 @@ class Engine:
             cluster.number = number
         return clusters, dropped
 
-    def _rereader(
-        self, corpus: Corpus, first: _Pass1
-    ) -> Callable[[], Iterator[tuple[int, Record]]]:
-        cache = first.cache
-
-        def reread() -> Iterator[tuple[int, Record]]:
-            if cache is not None:
-                for doc, (record, _norm) in enumerate(cache):
-                    yield doc, record
-                return
-            for batch in corpus.batches(
-                self.config.batch_size, lambda bad: None, self._reread_ids()
-            ):
-                yield from zip(batch.index, batch.records, strict=True)
-
-        return reread
+    def _kept(self, corpus: Corpus, first: Signed, dropped: np.ndarray, raw: bool) -> Iterator[Any]:
+        """The kept documents chunk by chunk, in input order: as JSON lines (``raw``, copied
+        without parsing for JSON Lines input) or as records."""
+        ends = [*first.bases.tolist()[1:], len(first.ids)][: len(first.chunks)]
+        for chunk, start, end in zip(first.chunks, first.bases.tolist(), ends, strict=True):
+            keep = {first.location(d) for d in range(start, end) if not dropped[d]}
+            if not keep:
+                continue
+            if raw:
+                yield from corpus.kept_lines(chunk, keep)
+            else:
+                yield from (r for r in corpus.read(chunk, keep) if isinstance(r, Record))
 
     def write(self, result: RunResult, directory: Path) -> list[Path]:
         """Run every writer into temporary files, then rename them all into place."""

@@ -36,12 +36,20 @@ class ReadOptions:
 
 @dataclass(frozen=True)
 class Source:
-    """One input file: its path, the id a whole-file document gets, and its reader's name."""
+    """One input file: its path, the id a whole-file document gets, and its reader's name.
+
+    Line-based readers honour a byte range (``start``, ``stop``; 0 means the end), the number
+    of the range's first line, and ``only_lines`` (parse just these lines).
+    """
 
     path: str
     id: str
     reader: str
     display: str = ""
+    start: int = 0
+    stop: int = 0
+    first_line: int = 1
+    only_lines: frozenset[int] | None = None
 
     @property
     def label(self) -> str:

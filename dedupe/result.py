@@ -52,7 +52,8 @@ class RunResult:
     counts: dict[str, Any]
     timings: dict[str, float]
     info: dict[str, Any]
-    reread: Callable[[], Iterator[tuple[int, Record]]] | None = None
+    kept_lines: Callable[[], Iterator[str]] | None = None
+    kept_record_reader: Callable[[], Iterator[Record]] | None = None
 
     @property
     def primary_scorer(self) -> str:
@@ -69,9 +70,14 @@ class RunResult:
             )
 
     def kept_records(self) -> Iterator[Record]:
-        """The input's records minus the copies (originals and unique documents), in order."""
-        if self.reread is None:
-            raise RuntimeError("this result cannot re-read its input")
-        for doc, record in self.reread():
-            if not self.dropped[doc]:
-                yield record
+        """The kept documents as records (read again from the input), in input order."""
+        if self.kept_record_reader is None:
+            raise RuntimeError("this result cannot read its input again")
+        return self.kept_record_reader()
+
+    def kept(self) -> Iterator[str]:
+        """The input's records minus the copies (originals and unique documents), in input
+        order, as JSON lines (JSON Lines input is copied as read)."""
+        if self.kept_lines is None:
+            raise RuntimeError("this result cannot read its input again")
+        return self.kept_lines()

@@ -67,14 +67,30 @@ def test_python_api_on_in_memory_documents(seed_texts):
     assert result.counts["documents_read"] == len(seed_texts)
 
 
-def test_two_pass_reading_gives_the_same_result(syndication, tmp_path):
-    cached = Engine(load_plugins=False).run([syndication / "corpus.jsonl"], tmp_path / "a")
-    streamed = Engine(load_plugins=False, text_cache_mb=0).run(
-        [syndication / "corpus.jsonl"], tmp_path / "b"
-    )
+@pytest.mark.parametrize("workers", [2, 3])
+def test_worker_processes_give_identical_outputs(syndication, tmp_path, workers):
+    serial = Engine(load_plugins=False, workers=1)
+    parallel = Engine(load_plugins=False, workers=workers, chunk_mb=1, parallel_min_mb=0)
+    a = serial.run([syndication / "corpus.jsonl"], tmp_path / "a")
+    b = parallel.run([syndication / "corpus.jsonl"], tmp_path / "b")
+    assert a.counts["workers"] == 1 and b.counts["workers"] == workers
+    assert b.counts["chunks"] >= 4
     for name in ("clusters.jsonl", "pairs.jsonl", "kept.jsonl"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    assert cached.counts == streamed.counts
+    drop = ("workers", "chunks")
+    assert {k: v for k, v in a.counts.items() if k not in drop} == {
+        k: v for k, v in b.counts.items() if k not in drop
+    }
+
+
+def test_kept_copies_jsonl_lines_as_read(syndication, tmp_path):
+    result = Engine(load_plugins=False).run([syndication / "corpus.jsonl"], tmp_path)
+    source_lines = (syndication / "corpus.jsonl").read_text("utf-8").splitlines()
+    kept = (tmp_path / "kept.jsonl").read_text("utf-8").splitlines()
+    assert len(kept) == result.counts["kept"]
+    assert set(kept) <= set(source_lines)
+    dropped = {m for c in result.clusters for m in c.members if m != c.representative}
+    assert {json.loads(line)["id"] for line in kept}.isdisjoint(dropped)
 
 
 def test_outputs_are_deterministic_and_sorted(syndication, tmp_path):

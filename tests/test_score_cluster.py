@@ -7,27 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedupe import Engine, PluginError, Scorer
+from dedupe import PluginError, Scorer
 from dedupe.cluster import component_labels, components
 from dedupe.decide import accept
 from dedupe.kernels.reference import word_shingles
-from dedupe.progress import Progress
-from dedupe.score import PairContext
-
-
-def store_for(engine: Engine, texts: list[str]):
-    corpus = engine.open_documents([(f"d{i}", t) for i, t in enumerate(texts)])
-    quiet = Progress(enabled=False)
-    first = engine._signature_pass(corpus, lambda bad: None, quiet)
-    return engine._store(corpus, np.arange(len(texts)), len(texts), first, quiet), first
 
 
 @pytest.fixture
 def scored(engine, seed_texts):
     texts = list(seed_texts.values())
-    store, first = store_for(engine, texts)
-    sigs = np.concatenate(first.signatures)
-    ctx = PairContext(store, sigs)
+    ctx = engine.pair_context([(f"d{i}", t) for i, t in enumerate(texts)])
     n = len(texts)
     pairs = np.array([(i, j) for i in range(n) for j in range(i + 1, n)])
     sets = [set(word_shingles(engine.chain.one(t), 5)) for t in texts]
@@ -64,8 +53,7 @@ def test_only_the_repost_pair_passes_containment(scored, seed_texts):
 def test_short_texts_need_jaccard_not_just_containment(engine):
     title = "kim jong un arrive en russie"
     article = title + " " + " ".join(f"mot{k}" for k in range(200))
-    store, _ = store_for(engine, [title, article])
-    ctx = PairContext(store)
+    ctx = engine.pair_context([("title", title), ("article", article)])
     c = engine.registry.get("scorer", "containment")(np.array([[0, 1]]), ctx)
     assert c[0] < 0.1
 

@@ -36,12 +36,11 @@ def _find_ids(engine: Engine, inputs: tuple[str, ...], ids: list[str]) -> dict[s
     found: dict[str, str] = {}
     corpus = engine.open_files(list(inputs))
     try:
-        for batch in corpus.batches(engine.config.batch_size, lambda bad: None):
-            for record in batch.records:
-                if record.id in wanted:
-                    found[record.id] = record.text
-            if len(found) == len(wanted):
-                break
+        for record in corpus.records():
+            if record.id in wanted:
+                found[record.id] = record.text
+                if len(found) == len(wanted):
+                    break
     finally:
         corpus.close()
     missing = [i for i in ids if i not in found]
@@ -55,7 +54,7 @@ def _read_files(engine: Engine, paths: list[str]) -> dict[str, str]:
     for path in paths:
         corpus = engine.open_files([path])
         try:
-            records = [r for b in corpus.batches(1, lambda bad: None) for r in b.records]
+            records = list(corpus.records())
         finally:
             corpus.close()
         if not records:

@@ -94,9 +94,21 @@ def record_from_object(
 
 
 def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Record | BadRecord]:
-    """One JSON object per line; blank lines are ignored, bad lines reported by number."""
+    """One JSON object per line; blank lines are ignored, bad lines reported by number.
+
+    Reads the source's byte range only, and parses only ``source.only_lines`` when given.
+    """
+    only = source.only_lines
     with open(source.path, "rb") as f:
-        for line_no, line in enumerate(f, start=1):
+        if source.start:
+            f.seek(source.start)
+        position = source.start
+        for line_no, line in enumerate(f, start=source.first_line):
+            if source.stop and position >= source.stop:
+                break
+            position += len(line)
+            if only is not None and line_no not in only:
+                continue
             too_big = _too_big(len(line), options)
             if too_big:
                 yield BadRecord(source.label, line_no, too_big)

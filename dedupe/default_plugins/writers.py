@@ -40,13 +40,8 @@ def write_kept(result: RunResult, path: Path) -> None:
     """The corpus without its copies: JSON records as they were read, other files as
     ``{"id", "text"}``, in input order."""
     with open(path, "w", encoding="utf-8") as f:
-        for record in result.kept_records():
-            if isinstance(record.raw, str):
-                f.write(record.raw + "\n")
-            elif isinstance(record.raw, dict):
-                f.write(_dumps(record.raw) + "\n")
-            else:
-                f.write(_dumps({"id": record.id, "text": record.text}) + "\n")
+        for line in result.kept():
+            f.write(line + "\n")
 
 
 def write_dropped(result: RunResult, path: Path) -> None:
