@@ -339,13 +339,15 @@ class Engine:
                 break
         fitted = []
         step = self.config.batch_size
-        for normaliser in chain.normalisers:
+        last = max(k for k, n in enumerate(chain.normalisers) if n.learn is not None)
+        for k, normaliser in enumerate(chain.normalisers):
             if normaliser.learn is not None:
                 normaliser = normaliser.learn(
                     sample[i : i + step] for i in range(0, len(sample), step)
                 )
                 self.learned[normaliser.name] = normaliser.description
-            sample = normaliser(sample)
+            if k < last:
+                sample = normaliser(sample)
             fitted.append(normaliser)
         return Chain(fitted)
 

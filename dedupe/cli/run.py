@@ -155,6 +155,13 @@ class BadRecordPrinter:
     help="Documents per batch.",
 )
 @click.option(
+    "--workers",
+    default=DEFAULTS.workers,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Worker processes for big inputs (0: one per core); the output does not change.",
+)
+@click.option(
     "--max-doc-bytes",
     type=click.IntRange(min=1),
     help="Skip (and report) documents larger than this many bytes.",
@@ -187,6 +194,7 @@ def run(
     representative: str,
     writers: str,
     batch_size: int,
+    workers: int,
     max_doc_bytes: int | None,
     rename_duplicate_ids: bool,
     quiet: bool,
@@ -226,6 +234,7 @@ def run(
         "format": format_,
         "writers": comma_list(writers),
         "batch_size": batch_size,
+        "workers": workers,
         "max_doc_bytes": max_doc_bytes,
         "duplicate_ids": "rename" if rename_duplicate_ids else "error",
     }

@@ -221,20 +221,31 @@ def strip_chrome(text: str) -> str:
     return "\n".join(kept)
 
 
+#: Lines longer than this are never boilerplate candidates (cookie notices are shorter).
+MAX_BOILERPLATE_LINE = 600
+
+
 def _line_key(line: str) -> str:
-    return " ".join(line.casefold().split())
+    return line.strip().casefold()
 
 
 @dataclass(frozen=True)
 class BoilerplateModel:
-    """Lines learned as boilerplate, by their whitespace- and case-folded form."""
+    """Lines learned as boilerplate, by their stripped, case-folded form."""
 
     lines: frozenset[str]
+    longest: int = 0
 
     def __call__(self, text: str) -> str:
         if not self.lines:
             return text
-        return "\n".join(line for line in text.split("\n") if _line_key(line) not in self.lines)
+        longest = self.longest
+        kept = [
+            line
+            for line in text.split("\n")
+            if len(line) > longest + 64 or _line_key(line) not in self.lines
+        ]
+        return "\n".join(kept)
 
 
 def required_repeats(words: int, documents: int) -> int:
@@ -255,13 +266,20 @@ def learn_boilerplate(batches: Iterable[list[str]]) -> Normaliser:
     for texts in batches:
         for text in texts:
             documents += 1
-            counts.update({_line_key(line) for line in text.split("\n") if line.strip()})
+            counts.update(
+                {
+                    _line_key(line)
+                    for line in text.split("\n")
+                    if len(line) <= MAX_BOILERPLATE_LINE and not line.isspace() and line
+                }
+            )
+    floor = required_repeats(1, documents)
     learned = frozenset(
         key
         for key, count in counts.items()
-        if count >= required_repeats(len(key.split()), documents)
+        if count >= floor and count >= required_repeats(len(key.split()), documents)
     )
-    model = BoilerplateModel(learned)
+    model = BoilerplateModel(learned, max((len(k) for k in learned), default=0))
     return Normaliser(
         "boilerplate",
         model,
