@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from dedupe import __version__, kernels
-from dedupe.anchors import AnchorSettings, anchor_pairs
+from dedupe.anchors import AnchorSettings, anchor_pairs, select_anchors
 from dedupe.atomic import OutputSet, check_writable
 from dedupe.cluster import components
 from dedupe.config import Config, ScorerSpec
@@ -41,7 +41,7 @@ from dedupe.result import Cluster, RunResult
 from dedupe.score import PairContext, Scorer, score_pairs
 from dedupe.shingle import ShingleSets
 from dedupe.signature import MinHasher
-from dedupe.store import DocStore
+from dedupe.store import DocStore, Prepared
 from dedupe.workers import Executor, available_cores
 
 BadRecordHandler = Callable[[BadRecord], None]
@@ -377,6 +377,45 @@ class Engine:
             )
             store = self._load_store(executor, first, np.arange(len(first.ids)))
         return PairContext(store, first.signatures, **self._scorer_options())
+
+    def prepare(self, documents: Iterable[Mapping[str, Any] | tuple[str, str]]) -> Prepared:
+        """Everything the engine computes for documents, in memory, for incremental use (an
+        index): signatures, band keys, anchors, exact shingle sets, chrome share. Uses the
+        chain as it is (normalisers that learn from a corpus stay as they are)."""
+        ctx = self.pair_context(documents)
+        store = ctx.store
+        n = len(store.ids)
+        signatures = ctx.signatures if ctx.signatures is not None else np.zeros((0, 0))
+        values = np.zeros(0, dtype=np.uint32)
+        docs = np.zeros(0, dtype=np.int64)
+        if self.anchors is not None and n:
+            parts = [self.unit.hash_batch([t], self.config.ngram) for t in store.normalised]
+            hashes = np.concatenate([h for h, _ in parts])
+            offsets = np.concatenate([[0], np.cumsum([len(h) for h, _ in parts])])
+            values, docs = select_anchors(hashes, offsets, np.arange(n), self.anchors)
+        return Prepared(
+            ids=list(store.ids),
+            texts=list(store.texts),
+            normalised=list(store.normalised),
+            meta=list(store.meta),
+            signatures=signatures,
+            band_keys=band_keys(signatures, self.banding),
+            anchor_values=values,
+            anchor_docs=docs,
+            sets=store.sets,
+            removed_share=store.removed_share,
+        )
+
+    def score(self, a: Prepared, b: Prepared, pairs: np.ndarray) -> dict[str, np.ndarray]:
+        """Every scorer's scores for pairs (row of ``a``, row of ``b``), and ``accepted``."""
+        both = Prepared.concat([a, b])
+        shifted = np.stack([pairs[:, 0], pairs[:, 1] + len(a.ids)], axis=1)
+        ctx = both.context(**self._scorer_options())
+        scores = score_pairs(shifted, [s for s, _ in self.scorers], ctx)
+        scores["accepted"] = accept(
+            scores, [(s.name, t) for s, t in self.scorers], self.config.decide
+        ).astype(np.float64)
+        return scores
 
     def workers_for(self, chunks: list[Chunk]) -> int:
         """Worker processes for these chunks: ``--workers`` (0: all cores), but one for a

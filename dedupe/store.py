@@ -67,3 +67,60 @@ class DocStore:
 
     def shingle_set(self, doc: int) -> np.ndarray:
         return self.sets.get(self.row(doc))
+
+
+@dataclass
+class Prepared:
+    """Documents as the engine sees them, held in memory (rows 0..n-1): what an incremental
+    index stores and compares (see :meth:`dedupe.Engine.prepare`)."""
+
+    ids: list[str]
+    texts: list[str]
+    normalised: list[str]
+    meta: list[dict[str, Any]]
+    signatures: np.ndarray
+    band_keys: np.ndarray
+    anchor_values: np.ndarray
+    anchor_docs: np.ndarray
+    sets: ShingleSets
+    removed_share: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def concat(cls, parts: list[Prepared]) -> Prepared:
+        """Rows of several prepared sets, one after the other."""
+        base = np.cumsum([0] + [len(p) for p in parts])
+        return cls(
+            ids=[i for p in parts for i in p.ids],
+            texts=[t for p in parts for t in p.texts],
+            normalised=[t for p in parts for t in p.normalised],
+            meta=[m for p in parts for m in p.meta],
+            signatures=np.concatenate([p.signatures for p in parts]),
+            band_keys=np.concatenate([p.band_keys for p in parts]),
+            anchor_values=np.concatenate([p.anchor_values for p in parts]),
+            anchor_docs=np.concatenate(
+                [p.anchor_docs + b for p, b in zip(parts, base[:-1], strict=True)]
+            ),
+            sets=ShingleSets.concat([p.sets for p in parts]),
+            removed_share=np.concatenate([p.removed_share for p in parts]),
+        )
+
+    def context(self, **options: Any) -> Any:
+        """A :class:`dedupe.score.PairContext` over these rows (document numbers = rows)."""
+        from dedupe.score import PairContext
+
+        n = len(self.ids)
+        store = DocStore(
+            docs=np.arange(n, dtype=np.int64),
+            row_of=np.arange(n, dtype=np.int64),
+            ids=list(self.ids),
+            texts=list(self.texts),
+            normalised=list(self.normalised),
+            meta=list(self.meta),
+            sets=self.sets,
+            sources=[("<prepared>", k) for k in range(n)],
+            removed_share=self.removed_share,
+        )
+        return PairContext(store, self.signatures, **options)

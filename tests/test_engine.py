@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from dedupe import Engine
@@ -150,3 +151,20 @@ def test_documents_empty_after_normalisation_are_skipped(engine):
     assert result.clusters == []
     assert [b.reason for b in result.bad_records] == ["empty after normalisation"] * 2
     assert result.counts["kept"] == 1
+
+
+def test_prepare_and_score_for_incremental_use(seed_texts):
+    engine = Engine(load_plugins=False)
+    indexed = engine.prepare(
+        [(k, v) for k, v in seed_texts.items() if k != "003_63ffa25ad3faf19a.txt"]
+    )
+    query = engine.prepare([("repost", seed_texts["003_63ffa25ad3faf19a.txt"])])
+    assert indexed.band_keys.shape == (len(indexed), engine.banding.bands)
+    assert len(indexed.anchor_values) == len(indexed.anchor_docs) > 0
+    shared = set(query.band_keys[0].tolist())
+    hits = [i for i in range(len(indexed)) if shared & set(indexed.band_keys[i].tolist())]
+    assert [indexed.ids[i] for i in hits] == ["lemonde_original.txt"]
+    pairs = np.array([[i, 0] for i in range(len(indexed))])
+    scores = engine.score(indexed, query, pairs)
+    accepted = [indexed.ids[i] for i in np.flatnonzero(scores["accepted"])]
+    assert accepted == ["lemonde_original.txt"]
