@@ -56,12 +56,20 @@ def select_anchors(
 
 
 def anchor_pairs(
-    values: np.ndarray, docs: np.ndarray, n_docs: int, settings: AnchorSettings
+    values: np.ndarray,
+    docs: np.ndarray,
+    n_docs: int,
+    settings: AnchorSettings,
+    rank: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Pairs (i < j) sharing enough anchors, from the inverted index of all documents' anchors."""
+    """Pairs (i < j) sharing enough anchors, from the inverted index of all documents' anchors.
+
+    Documents sharing an anchor are ordered by ``rank`` when given (see
+    :func:`dedupe.lsh.candidate_pairs`), else by number.
+    """
     if len(values) == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    order = np.lexsort((docs, values))
+    order = np.lexsort((docs, values)) if rank is None else np.lexsort((docs, rank[docs], values))
     v = values[order]
     d = docs[order]
     boundaries = np.flatnonzero(v[1:] != v[:-1]) + 1

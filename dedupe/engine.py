@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import xxhash
 
 from dedupe import __version__, kernels
 from dedupe.anchors import AnchorSettings, anchor_pairs, select_anchors
@@ -226,10 +227,11 @@ class Engine:
 
             t0 = time.perf_counter()
             progress.stage("finding candidates")
-            pairs = self.candidates(first.signatures, skipped_docs)
+            rank = id_ranks(first.ids)
+            pairs = self.candidates(first.signatures, skipped_docs, rank)
             lsh_pairs = len(pairs)
             if self.anchors is not None and len(first.anchor_values):
-                more = anchor_pairs(first.anchor_values, first.anchor_docs, n, self.anchors)
+                more = anchor_pairs(first.anchor_values, first.anchor_docs, n, self.anchors, rank)
                 pairs = unique_pairs(np.concatenate([pairs, more]), max(n, 1))
             timings["lsh"] = time.perf_counter() - t0
 
@@ -357,13 +359,20 @@ class Engine:
         hashes, offsets = self.unit.hash_batch(normalised, self.config.ngram)
         return self.hasher(hashes, offsets), np.diff(offsets)
 
-    def candidates(self, signatures: np.ndarray, skipped: np.ndarray | None = None) -> np.ndarray:
+    def candidates(
+        self,
+        signatures: np.ndarray,
+        skipped: np.ndarray | None = None,
+        rank: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Candidate pairs (i < j) from LSH banding of the signatures."""
         if len(signatures) < 2:
             return np.zeros((0, 2), dtype=np.int64)
         usable = np.flatnonzero(~skipped) if skipped is not None else np.arange(len(signatures))
         keys = band_keys(signatures[usable], self.banding)
-        local = candidate_pairs(keys, self.config.max_bucket)
+        local = candidate_pairs(
+            keys, self.config.max_bucket, None if rank is None else rank[usable]
+        )
         return usable[local] if len(local) else local
 
     def pair_context(self, documents: Iterable[Mapping[str, Any] | tuple[str, str]]) -> PairContext:
@@ -626,6 +635,14 @@ class Engine:
         except BaseException:
             outputs.abort()
             raise
+
+
+def id_ranks(ids: list[str]) -> np.ndarray:
+    """A stable pseudo-random order of documents by id (xxh64), independent of input order."""
+    h = xxhash.xxh64_intdigest
+    return np.fromiter(
+        (h(i.encode("utf-8", "surrogatepass")) for i in ids), dtype=np.uint64, count=len(ids)
+    )
 
 
 def _coerce(settings: dict[str, Any]) -> dict[str, Any]:

@@ -116,13 +116,19 @@ def _pairs_in_big_groups(order: np.ndarray, starts: np.ndarray, sizes: np.ndarra
     return np.concatenate(out) if out else np.zeros((0, 2), dtype=np.int64)
 
 
-def candidate_pairs(keys: np.ndarray, max_bucket: int = 500) -> np.ndarray:
-    """Distinct pairs ``(i, j)``, ``i < j``, of documents sharing at least one band key."""
+def candidate_pairs(
+    keys: np.ndarray, max_bucket: int = 500, rank: np.ndarray | None = None
+) -> np.ndarray:
+    """Distinct pairs ``(i, j)``, ``i < j``, of documents sharing at least one band key.
+
+    Inside a bucket, documents are ordered by ``rank`` (e.g. a hash of their ids) when given,
+    so the pairs chosen for oversized buckets do not depend on the order of the input.
+    """
     n, n_bands = keys.shape
     found = []
     for band in range(n_bands):
         column = keys[:, band]
-        order = np.argsort(column, kind="stable")
+        order = np.argsort(column, kind="stable") if rank is None else np.lexsort((rank, column))
         sorted_keys = column[order]
         boundaries = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
         starts = np.concatenate([[0], boundaries])

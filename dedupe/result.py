@@ -60,14 +60,15 @@ class RunResult:
         return self.config.scorers[0].name
 
     def accepted_pairs(self) -> Iterator[tuple[str, str, dict[str, float]]]:
-        """(id a, id b, scores by scorer) of every accepted pair."""
-        for k in np.flatnonzero(self.accepted):
-            i, j = self.pairs[k]
-            yield (
-                self.ids[i],
-                self.ids[j],
-                {name: round(float(s[k]), 6) for name, s in self.pair_scores.items()},
-            )
+        """(id a, id b, scores by scorer) of every accepted pair, ``a < b``, sorted by ids (so
+        the order does not depend on the order of the input)."""
+        rows: list[tuple[str, str, int]] = []
+        for k in np.flatnonzero(self.accepted).tolist():
+            a, b = sorted((self.ids[self.pairs[k, 0]], self.ids[self.pairs[k, 1]]))
+            rows.append((a, b, k))
+        rows.sort()
+        for a, b, row in rows:
+            yield a, b, {name: round(float(s[row]), 6) for name, s in self.pair_scores.items()}
 
     def kept_records(self) -> Iterator[Record]:
         """The kept documents as records (read again from the input), in input order."""

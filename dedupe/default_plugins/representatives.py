@@ -21,7 +21,7 @@ def original(view: ClusterView) -> int:
     much once its chrome is removed, so the share of its text that was chrome and boilerplate
     (see the ``chrome`` and ``boilerplate`` normalisers) is taken off. Ties go to the cleanest
     member (its raw text loses least to normalisation: no markup), then to the earliest
-    ``--date-field``, then to the one read first.
+    ``--date-field``, then to the smallest id (so the choice does not depend on input order).
     """
     c = view.containment
     docs = view.compared
@@ -36,10 +36,28 @@ def original(view: ClusterView) -> int:
             round(float(score[i]), 3),
             round(cleanliness[i], 3),
             _negated_date(view.ctx.meta(int(docs[i])).get(field)),
-            -int(docs[i]),
+            _Reversed(view.ctx.id(int(docs[i]))),
         ),
     )
     return int(docs[best])
+
+
+class _Reversed:
+    """Orders strings backwards, so ``max`` picks the smallest."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return self.value > other.value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
 
 
 def _negated_date(value: Any) -> tuple[int, Any]:
