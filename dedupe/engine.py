@@ -24,6 +24,7 @@ import xxhash
 from dedupe import __version__, kernels
 from dedupe.anchors import AnchorSettings, anchor_pairs, select_anchors
 from dedupe.atomic import OutputSet, check_writable
+from dedupe.checkpoint import Checkpoint, run_key
 from dedupe.cluster import components
 from dedupe.config import Config, ScorerSpec
 from dedupe.corpus import Chunk, Corpus, FileCorpus, Location, MemoryCorpus, records_from
@@ -32,7 +33,7 @@ from dedupe.documents import BadRecord, Record
 from dedupe.errors import ConfigError, InputError
 from dedupe.lsh import Banding, band_keys, candidate_pairs, unique_pairs
 from dedupe.normalise import Chain
-from dedupe.passes import NO_LINE, SignedChunk
+from dedupe.passes import NO_LINE, SignedChunk, sign_chunk
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.progress import Progress
 from dedupe.read import ReadOptions, discover
@@ -46,6 +47,8 @@ from dedupe.store import DocStore, Prepared
 from dedupe.workers import Executor, available_cores
 
 BadRecordHandler = Callable[[BadRecord], None]
+#: Where pass-1 checkpoints live, inside the output directory.
+CHECKPOINT_DIR = ".dedupe-checkpoint"
 MAX_KEPT_BAD_RECORDS = 10_000
 
 
@@ -163,15 +166,19 @@ class Engine:
         on_bad: BadRecordHandler | None = None,
         progress: Progress | None = None,
         stdin: Any = None,
+        resume: bool = False,
     ) -> RunResult:
-        """Deduplicate files; write the outputs into ``output_dir`` when given."""
+        """Deduplicate files; write the outputs into ``output_dir`` when given (``resume``:
+        reuse the checkpoints of an interrupted run)."""
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [inputs]
         if output_dir is not None:
             check_writable(Path(output_dir))
         corpus = self.open_files(inputs, stdin=stdin)
         try:
-            return self.run_corpus(corpus, output_dir, on_bad=on_bad, progress=progress)
+            return self.run_corpus(
+                corpus, output_dir, on_bad=on_bad, progress=progress, resume=resume
+            )
         finally:
             corpus.close()
 
@@ -193,8 +200,10 @@ class Engine:
         *,
         on_bad: BadRecordHandler | None = None,
         progress: Progress | None = None,
+        resume: bool = False,
     ) -> RunResult:
-        """The whole pipeline over a corpus."""
+        """The whole pipeline over a corpus. With ``resume``, chunks checkpointed by an
+        interrupted run with the same settings and input are not read again."""
         cfg = self.config
         progress = progress or Progress(enabled=False)
         timings: dict[str, float] = {}
@@ -216,10 +225,12 @@ class Engine:
         timings["learn"] = time.perf_counter() - t0
         chunks = corpus.chunks(cfg.chunk_mb * 1024 * 1024)
         workers = self.workers_for(chunks)
+        checkpoint = self._checkpoint(output_dir, chunks, resume)
         with Executor(self, corpus, workers) as executor:
             t0 = time.perf_counter()
             progress.stage("reading and signing")
-            first = self._merge_signed(chunks, executor.sign(chunks), record_bad, progress)
+            results = self._signed(executor, corpus, chunks, checkpoint)
+            first = self._merge_signed(chunks, results, record_bad, progress)
             timings["read+signatures"] = time.perf_counter() - t0
             n = len(first.ids)
             skipped_docs = np.zeros(n, dtype=bool)
@@ -317,6 +328,8 @@ class Engine:
             timings["total"] = time.perf_counter() - started
             self.write(result, Path(output_dir))
             timings["write"] = time.perf_counter() - t0
+            if checkpoint is not None:
+                checkpoint.remove()
         timings["total"] = time.perf_counter() - started
         progress.done()
         return result
@@ -425,6 +438,49 @@ class Engine:
             scores, [(s.name, t) for s, t in self.scorers], self.config.decide
         ).astype(np.float64)
         return scores
+
+    def _checkpoint(
+        self, output_dir: str | os.PathLike[str] | None, chunks: list[Chunk], resume: bool
+    ) -> Checkpoint | None:
+        """Checkpointing of pass 1 for big inputs written to an output directory."""
+        if output_dir is None:
+            return None
+        size = sum(c.size for c in chunks)
+        if not resume and size < self.config.parallel_min_mb * 1024 * 1024:
+            return None
+        settings = {k: v for k, v in self.config.to_dict().items() if k not in ("workers",)}
+        learned = {
+            n.name: sorted(getattr(n.func, "lines", ())) or repr(n.func)
+            for n in self.chain.normalisers
+            if n.learn is None and n.name in self.learned
+        }
+        key = run_key(settings, learned, chunks)
+        checkpoint = Checkpoint(Path(output_dir) / CHECKPOINT_DIR, key)
+        checkpoint.start(resume)
+        return checkpoint
+
+    def _signed(
+        self,
+        executor: Executor,
+        corpus: Corpus,
+        chunks: list[Chunk],
+        checkpoint: Checkpoint | None,
+    ) -> Iterator[SignedChunk]:
+        """Pass-1 output of every chunk in order: from the checkpoint where saved, else
+        computed (and saved)."""
+        if checkpoint is None:
+            yield from executor.sign(chunks)
+            return
+        saved = {c.number for c in chunks if checkpoint.has(c.number)}
+        computed = executor.sign([c for c in chunks if c.number not in saved])
+        for chunk in chunks:
+            result = checkpoint.load(chunk.number) if chunk.number in saved else None
+            if result is None:
+                result = (
+                    next(computed) if chunk.number not in saved else sign_chunk(self, corpus, chunk)
+                )
+                checkpoint.save(result)
+            yield result
 
     def workers_for(self, chunks: list[Chunk]) -> int:
         """Worker processes for these chunks: ``--workers`` (0: all cores), but one for a

@@ -50,8 +50,6 @@ from dedupe.normalise import Normaliser
 from dedupe.plugins import DedupePluginManager, PluginInfo, get_plugin_manager
 from dedupe.registry import Registry
 from dedupe.score import PairContext, Scorer
-from dedupe.shingle import ShingleSets
-from dedupe.store import DocStore
 
 __all__ = [
     "TINY_CLUSTERS",
@@ -181,9 +179,10 @@ def pair_context(
 ) -> tuple[PairContext, list[str]]:
     """A :class:`PairContext` over ``documents`` (``(id, text)``), numbered 0, 1, ... in order.
 
-    The texts go through the engine's normaliser chain (learning normalisers fitted on these
-    documents), shingle unit and MinHash, as in a run, so a scorer sees what it would see in
-    ``dedupe run``. Returns the context and the ids. Use it to score chosen pairs::
+    Normalisers that learn from a corpus are first fitted on these documents, then the engine
+    builds the context as a run does (:meth:`dedupe.Engine.pair_context`), so a scorer sees
+    what it would see in ``dedupe run``. Returns the context and the ids. Use it to score
+    chosen pairs::
 
         ctx, ids = pair_context([("a", text_a), ("b", text_b)])
         scorer(np.array([[0, 1]]), ctx)
@@ -192,28 +191,9 @@ def pair_context(
     docs = list(documents)
     if not docs:
         raise ValueError("pair_context needs at least one document")
-    ids = [str(doc_id) for doc_id, _ in docs]
-    raw = [text for _, text in docs]
-    chain = engine.learn(engine.open_documents(docs))
-    normalised = chain(raw)
-    hashes, offsets = engine.unit.hash_batch(normalised, engine.config.ngram)
-    n = len(docs)
-    before = chain.without_boilerplate()(raw)
-    words_before = np.array([len(t.split()) for t in before], dtype=np.float64)
-    words_after = np.array([len(t.split()) for t in normalised], dtype=np.float64)
-    store = DocStore(
-        docs=np.arange(n, dtype=np.int64),
-        row_of=np.arange(n, dtype=np.int64),
-        ids=ids,
-        texts=raw,
-        normalised=normalised,
-        meta=[{} for _ in range(n)],
-        sets=ShingleSets.from_hashes(hashes, offsets),
-        sources=[("<documents>", k + 1) for k in range(n)],
-        removed_share=np.clip(1.0 - words_after / np.maximum(words_before, 1.0), 0.0, 1.0),
-    )
-    options = dict(engine.config.extra.get("scorer_options", {}))
-    return PairContext(store, engine.hasher(hashes, offsets), **options), ids
+    engine.chain = engine.learn(engine.open_documents(docs))
+    ctx = engine.pair_context(docs)
+    return ctx, list(ctx.store.ids)
 
 
 def score_texts(scorer: Scorer, a: str, b: str, engine: Engine | None = None) -> float:

@@ -162,6 +162,12 @@ class BadRecordPrinter:
     help="Worker processes for big inputs (0: one per core); the output does not change.",
 )
 @click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted run into the same --output-dir from its checkpoints "
+    "(same input and settings; otherwise it starts over).",
+)
+@click.option(
     "--max-doc-bytes",
     type=click.IntRange(min=1),
     help="Skip (and report) documents larger than this many bytes.",
@@ -195,6 +201,7 @@ def run(
     writers: str,
     batch_size: int,
     workers: int,
+    resume: bool,
     max_doc_bytes: int | None,
     rename_duplicate_ids: bool,
     quiet: bool,
@@ -247,7 +254,11 @@ def run(
         raise click.UsageError(str(exc)) from None
     printer = BadRecordPrinter()
     result = engine.run(
-        list(inputs), output_dir, on_bad=printer, progress=Progress(enabled=not quiet)
+        list(inputs),
+        output_dir,
+        on_bad=printer,
+        progress=Progress(enabled=not quiet),
+        resume=resume,
     )
     counts = result.counts
     if as_json:
