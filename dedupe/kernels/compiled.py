@@ -72,6 +72,74 @@ def xxh32(buf, start, length):
 
 
 @njit(inline="always", cache=True)
+def _xxh32_words(buf, w, start, length):
+    """xxh32 like :func:`xxh32`, reading 4-byte lanes from ``w`` (``w[p]`` = the little-endian
+    32-bit word at byte ``p``) with one load each instead of four."""
+    p = start
+    end = start + length
+    if length >= 16:
+        v1 = (_P1 + _P2) & _M32
+        v2 = _P2
+        v3 = np.uint64(0)
+        v4 = (np.uint64(0x100000000) - _P1) & _M32
+        limit = end - 16
+        while p <= limit:
+            v1 = (_rotl((v1 + np.uint64(w[p]) * _P2) & _M32, 13) * _P1) & _M32
+            v2 = (_rotl((v2 + np.uint64(w[p + 4]) * _P2) & _M32, 13) * _P1) & _M32
+            v3 = (_rotl((v3 + np.uint64(w[p + 8]) * _P2) & _M32, 13) * _P1) & _M32
+            v4 = (_rotl((v4 + np.uint64(w[p + 12]) * _P2) & _M32, 13) * _P1) & _M32
+            p += 16
+        h = (_rotl(v1, 1) + _rotl(v2, 7) + _rotl(v3, 12) + _rotl(v4, 18)) & _M32
+    else:
+        h = _P5
+    h = (h + np.uint64(length)) & _M32
+    while p + 4 <= end:
+        h = (h + np.uint64(w[p]) * _P3) & _M32
+        h = (_rotl(h, 17) * _P4) & _M32
+        p += 4
+    while p < end:
+        h = (h + np.uint64(buf[p]) * _P5) & _M32
+        h = (_rotl(h, 11) * _P1) & _M32
+        p += 1
+    h ^= h >> np.uint64(15)
+    h = (h * _P2) & _M32
+    h ^= h >> np.uint64(13)
+    h = (h * _P3) & _M32
+    h ^= h >> np.uint64(16)
+    return np.uint32(h)
+
+
+@njit(cache=True, nogil=True)
+def _words32(buf):
+    """The little-endian 32-bit word starting at every byte of ``buf`` (zero-padded)."""
+    total = buf.shape[0]
+    w = np.zeros(total + 4, dtype=np.uint32)
+    for p in range(total - 3):
+        w[p] = (
+            np.uint32(buf[p])
+            | (np.uint32(buf[p + 1]) << np.uint32(8))
+            | (np.uint32(buf[p + 2]) << np.uint32(16))
+            | (np.uint32(buf[p + 3]) << np.uint32(24))
+        )
+    for p in range(max(total - 3, 0), total):
+        v = np.uint32(0)
+        for t in range(4):
+            if p + t < total:
+                v |= np.uint32(buf[p + t]) << np.uint32(8 * t)
+        w[p] = v
+    return w
+
+
+# Byte classes for the word splitter: 0 part of a word, 1 ASCII space, 2 first byte of a
+# multi-byte sequence that may be a Unicode space (checked with _space_len).
+_BYTE_CLASS = np.zeros(256, dtype=np.uint8)
+for _c in b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f":
+    _BYTE_CLASS[_c] = 1
+for _c in (0xC2, 0xE1, 0xE2, 0xE3):
+    _BYTE_CLASS[_c] = 2
+
+
+@njit(inline="always", cache=True)
 def _space_len(buf, p, end):
     """Length in bytes of the whitespace code point at ``p`` (as ``str.isspace``), else 0."""
     c = buf[p]
@@ -108,10 +176,13 @@ def word_hashes(buf, doc_offsets, n):
     """xxh32 of the word n-grams of each document in ``buf`` (UTF-8, CSR by ``doc_offsets``).
 
     Returns (hashes, offsets). A document with fewer than ``n`` words gives one shingle of all
-    its words; one without words gives none.
+    its words; one without words gives none. When a document's words are separated by single
+    ASCII spaces (as the ``whitespace`` normaliser leaves them) every shingle is hashed in
+    place; otherwise shingles that span other whitespace are first joined in a scratch buffer.
     """
     n_docs = doc_offsets.shape[0] - 1
     total = doc_offsets[n_docs]
+    w = _words32(buf)
     # Upper bound: one shingle per word, at most one word per two bytes (+1 per document).
     out = np.empty(total // 2 + n_docs + 1, dtype=np.uint32)
     offsets = np.zeros(n_docs + 1, dtype=np.int64)
@@ -126,28 +197,44 @@ def word_hashes(buf, doc_offsets, n):
         p = doc_offsets[d]
         end = doc_offsets[d + 1]
         nw = 0
+        single = True
         while p < end:
-            s = _space_len(buf, p, end)
-            if s > 0:
-                p += s
-                continue
-            ws[nw] = p
-            while p < end and _space_len(buf, p, end) == 0:
+            cls = _BYTE_CLASS[buf[p]]
+            if cls == 1:
                 p += 1
+                continue
+            if cls == 2:
+                s = _space_len(buf, p, end)
+                if s > 0:
+                    p += s
+                    continue
+            if nw > 0 and (p - we[nw - 1] != 1 or buf[we[nw - 1]] != 0x20):
+                single = False
+            ws[nw] = p
+            p += 1
+            while p < end:
+                cls = _BYTE_CLASS[buf[p]]
+                if cls == 0:
+                    p += 1
+                elif cls == 1 or _space_len(buf, p, end) > 0:
+                    break
+                else:
+                    p += 1
             we[nw] = p
             nw += 1
         if nw > 0:
             m = nw - n + 1 if nw > n else 1
             span = n if nw > n else nw
             for i in range(m):
-                # A shingle is contiguous in buf when every gap inside it is one ASCII space.
-                contiguous = True
-                for j in range(i, i + span - 1):
-                    if ws[j + 1] - we[j] != 1 or buf[we[j]] != 0x20:
-                        contiguous = False
-                        break
+                contiguous = single
+                if not single:
+                    contiguous = True
+                    for j in range(i, i + span - 1):
+                        if ws[j + 1] - we[j] != 1 or buf[we[j]] != 0x20:
+                            contiguous = False
+                            break
                 if contiguous:
-                    out[k] = xxh32(buf, ws[i], we[i + span - 1] - ws[i])
+                    out[k] = _xxh32_words(buf, w, ws[i], we[i + span - 1] - ws[i])
                 else:
                     q = 0
                     for j in range(i, i + span):
@@ -167,6 +254,7 @@ def word_hashes(buf, doc_offsets, n):
 def char_hashes(buf, doc_offsets, n):
     """xxh32 of the character (code point) n-grams of each document, as UTF-8 bytes."""
     n_docs = doc_offsets.shape[0] - 1
+    w = _words32(buf)
     total = doc_offsets[n_docs]
     out = np.empty(total + n_docs + 1, dtype=np.uint32)
     offsets = np.zeros(n_docs + 1, dtype=np.int64)
@@ -186,11 +274,11 @@ def char_hashes(buf, doc_offsets, n):
         cps[nc] = end
         if nc > 0:
             if nc <= n:
-                out[k] = xxh32(buf, start, end - start)
+                out[k] = _xxh32_words(buf, w, start, end - start)
                 k += 1
             else:
                 for i in range(nc - n + 1):
-                    out[k] = xxh32(buf, cps[i], cps[i + n] - cps[i])
+                    out[k] = _xxh32_words(buf, w, cps[i], cps[i + n] - cps[i])
                     k += 1
         offsets[d + 1] = k
     return out[:k].copy(), offsets
