@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# -- start pytest-plugins --
 pytest_plugins = ["dedupe.testing"]
+# -- end pytest-plugins --
 
 
 def shared_data(name: str) -> Path:

@@ -24,10 +24,14 @@ DEFAULT_CHAIN = "html,nfkc,quotes,chrome,boilerplate,casefold,punctuation,whites
 WRAPPED = ("wrap", "html+wrap", "retype+wrap")
 
 
+# -- start contract-test --
 def test_the_plugin_keeps_the_contracts(seeds, syndication_docs):
     samples = [p.read_text("utf-8") for p in sorted(seeds.glob("*.txt"))]
     samples += [syndication_docs[d] for d in sorted(syndication_docs)[:200]]
     assert check_plugin(dedupe_news, samples=samples, max_examples=400) == {"normaliser": ["news"]}
+
+
+# -- end contract-test --
 
 
 # -- what it removes, line by line --------------------------------------------------------------

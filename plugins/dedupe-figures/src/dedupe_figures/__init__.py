@@ -34,6 +34,7 @@ __all__ = ["DEFAULT_THRESHOLD", "extract", "figures", "numbers", "register_score
 #: one corrected figure in four passes, one of two (a different day's rate) does not.
 DEFAULT_THRESHOLD = 0.7
 
+# -- start figures-scorer --
 # Figures are extracted once per document per run: the scorer sees every candidate pair at
 # once, and again for the members of each cluster; the context lives as long as the run.
 _SLOTS: weakref.WeakKeyDictionary[PairContext, dict[int, Slots]] = weakref.WeakKeyDictionary()
@@ -68,6 +69,10 @@ def numbers(pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
     return _scores(pairs, ctx, with_names=False)
 
 
+# -- end figures-scorer --
+
+
+# -- start register_scorers --
 @hookimpl
 def register_scorers(register: Callable[[Scorer], None]) -> None:
     """Contribute the ``figures`` and ``numbers`` scorers."""
@@ -89,3 +94,6 @@ def register_scorers(register: Callable[[Scorer], None]) -> None:
             "figures in the same places agree (names ignored)",
         )
     )
+
+
+# -- end register_scorers --
