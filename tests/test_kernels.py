@@ -121,3 +121,15 @@ def test_set_kernels_agree(seed_texts):
     expected = [len(set(v2[o2[i] : o2[i + 1]]) & set(v2[o2[j] : o2[j + 1]])) for i, j in pairs]
     assert compiled.intersections(v1, o1, pairs).tolist() == expected
     assert reference.intersections(v2, o2, pairs).tolist() == expected
+
+
+@given(texts_strategy, st.integers(1, 6))
+@settings(max_examples=200, deadline=None)
+def test_compiled_word_hashes_on_single_spaced_text(texts, n):
+    # The whitespace normaliser's output takes the kernel's in-place path.
+    clean = [" ".join(t.split()) for t in texts]
+    buf, offsets = kernels.encode_batch(clean)
+    h1, o1 = compiled.word_hashes(buf, offsets, n)
+    h2, o2 = reference.word_hashes(clean, n)
+    assert o1.tolist() == o2.tolist()
+    assert h1.tolist() == h2.tolist()

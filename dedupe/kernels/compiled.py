@@ -172,32 +172,22 @@ def _space_len(buf, p, end):
 
 
 @njit(cache=True, nogil=True)
-def word_hashes(buf, doc_offsets, n):
-    """xxh32 of the word n-grams of each document in ``buf`` (UTF-8, CSR by ``doc_offsets``).
-
-    Returns (hashes, offsets). A document with fewer than ``n`` words gives one shingle of all
-    its words; one without words gives none. When a document's words are separated by single
-    ASCII spaces (as the ``whitespace`` normaliser leaves them) every shingle is hashed in
-    place; otherwise shingles that span other whitespace are first joined in a scratch buffer.
-    """
+def _split_words(buf, doc_offsets):
+    """The batch's words joined by single spaces (one buffer), where each word starts and
+    ends in it, and how many words each document has. Splits exactly where ``str.split()``
+    does."""
     n_docs = doc_offsets.shape[0] - 1
     total = doc_offsets[n_docs]
-    w = _words32(buf)
-    # Upper bound: one shingle per word, at most one word per two bytes (+1 per document).
-    out = np.empty(total // 2 + n_docs + 1, dtype=np.uint32)
-    offsets = np.zeros(n_docs + 1, dtype=np.int64)
-    max_doc = 0
-    for d in range(n_docs):
-        max_doc = max(max_doc, doc_offsets[d + 1] - doc_offsets[d])
-    ws = np.empty(max_doc // 2 + 2, dtype=np.int64)
-    we = np.empty(max_doc // 2 + 2, dtype=np.int64)
-    scratch = np.empty(max_doc + 1, dtype=np.uint8)
-    k = 0
+    clean = np.empty(total + 1, dtype=np.uint8)
+    starts = np.empty(total // 2 + n_docs + 1, dtype=np.int64)
+    ends = np.empty(total // 2 + n_docs + 1, dtype=np.int64)
+    counts = np.zeros(n_docs + 1, dtype=np.int64)
+    q = 0
+    nw = 0
     for d in range(n_docs):
         p = doc_offsets[d]
         end = doc_offsets[d + 1]
-        nw = 0
-        single = True
+        first = True
         while p < end:
             cls = _BYTE_CLASS[buf[p]]
             if cls == 1:
@@ -208,43 +198,91 @@ def word_hashes(buf, doc_offsets, n):
                 if s > 0:
                     p += s
                     continue
-            if nw > 0 and (p - we[nw - 1] != 1 or buf[we[nw - 1]] != 0x20):
-                single = False
-            ws[nw] = p
+            if not first:
+                clean[q] = 0x20
+                q += 1
+            first = False
+            starts[nw] = q
+            clean[q] = buf[p]
+            q += 1
             p += 1
             while p < end:
                 cls = _BYTE_CLASS[buf[p]]
-                if cls == 0:
-                    p += 1
-                elif cls == 1 or _space_len(buf, p, end) > 0:
+                if cls == 1 or (cls == 2 and _space_len(buf, p, end) > 0):
                     break
-                else:
-                    p += 1
-            we[nw] = p
+                clean[q] = buf[p]
+                q += 1
+                p += 1
+            ends[nw] = q
             nw += 1
+        counts[d + 1] = nw
+    return clean[:q], starts[:nw], ends[:nw], counts
+
+
+@njit(cache=True, nogil=True)
+def _split_single_spaced(buf, doc_offsets):
+    """Like :func:`_split_words` for text already made of words joined by single ASCII spaces
+    (what the ``whitespace`` normaliser leaves), without copying it; ``ok`` is False, and
+    nothing else meaningful, when some document is not like that."""
+    n_docs = doc_offsets.shape[0] - 1
+    total = doc_offsets[n_docs]
+    starts = np.empty(total // 2 + n_docs + 1, dtype=np.int64)
+    ends = np.empty(total // 2 + n_docs + 1, dtype=np.int64)
+    counts = np.zeros(n_docs + 1, dtype=np.int64)
+    nw = 0
+    for d in range(n_docs):
+        p = doc_offsets[d]
+        end = doc_offsets[d + 1]
+        if p < end and (buf[p] == 0x20 or buf[end - 1] == 0x20):
+            return False, starts, ends, counts
+        word = p
+        while p < end:
+            cls = _BYTE_CLASS[buf[p]]
+            if cls == 1:
+                if buf[p] != 0x20 or p == word:
+                    return False, starts, ends, counts
+                starts[nw] = word
+                ends[nw] = p
+                nw += 1
+                word = p + 1
+            elif cls == 2 and _space_len(buf, p, end) > 0:
+                return False, starts, ends, counts
+            p += 1
+        if end > doc_offsets[d]:
+            starts[nw] = word
+            ends[nw] = end
+            nw += 1
+        counts[d + 1] = nw
+    return True, starts[:nw], ends[:nw], counts
+
+
+@njit(cache=True, nogil=True)
+def word_hashes(buf, doc_offsets, n):
+    """xxh32 of the word n-grams of each document in ``buf`` (UTF-8, CSR by ``doc_offsets``).
+
+    Returns (hashes, offsets). A document with fewer than ``n`` words gives one shingle of all
+    its words; one without words gives none. Unless the text already is words joined by single
+    spaces, the words are first laid out that way, so every shingle is a contiguous slice
+    hashed in place.
+    """
+    n_docs = doc_offsets.shape[0] - 1
+    ok, starts, ends, counts = _split_single_spaced(buf, doc_offsets)
+    if ok:
+        clean = buf
+    else:
+        clean, starts, ends, counts = _split_words(buf, doc_offsets)
+    w = _words32(clean)
+    out = np.empty(starts.shape[0] + n_docs, dtype=np.uint32)
+    offsets = np.zeros(n_docs + 1, dtype=np.int64)
+    k = 0
+    for d in range(n_docs):
+        first = counts[d]
+        nw = counts[d + 1] - first
         if nw > 0:
             m = nw - n + 1 if nw > n else 1
             span = n if nw > n else nw
-            for i in range(m):
-                contiguous = single
-                if not single:
-                    contiguous = True
-                    for j in range(i, i + span - 1):
-                        if ws[j + 1] - we[j] != 1 or buf[we[j]] != 0x20:
-                            contiguous = False
-                            break
-                if contiguous:
-                    out[k] = _xxh32_words(buf, w, ws[i], we[i + span - 1] - ws[i])
-                else:
-                    q = 0
-                    for j in range(i, i + span):
-                        if j > i:
-                            scratch[q] = 0x20
-                            q += 1
-                        for t in range(ws[j], we[j]):
-                            scratch[q] = buf[t]
-                            q += 1
-                    out[k] = xxh32(scratch, 0, q)
+            for i in range(first, first + m):
+                out[k] = _xxh32_words(clean, w, starts[i], ends[i + span - 1] - starts[i])
                 k += 1
         offsets[d + 1] = k
     return out[:k].copy(), offsets
