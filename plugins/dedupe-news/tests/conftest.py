@@ -27,6 +27,16 @@ def seeds() -> Path:
 
 
 @pytest.fixture(scope="session")
+def reuters() -> Path:
+    return shared_data("reuters21578")
+
+
+@pytest.fixture(scope="session")
+def eltec() -> Path:
+    return shared_data("eltec-fra")
+
+
+@pytest.fixture(scope="session")
 def syndication() -> Path:
     return shared_data("syndication-dev")
 

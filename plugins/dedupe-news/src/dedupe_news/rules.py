@@ -28,10 +28,15 @@ import re
 
 __all__ = ["repeated_headline", "strip_news"]
 
+#: News agencies, as bylines and datelines name them.
 _AGENCY = (
     r"(?:Reuters|REUTERS|AFP|Agence France-Presse|AP|Associated Press|Bloomberg|dpa|DPA|ANSA|"
     r"EFE|Xinhua|Kyodo|Yonhap|TASS|Ria Novosti|PA Media|PA|Press Association|UPI|Belga|ATS|"
-    r"Keystone-ATS|AAP|Anadolu|EPA|EPA-EFE|Getty Images|SIPA|Sipa|MAXPPP|Hans Lucas|ABACA)"
+    r"Keystone-ATS|AAP|Anadolu)"
+)
+#: ... and the picture agencies that picture credits name as well.
+_PHOTO_AGENCY = (
+    rf"(?:{_AGENCY}|EPA|EPA-EFE|Getty Images|SIPA|Sipa|MAXPPP|Hans Lucas|ABACA|Le Monde)"
 )
 _MONTH = (
     r"(?i:jan(?:uary|vier)?|feb(?:ruary)?|f[ée]v(?:rier)?|mar(?:ch|s)?|apr(?:il)?|avr(?:il)?|"
@@ -57,14 +62,19 @@ _BYLINE = re.compile(
     rf"(?:{_SEP}|\s*\(|\s+)(?:(?:{_AGENCY}|{_DATE}|{_TIME}|le|on|à|at|updated|mis à jour)"
     rf"[\s,.|()–—·•-]*)+$"
 )
+_AGENCY_WORD = re.compile(rf"\b{_AGENCY}\b")
 _BYLINE_LEAD = re.compile(r"^\s*(?:[Bb]y|BY|[Pp]ar|PAR|[Ff]rom|[Ww]ritten by|[Pp]osted by)\s")
 #: "Published 12:30 BST, 12 September 2023", "Publié aujourd'hui à 10h30, mis à jour à 11h02",
 #: "Updated 2 hours ago", "Temps de lecture : 3 min", "4 min read".
+_WHEN = (
+    rf"(?:{_DATE}(?:\s+(?:at|à)\s+{_TIME})?|{_TIME}|aujourd'hui|hier|today|yesterday|"
+    r"\d+\s+(?:minutes?|hours?|days?)\s+ago|il y a \d+\s+(?:minutes?|heures?|jours?))"
+)
 _DATED = re.compile(
-    rf"^\s*(?:(?:last\s+)?(?:published|updated|posted|modified)|publi[ée]|mis à jour|modifi[ée]|"
-    rf"actualis[ée])\b(?:\s+(?:on|le|at|à|:))?[\s:]*"
-    rf"(?:{_DATE}|{_TIME}|aujourd'hui|hier|today|yesterday|\d+\s+(?:minutes?|hours?|days?|"
-    rf"heures?|jours?)\s+ago|il y a \d+\s+\w+)\b.{{0,80}}$"
+    rf"^\s*(?:(?:last\s+)?(?:published|updated|posted|modified)|publi[ée]|mis à jour|"
+    rf"modifi[ée]|actualis[ée])(?:\s+(?:on|le|at|à|:))?[\s:]*{_WHEN}"
+    rf"(?:[\s,|·•-]+(?:(?:updated|mis à jour|modifi[ée])\s*)?(?:on\s+|le\s+|at\s+|à\s+)?"
+    rf"{_WHEN})*[\s.]*$"
     r"|^\s*(?:temps de lecture|reading time|lecture)\s*:?\s*\d+\s*min\w*\.?\s*$"
     r"|^\s*\d+\s*min(?:ute)?s?\s+(?:read|de lecture)\s*$",
     re.IGNORECASE,
@@ -97,7 +107,8 @@ _DOMAIN_LINE = re.compile(
     re.IGNORECASE,
 )
 #: What is left of a "Title | Site" line once the title went to its own line: " | DailyFeed".
-_SITE_SUFFIX_LINE = re.compile(r"^\s*[|–—•·]\s*[\w .'&-]{2,40}$")
+#: (Not after a dash: "- official" ends a wrapped headline, "— C'est bien moi." is dialogue.)
+_SITE_SUFFIX_LINE = re.compile(r"^\s*[|•·]\s*[^\W\d_][\w .'&-]{1,40}$")
 
 # -- inside lines -------------------------------------------------------------------------------
 
@@ -117,10 +128,11 @@ _SHARE_BAR = re.compile(
 #: Picture credits inside a line: "STR / AFP", "(Photo by Jane Doe/AFP via Getty Images)",
 #: "Photo : Jean Dupont / AFP", "AFP PHOTO / STR".
 _CREDIT = re.compile(
-    rf"\(\s*(?i:photo|picture|image)\s+(?i:by|:)?\s*[^()]{{0,60}}?/\s*{_AGENCY}(?:\s+via\s+"
+    rf"\(\s*(?i:photo|picture|image)\s+(?i:by|:)?\s*[^()]{{0,60}}?/\s*{_PHOTO_AGENCY}(?:\s+via\s+"
     rf"Getty Images)?\s*\)"
     rf"|(?:\b(?i:photo|crédit photo|credit)\s*:\s*)?(?:\b{_AGENCY}\s+PHOTO\s*/\s*)?"
-    rf"(?<![\w/])(?:STR|{_NAME}(?:\s+{_NAME}){{0,2}})\s?/\s?{_AGENCY}(?:\s+via\s+Getty Images)?"
+    rf"(?<![\w/])(?:STR|{_NAME}(?:\s+{_NAME}){{0,2}})\s?/\s?{_PHOTO_AGENCY}"
+    r"(?:\s+via\s+Getty Images)?"
     r"(?![\w/])"
 )
 #: Inline "Lire aussi :" / "Related:" markers and the paywall label that follows them.
@@ -159,50 +171,62 @@ def _key(line: str) -> str:
     return _KEY_TRIM.sub("", " ".join(line.casefold().split()))
 
 
+def _standalone(lines: list[str]) -> list[bool]:
+    """Lines set apart by a blank line (or the end) after them: where a page puts a headline.
+    A line that runs on into the next is part of a paragraph or a table, never a headline."""
+    last = len(lines) - 1
+    return [
+        bool(line.strip()) and (i == last or not lines[i + 1].strip())
+        for i, line in enumerate(lines)
+    ]
+
+
+def _repeats(key: str, head: str) -> bool:
+    """Whether a line's key is the headline, alone or with a few words (breadcrumb, site)."""
+    return head in key and len(_SEPARATORS.sub(" ", key.replace(head, " ")).split()) <= (
+        _MAX_EXTRA_WORDS
+    )
+
+
 def repeated_headline(lines: list[str]) -> str | None:
-    """The headline's key when one of the first six lines (3 to 30 words) comes back at least
-    once more in the document, alone or with a few words around it; else ``None``."""
+    """The headline's key: a line of 3 to 30 words among the first six, found in one of the
+    first three, that stands apart (:func:`_standalone`) at least twice in the document, alone
+    or with a few words around it; ``None`` when there is none."""
+    alone = _standalone(lines)
     # A line far longer than a headline cannot be one of its repetitions: not keyed (speed).
-    keys = [_key(line) if len(line) < _LONGEST_LINE else "" for line in lines]
-    candidates = [k for k in keys if k][:6]
+    keys = [
+        _key(line) if ok and len(line) < _LONGEST_LINE else ""
+        for line, ok in zip(lines, alone, strict=True)
+    ]
+    opening = [_key(line) for line in lines if line.strip()][:6]
     best: tuple[int, int, str] | None = None
-    for cand in candidates:
+    for cand in opening:
         words = len(cand.split())
-        if not 3 <= words <= 30:
+        if not 3 <= words <= 30 or not any(cand in first for first in opening[:3]):
             continue
-        count = sum(
-            1
-            for k in keys
-            if cand in k and len(_SEPARATORS.sub(" ", k.replace(cand, " ")).split()) <= 2 * words
-        )
+        count = sum(1 for k in keys if k and _repeats(k, cand))
         if count >= 2 and (best is None or (count, words) > best[:2]):
             best = (count, words, cand)
     return best[2] if best else None
 
 
 def _drop_repeated_headline(lines: list[str]) -> list[str]:
-    """Keep the headline once (on its own line), drop its other appearances."""
+    """Keep the headline once (on its own line), drop its other stand-alone appearances."""
     head = repeated_headline(lines)
     if head is None:
         return lines
+    alone = _standalone(lines)
     out: list[str] = []
     kept = False
-    for line in lines:
-        key = _key(line)
-        if head not in key:
+    for line, ok in zip(lines, alone, strict=True):
+        if not ok or len(line) >= _LONGEST_LINE or not _repeats(_key(line), head):
             out.append(line)
-            continue
-        rest = _SEPARATORS.sub(" ", key.replace(head, " ")).split()
-        if len(rest) > _MAX_EXTRA_WORDS:
-            out.append(line)  # a paragraph that quotes the headline: content
             continue
         if not kept:
             kept = True
-            if not rest:
-                out.append(line)
-            else:
-                start = line.casefold().find(head)
-                out.append(line[start : start + len(head)] if start >= 0 else line)
+            start = line.casefold().find(head)
+            whole = _key(line) == head or start < 0
+            out.append(line if whole else line[start : start + len(head)])
     return out
 
 
@@ -213,17 +237,28 @@ def _short(line: str, words: int = 25) -> bool:
     return len(line.split()) <= words
 
 
+def _is_byline(line: str) -> bool:
+    """A byline: "By ..." / "Par ..." with an agency, a date or a time; without the lead word,
+    names then an agency ("Jane Doe, Reuters"), never an all-capitals headline."""
+    if not _BYLINE.match(line):
+        return False
+    if _BYLINE_LEAD.match(line):
+        return True
+    return ("," in line or "(" in line) and not line.isupper() and bool(_AGENCY_WORD.search(line))
+
+
 def _line_is_furniture(line: str, position: int, count: int) -> bool:
     """Whether a whole line is news-site furniture; ``position`` among ``count`` non-empty
-    lines (site suffixes only near the top, domains and source notes only near the end)."""
+    lines. Bylines and dates only count at the top (or, for bylines, the very end) of the
+    article, site suffixes only at the top, domains and source notes only at the end: lower
+    down, the same words are a wrapped line of a paragraph."""
     stripped = line.strip()
     if not _short(stripped, 40):
         return False
-    if _short(stripped) and (
-        _BYLINE.match(stripped) and (_BYLINE_LEAD.match(stripped) or "," in stripped)
-    ):
+    top, bottom = position < 8, position >= count - 3
+    if (top or bottom) and _short(stripped) and _is_byline(stripped):
         return True
-    if _DATED.match(stripped):
+    if top and _DATED.match(stripped):
         return True
     if _short(stripped) and _CAPTION.match(stripped):
         return True
