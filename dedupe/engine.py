@@ -41,7 +41,7 @@ from dedupe.registry import Registry
 from dedupe.represent import ClusterView, roles
 from dedupe.result import Cluster, RunResult
 from dedupe.score import PairContext, Scorer, score_pairs
-from dedupe.shingle import ShingleSets
+from dedupe.shingle import ShingleSets, hash_normalised
 from dedupe.signature import MinHasher
 from dedupe.store import DocStore, Prepared
 from dedupe.workers import Executor, available_cores
@@ -368,8 +368,7 @@ class Engine:
 
     def signatures_of(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Normalise, shingle and sign a batch: (signatures, number of shingles per text)."""
-        normalised = self.chain(texts)
-        hashes, offsets = self.unit.hash_batch(normalised, self.config.ngram)
+        hashes, offsets = hash_normalised(self.unit, self.chain, texts, self.config.ngram)
         return self.hasher(hashes, offsets), np.diff(offsets)
 
     def candidates(

@@ -10,7 +10,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from dedupe import kernels
+
 TextFunction = Callable[[str], str]
+BytesFunction = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 BatchFunction = Callable[[list[str]], list[str]]
 
 
@@ -24,7 +29,9 @@ class Normaliser:
     iterator of text batches (a sample of the corpus, normalised by the normalisers before it in
     the chain) and returns the fitted normaliser to use. ``removes_boilerplate`` marks
     normalisers that remove page furniture rather than fold form; how much text they remove
-    tells an original (little) from a repost (a lot).
+    tells an original (little) from a repost (a lot). ``bytes_func``, when given, does the
+    same on the batch's UTF-8 bytes (``(buffer, offsets) -> (buffer, offsets)``), so that
+    consecutive such normalisers and the shingle kernel share one encoded batch.
     """
 
     name: str
@@ -33,6 +40,7 @@ class Normaliser:
     description: str = ""
     learn: Callable[[Any], Normaliser] | None = None
     removes_boilerplate: bool = False
+    bytes_func: BytesFunction | None = None
 
     def __call__(self, texts: list[str]) -> list[str]:
         if self.batch:
@@ -68,10 +76,35 @@ class Chain:
         """The chain minus the normalisers that remove page furniture."""
         return Chain([n for n in self.normalisers if not n.removes_boilerplate])
 
-    def __call__(self, texts: list[str]) -> list[str]:
+    def _run(self, texts: list[str], encoded: bool) -> Any:
+        """Apply the chain; runs of byte normalisers share one encoded batch."""
+        current: Any = texts
+        is_bytes = False
         for normaliser in self.normalisers:
-            texts = normaliser(texts)
-        return texts
+            if normaliser.bytes_func is not None:
+                if not is_bytes:
+                    current = kernels.encode_batch(current)
+                    is_bytes = True
+                current = normaliser.bytes_func(*current)
+            else:
+                if is_bytes:
+                    current = kernels.decode_batch(*current)
+                    is_bytes = False
+                current = normaliser(current)
+        if encoded and not is_bytes:
+            return kernels.encode_batch(current)
+        if not encoded and is_bytes:
+            return kernels.decode_batch(*current)
+        return current
+
+    def __call__(self, texts: list[str]) -> list[str]:
+        result: list[str] = self._run(texts, encoded=False)
+        return result
+
+    def encoded(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The normalised batch as UTF-8 bytes and document offsets (for byte kernels)."""
+        result: tuple[np.ndarray, np.ndarray] = self._run(texts, encoded=True)
+        return result
 
     def one(self, text: str) -> str:
         return self([text])[0]

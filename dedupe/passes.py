@@ -18,7 +18,7 @@ from dedupe.anchors import select_anchors
 from dedupe.corpus import Chunk, Corpus, Location
 from dedupe.documents import BadRecord, Record
 from dedupe.read import batches
-from dedupe.shingle import ShingleSets
+from dedupe.shingle import ShingleSets, hash_normalised
 
 if TYPE_CHECKING:
     from dedupe.engine import Engine
@@ -56,8 +56,7 @@ def sign_chunk(engine: Engine, corpus: Corpus, chunk: Chunk) -> SignedChunk:
     lines: list[int] = []
     for batch in batches(corpus.read(chunk), cfg.batch_size, out.bad.append):
         local = np.arange(len(out.ids), len(out.ids) + len(batch), dtype=np.int64)
-        normalised = engine.chain(batch.texts)
-        hashes, offsets = engine.unit.hash_batch(normalised, cfg.ngram)
+        hashes, offsets = hash_normalised(engine.unit, engine.chain, batch.texts, cfg.ngram)
         out.signatures.append(engine.hasher(hashes, offsets))
         if engine.anchors is not None:
             values, docs = select_anchors(hashes, offsets, local, engine.anchors)

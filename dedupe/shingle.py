@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from dedupe import kernels
 
 HashBatch = Callable[[Sequence[str], int], tuple[np.ndarray, np.ndarray]]
+HashEncoded = Callable[[np.ndarray, np.ndarray, int], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -23,13 +25,26 @@ class ShingleUnit:
 
     ``hash_batch(texts, n)`` returns ``(hashes, offsets)``: document ``i``'s shingle hashes are
     ``hashes[offsets[i]:offsets[i+1]]``. ``shingles(text, n)`` returns the same shingles as
-    readable strings (used by ``dedupe explain``), in the same order.
+    readable strings (used by ``dedupe explain``), in the same order. ``hash_encoded``, when
+    given, does what ``hash_batch`` does on a batch already encoded as UTF-8 bytes.
     """
 
     name: str
     hash_batch: HashBatch
     shingles: Callable[[str, int], list[str]]
     description: str = ""
+    hash_encoded: HashEncoded | None = None
+
+
+def hash_normalised(
+    unit: ShingleUnit, chain: Any, texts: list[str], n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Normalise a batch with ``chain`` and hash its shingles, staying in bytes when both the
+    chain's tail and the unit have byte kernels."""
+    if unit.hash_encoded is not None:
+        buf, offsets = chain.encoded(texts)
+        return unit.hash_encoded(buf, offsets, n)
+    return unit.hash_batch(chain(texts), n)
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,18 @@ def test_accent_folding_is_opt_in(seed_texts):
     text = seed_texts["lemonde_original.txt"]
     assert "é" in default.chain.one(text)
     assert "é" not in folded.chain.one(text)
+
+
+def test_byte_kernels_and_text_path_agree(engine, syndication):
+    from dedupe import kernels
+
+    from .conftest import read_jsonl
+
+    texts = [r["text"] for r in read_jsonl(syndication / "corpus.jsonl")[:300]]
+    texts += ["", "  ", "a_b!!c  d", "é\u00a0ü\u3000x"]
+    buf, offsets = engine.chain.encoded(texts)
+    assert kernels.decode_batch(buf, offsets) == engine.chain(texts)
+    assert kernels.decode_batch(buf, offsets) == [
+        " ".join(kernels.reference.PUNCTUATION.sub(" ", t).split())
+        for t in Chain(engine.chain.normalisers[:-2])(texts)
+    ]

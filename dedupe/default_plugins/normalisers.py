@@ -142,6 +142,7 @@ BATCH_KERNELS: dict[str, Callable[[list[str]], list[str]]] = {
     "punctuation": kernels.punctuation_to_spaces,
     "whitespace": kernels.collapse_spaces,
 }
+BYTE_KERNELS = {"punctuation": kernels.punctuation_bytes, "whitespace": kernels.collapse_bytes}
 
 
 BUILTIN: dict[str, tuple[Callable[[str], str], str]] = {
@@ -159,6 +160,15 @@ BUILTIN: dict[str, tuple[Callable[[str], str], str]] = {
 def register_normalisers(register: Callable[[Normaliser], None]) -> None:
     for name, (func, description) in BUILTIN.items():
         if name in BATCH_KERNELS:
-            register(Normaliser(name, BATCH_KERNELS[name], batch=True, description=description))
+            compiled = kernels.BACKEND == "compiled"
+            register(
+                Normaliser(
+                    name,
+                    BATCH_KERNELS[name],
+                    batch=True,
+                    description=description,
+                    bytes_func=BYTE_KERNELS[name] if compiled else None,
+                )
+            )
         else:
             register(Normaliser(name, func, description=description))

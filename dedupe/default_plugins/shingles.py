@@ -12,12 +12,14 @@ from dedupe.shingle import ShingleUnit
 
 @hookimpl
 def register_shingle_units(register: Callable[[ShingleUnit], None]) -> None:
+    compiled = kernels.BACKEND == "compiled"
     register(
         ShingleUnit(
             "word",
             kernels.word_hashes,
             reference.word_shingles,
             "word n-grams of the whitespace-split text, joined by one space",
+            kernels.word_hashes_encoded if compiled else None,
         )
     )
     register(
@@ -26,5 +28,6 @@ def register_shingle_units(register: Callable[[ShingleUnit], None]) -> None:
             kernels.char_hashes,
             reference.char_shingles,
             "character n-grams (Unicode code points)",
+            kernels.char_hashes_encoded if compiled else None,
         )
     )

@@ -83,7 +83,8 @@ def intersections(values: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) ->
     return result
 
 
-def _decode_batch(out: np.ndarray, offsets: np.ndarray) -> list[str]:
+def decode_batch(out: np.ndarray, offsets: np.ndarray) -> list[str]:
+    """Texts back from a batch buffer and its document offsets."""
     data = out.tobytes()
     bounds = offsets.tolist()
     return [
@@ -92,23 +93,47 @@ def _decode_batch(out: np.ndarray, offsets: np.ndarray) -> list[str]:
     ]
 
 
-def _byte_normaliser(kernel_name: str, texts: list[str]) -> list[str]:
+def punctuation_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`punctuation_to_spaces` on an encoded batch (compiled backend only)."""
     from dedupe.kernels.charclass import classes
 
-    buf, offsets = encode_batch(texts)
-    out, new_offsets = getattr(_impl, kernel_name)(buf, offsets, classes())
-    return _decode_batch(out, new_offsets)
+    result: tuple[np.ndarray, np.ndarray] = _impl.punctuation_to_spaces(buf, offsets, classes())
+    return result
+
+
+def collapse_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`collapse_spaces` on an encoded batch (compiled backend only)."""
+    from dedupe.kernels.charclass import classes
+
+    result: tuple[np.ndarray, np.ndarray] = _impl.collapse_spaces(buf, offsets, classes())
+    return result
 
 
 def punctuation_to_spaces(texts: list[str]) -> list[str]:
     """``re.sub(r"[^\\w\\s]+|_+", " ", t)`` for each text (compiled: on the batch's bytes)."""
     if BACKEND == "reference":
         return [reference.PUNCTUATION.sub(" ", t) for t in texts]
-    return _byte_normaliser("punctuation_to_spaces", texts)
+    return decode_batch(*punctuation_bytes(*encode_batch(texts)))
 
 
 def collapse_spaces(texts: list[str]) -> list[str]:
     """``" ".join(t.split())`` for each text (compiled: on the batch's bytes)."""
     if BACKEND == "reference":
         return [" ".join(t.split()) for t in texts]
-    return _byte_normaliser("collapse_spaces", texts)
+    return decode_batch(*collapse_bytes(*encode_batch(texts)))
+
+
+def word_hashes_encoded(
+    buf: np.ndarray, offsets: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`word_hashes` of an encoded batch (compiled backend only)."""
+    result: tuple[np.ndarray, np.ndarray] = _impl.word_hashes(buf, offsets, n)
+    return result
+
+
+def char_hashes_encoded(
+    buf: np.ndarray, offsets: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`char_hashes` of an encoded batch (compiled backend only)."""
+    result: tuple[np.ndarray, np.ndarray] = _impl.char_hashes(buf, offsets, n)
+    return result
