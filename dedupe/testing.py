@@ -55,6 +55,7 @@ __all__ = [
     "TINY_CLUSTERS",
     "TINY_CORPUS",
     "TINY_ORIGINALS",
+    "ScorerCheck",
     "check_normaliser",
     "check_plugin",
     "check_scorer",
