@@ -28,7 +28,7 @@ from dedupe.checkpoint import Checkpoint, run_key
 from dedupe.cluster import components
 from dedupe.config import Config, ScorerSpec
 from dedupe.corpus import Chunk, Corpus, FileCorpus, Location, MemoryCorpus, records_from
-from dedupe.decide import accept
+from dedupe.decide import accept, score_and_decide
 from dedupe.documents import BadRecord, Record
 from dedupe.errors import ConfigError, InputError
 from dedupe.lsh import Banding, band_keys, candidate_pairs, unique_pairs
@@ -255,17 +255,7 @@ class Engine:
         t0 = time.perf_counter()
         progress.stage(f"verifying {len(pairs):,} candidate pairs")
         ctx = PairContext(store, first.signatures, **self._scorer_options())
-        scorers = [s for s, _ in self.scorers]
-        scores = (
-            score_pairs(pairs, scorers, ctx)
-            if len(pairs)
-            else {s.name: np.zeros(0) for s in scorers}
-        )
-        accepted = (
-            accept(scores, [(s.name, t) for s, t in self.scorers], cfg.decide)
-            if len(pairs)
-            else np.zeros(0, dtype=bool)
-        )
+        scores, accepted = score_and_decide(pairs, self.scorers, ctx, cfg.decide)
         timings["score+decide"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -606,15 +596,6 @@ class Engine:
         store.sets = ShingleSets.concat(sets)
         store.removed_share = np.concatenate(removed) if removed else np.zeros(0)
         return store
-
-    def removed_share(self, texts: list[str], normalised: list[str]) -> np.ndarray:
-        """Share of each text's words that the boilerplate-removing normalisers took out."""
-        plain = self.chain.without_boilerplate()
-        if len(plain.normalisers) == len(self.chain.normalisers):
-            return np.zeros(len(texts))
-        words_before = np.array([len(t.split()) for t in plain(texts)], dtype=np.float64)
-        words_after = np.array([len(t.split()) for t in normalised], dtype=np.float64)
-        return np.clip(1.0 - words_after / np.maximum(words_before, 1.0), 0.0, 1.0)
 
     def _scorer_options(self) -> dict[str, Any]:
         return dict(self.config.extra.get("scorer_options", {}))

@@ -101,6 +101,23 @@ class Chain:
         result: list[str] = self._run(texts, encoded=False)
         return result
 
+    def measuring(self, texts: list[str]) -> tuple[list[str], np.ndarray]:
+        """Normalised texts and, for each, the share of its characters that the
+        boilerplate-removing normalisers took out (measured where each runs in the chain)."""
+        kept = np.ones(len(texts))
+        current = texts
+        for normaliser in self.normalisers:
+            if normaliser.removes_boilerplate:
+                before = np.fromiter((len(t) for t in current), dtype=np.float64,
+                                     count=len(current))
+                current = normaliser(current)
+                after = np.fromiter((len(t) for t in current), dtype=np.float64,
+                                    count=len(current))
+                kept *= np.where(before > 0, np.minimum(after / np.maximum(before, 1.0), 1.0), 1.0)
+            else:
+                current = normaliser(current)
+        return current, 1.0 - kept
+
     def encoded(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The normalised batch as UTF-8 bytes and document offsets (for byte kernels)."""
         result: tuple[np.ndarray, np.ndarray] = self._run(texts, encoded=True)

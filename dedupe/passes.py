@@ -94,7 +94,7 @@ def load_chunk(engine: Engine, corpus: Corpus, chunk: Chunk, wanted: set[Locatio
     records = [
         Record(r.id, r.text, r.source, r.line, r.meta, None) for r in records
     ]  # the raw record is not needed any more
-    normalised = engine.chain([r.text for r in records]) if records else []
+    normalised, removed = engine.chain.measuring([r.text for r in records])
     parts = []
     step = engine.config.batch_size
     for s in range(0, len(normalised), step):
@@ -105,5 +105,5 @@ def load_chunk(engine: Engine, corpus: Corpus, chunk: Chunk, wanted: set[Locatio
         records,
         normalised,
         ShingleSets.concat(parts),
-        engine.removed_share([r.text for r in records], normalised),
+        removed,
     )

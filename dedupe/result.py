@@ -59,7 +59,7 @@ class RunResult:
     def primary_scorer(self) -> str:
         return self.config.scorers[0].name
 
-    def accepted_pairs(self) -> Iterator[tuple[str, str, dict[str, float]]]:
+    def accepted_pairs(self) -> Iterator[tuple[str, str, dict[str, float | None]]]:
         """(id a, id b, scores by scorer) of every accepted pair, ``a < b``, sorted by ids (so
         the order does not depend on the order of the input)."""
         rows: list[tuple[str, str, int]] = []
@@ -68,7 +68,10 @@ class RunResult:
             rows.append((a, b, k))
         rows.sort()
         for a, b, row in rows:
-            yield a, b, {name: round(float(s[row]), 6) for name, s in self.pair_scores.items()}
+            yield a, b, {
+                name: None if np.isnan(s[row]) else round(float(s[row]), 6)
+                for name, s in self.pair_scores.items()
+            }
 
     def kept_records(self) -> Iterator[Record]:
         """The kept documents as records (read again from the input), in input order."""

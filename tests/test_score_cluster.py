@@ -111,3 +111,27 @@ def test_long_chain_component():
     edges = np.stack([np.arange(n - 1), np.arange(1, n)], axis=1)[::-1]
     labels = component_labels(n, edges)
     assert (labels == 0).all()
+
+
+def test_later_scorers_see_only_undecided_pairs():
+    from dedupe.decide import score_and_decide
+
+    seen: dict[str, int] = {}
+
+    def counting(name, values):
+        def func(pairs, ctx):
+            seen[name] = len(pairs)
+            return np.asarray(values, dtype=float)[pairs[:, 0]]
+
+        return Scorer(name, func, 0.5)
+
+    pairs = np.array([[0, 9], [1, 9], [2, 9], [3, 9]])
+    first = counting("first", [0.9, 0.1, 0.9, 0.1])
+    second = counting("second", [0.9, 0.9, 0.1, 0.9])
+    scores, accepted = score_and_decide(pairs, [(first, 0.5), (second, 0.5)], None, "all")
+    assert accepted.tolist() == [True, False, False, False]
+    assert seen == {"first": 4, "second": 2}
+    assert np.isnan(scores["second"][1]) and scores["second"][0] == 0.9
+    scores, accepted = score_and_decide(pairs, [(first, 0.5), (second, 0.5)], None, "any")
+    assert accepted.tolist() == [True, True, True, True]
+    assert seen["second"] == 2
