@@ -108,11 +108,11 @@ class Chain:
         current = texts
         for normaliser in self.normalisers:
             if normaliser.removes_boilerplate:
-                before = np.fromiter((len(t) for t in current), dtype=np.float64,
-                                     count=len(current))
+                before = np.fromiter(
+                    (len(t) for t in current), dtype=np.float64, count=len(current)
+                )
                 current = normaliser(current)
-                after = np.fromiter((len(t) for t in current), dtype=np.float64,
-                                    count=len(current))
+                after = np.fromiter((len(t) for t in current), dtype=np.float64, count=len(current))
                 kept *= np.where(before > 0, np.minimum(after / np.maximum(before, 1.0), 1.0), 1.0)
             else:
                 current = normaliser(current)

@@ -68,10 +68,14 @@ class RunResult:
             rows.append((a, b, k))
         rows.sort()
         for a, b, row in rows:
-            yield a, b, {
-                name: None if np.isnan(s[row]) else round(float(s[row]), 6)
-                for name, s in self.pair_scores.items()
-            }
+            yield (
+                a,
+                b,
+                {
+                    name: None if np.isnan(s[row]) else round(float(s[row]), 6)
+                    for name, s in self.pair_scores.items()
+                },
+            )
 
     def kept_records(self) -> Iterator[Record]:
         """The kept documents as records (read again from the input), in input order."""
