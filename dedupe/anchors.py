@@ -37,8 +37,9 @@ class AnchorSettings:
 
 def select_anchors(
     hashes: np.ndarray, offsets: np.ndarray, doc_numbers: np.ndarray, settings: AnchorSettings
-) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct anchors of each document of a batch, as parallel (values, docs) arrays.
+) -> np.ndarray:
+    """The distinct anchors of each document of a batch, packed as ``value << 32 | document``
+    (uint64, so that sorting groups documents by anchor; see :func:`split`).
 
     ``hashes`` are in text order. Copies that hold part of an original nearly always hold its
     beginning (ledes, teasers, truncations), so the first ``head`` shingles are sampled densely
@@ -49,44 +50,57 @@ def select_anchors(
     position = np.arange(len(hashes), dtype=np.int64) - np.repeat(offsets[:-1], sizes)
     rate = np.where(position < settings.head, settings.head_sampling, settings.sampling)
     chosen = (mixed % rate.astype(np.uint32)) == 0
-    docs = np.repeat(np.asarray(doc_numbers, dtype=np.int64), sizes)[chosen]
-    values = mixed[chosen]
-    codes = np.unique((docs << np.int64(32)) | values.astype(np.int64))
-    return (codes & np.int64(0xFFFFFFFF)).astype(np.uint32), codes >> np.int64(32)
+    docs = np.repeat(np.asarray(doc_numbers, dtype=np.uint64), sizes)[chosen]
+    return np.unique((mixed[chosen].astype(np.uint64) << np.uint64(32)) | docs)
+
+
+def split(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Packed anchors as (values uint32, documents int64)."""
+    return (codes >> np.uint64(32)).astype(np.uint32), (codes & _LOW).astype(np.int64)
+
+
+_LOW = np.uint64(0xFFFFFFFF)
 
 
 def anchor_pairs(
-    values: np.ndarray,
-    docs: np.ndarray,
+    codes: np.ndarray,
     n_docs: int,
     settings: AnchorSettings,
     rank: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Pairs (i < j) sharing enough anchors, from the inverted index of all documents' anchors.
+    """Pairs (i < j) sharing enough anchors, from the packed anchors of all documents.
 
-    Documents sharing an anchor are ordered by ``rank`` when given (see
-    :func:`dedupe.lsh.candidate_pairs`), else by number.
+    ``codes`` is sorted in place (one 8-byte array, no index array: this is the largest
+    structure of a big run). Inside an oversized group documents are ordered by ``rank`` when
+    given (see :func:`dedupe.lsh.candidate_pairs`), else by number.
     """
-    if len(values) == 0:
+    if len(codes) == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    order = np.lexsort((docs, values)) if rank is None else np.lexsort((docs, rank[docs], values))
-    v = values[order]
-    d = docs[order]
-    boundaries = np.flatnonzero(v[1:] != v[:-1]) + 1
+    codes.sort()
+    values = codes >> np.uint64(32)
+    boundaries = np.flatnonzero(values[1:] != values[:-1]) + 1
+    del values
+    d = (codes & _LOW).astype(np.int64)
     starts = np.concatenate([[0], boundaries])
-    sizes = np.diff(np.concatenate([starts, [len(v)]]))
+    sizes = np.diff(np.concatenate([starts, [len(d)]]))
     small = (sizes >= 2) & (sizes <= min(settings.max_group, settings.max_posting))
     big = (sizes > settings.max_group) & (sizes <= settings.max_posting)
     parts = [_pairs_in_groups(d, starts[small], sizes[small])]
     if big.any():
+        if rank is not None:
+            for start, size in zip(starts[big].tolist(), sizes[big].tolist(), strict=True):
+                members = d[start : start + size]
+                d[start : start + size] = members[np.lexsort((members, rank[members]))]
         parts.append(_pairs_in_big_groups(d, starts[big], sizes[big]))
     raw = np.concatenate(parts)
+    per_doc = np.bincount(d, minlength=n_docs)
+    del d
     if len(raw) == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    raw = np.sort(raw, axis=1)
-    codes, shared = np.unique(raw[:, 0] * np.int64(n_docs) + raw[:, 1], return_counts=True)
-    pairs = np.stack([codes // n_docs, codes % n_docs], axis=1)
-    per_doc = np.bincount(docs, minlength=n_docs)
+    raw.sort(axis=1)
+    pair_codes, shared = np.unique(raw[:, 0] * np.int64(n_docs) + raw[:, 1], return_counts=True)
+    del raw
+    pairs = np.stack([pair_codes // n_docs, pair_codes % n_docs], axis=1)
     smaller = np.minimum(per_doc[pairs[:, 0]], per_doc[pairs[:, 1]])
     keep = (shared >= settings.min_shared) & (shared >= settings.min_ratio * smaller)
     return unique_pairs(pairs[keep], n_docs)

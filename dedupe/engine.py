@@ -22,7 +22,7 @@ import numpy as np
 import xxhash
 
 from dedupe import __version__, kernels
-from dedupe.anchors import AnchorSettings, anchor_pairs, select_anchors
+from dedupe.anchors import AnchorSettings, anchor_pairs, select_anchors, split
 from dedupe.atomic import OutputSet, check_writable
 from dedupe.checkpoint import Checkpoint, run_key
 from dedupe.cluster import components
@@ -63,8 +63,7 @@ class Signed:
     label_of: np.ndarray
     lines: np.ndarray
     signatures: np.ndarray
-    anchor_values: np.ndarray
-    anchor_docs: np.ndarray
+    anchor_codes: np.ndarray
     empty: np.ndarray
     encodings: Counter[str]
     renamed: int = 0
@@ -241,8 +240,8 @@ class Engine:
             rank = id_ranks(first.ids)
             pairs = self.candidates(first.signatures, skipped_docs, rank)
             lsh_pairs = len(pairs)
-            if self.anchors is not None and len(first.anchor_values):
-                more = anchor_pairs(first.anchor_values, first.anchor_docs, n, self.anchors, rank)
+            if self.anchors is not None and len(first.anchor_codes):
+                more = anchor_pairs(first.anchor_codes, n, self.anchors, rank)
                 pairs = unique_pairs(np.concatenate([pairs, more]), max(n, 1))
             timings["lsh"] = time.perf_counter() - t0
 
@@ -403,7 +402,7 @@ class Engine:
             parts = [self.unit.hash_batch([t], self.config.ngram) for t in store.normalised]
             hashes = np.concatenate([h for h, _ in parts])
             offsets = np.concatenate([[0], np.cumsum([len(h) for h, _ in parts])])
-            values, docs = select_anchors(hashes, offsets, np.arange(n), self.anchors)
+            values, docs = split(select_anchors(hashes, offsets, np.arange(n), self.anchors))
         return Prepared(
             ids=list(store.ids),
             texts=list(store.texts),
@@ -494,8 +493,7 @@ class Engine:
         label_of: list[np.ndarray] = []
         lines: list[np.ndarray] = []
         sigs: list[np.ndarray] = []
-        values: list[np.ndarray] = []
-        docs: list[np.ndarray] = []
+        anchors: list[np.ndarray] = []
         empty: list[int] = []
         encodings: Counter[str] = Counter()
         for result in results:
@@ -511,8 +509,7 @@ class Engine:
             label_of.append(mapping[result.label_of])
             lines.append(result.lines)
             sigs.extend(result.signatures)
-            values.extend(result.anchor_values)
-            docs.extend(d.astype(np.int64) + base for d in result.anchor_docs)
+            anchors.extend(codes + np.uint64(base) for codes in result.anchor_codes)
             empty.extend(base + k for k in result.empty)
             encodings.update(result.encodings)
             progress.update("reading and signing", len(ids))
@@ -528,8 +525,7 @@ class Engine:
                 if sigs
                 else np.zeros((0, self.config.num_perm), dtype=np.uint32)
             ),
-            anchor_values=np.concatenate(values) if values else np.zeros(0, dtype=np.uint32),
-            anchor_docs=np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
+            anchor_codes=np.concatenate(anchors) if anchors else np.zeros(0, dtype=np.uint64),
             empty=np.asarray(empty, dtype=np.int64),
             encodings=encodings,
         )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dedupe.anchors import select_anchors
+from dedupe.anchors import select_anchors, split
 from dedupe.corpus import Chunk, Corpus, Location
 from dedupe.documents import BadRecord, Record
 from dedupe.read import batches
@@ -36,11 +36,20 @@ class SignedChunk:
     label_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     signatures: list[np.ndarray] = field(default_factory=list)
-    anchor_values: list[np.ndarray] = field(default_factory=list)
-    anchor_docs: list[np.ndarray] = field(default_factory=list)
+    anchor_codes: list[np.ndarray] = field(default_factory=list)
     empty: list[int] = field(default_factory=list)
     encodings: Counter[str] = field(default_factory=Counter)
     bad: list[BadRecord] = field(default_factory=list)
+
+    @property
+    def anchor_values(self) -> list[np.ndarray]:
+        """Anchor values per batch (unpacked from :attr:`anchor_codes`)."""
+        return [split(codes)[0] for codes in self.anchor_codes]
+
+    @property
+    def anchor_docs(self) -> list[np.ndarray]:
+        """Local document numbers of the anchors per batch (int32)."""
+        return [split(codes)[1].astype(np.int32) for codes in self.anchor_codes]
 
     def location(self, k: int) -> Location:
         line = int(self.lines[k])
@@ -59,9 +68,7 @@ def sign_chunk(engine: Engine, corpus: Corpus, chunk: Chunk) -> SignedChunk:
         hashes, offsets = hash_normalised(engine.unit, engine.chain, batch.texts, cfg.ngram)
         out.signatures.append(engine.hasher(hashes, offsets))
         if engine.anchors is not None:
-            values, docs = select_anchors(hashes, offsets, local, engine.anchors)
-            out.anchor_values.append(values)
-            out.anchor_docs.append(docs.astype(np.int32))
+            out.anchor_codes.append(select_anchors(hashes, offsets, local, engine.anchors))
         sizes = np.diff(offsets)
         for k, record in enumerate(batch.records):
             out.ids.append(record.id)
