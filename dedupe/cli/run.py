@@ -177,6 +177,20 @@ class BadRecordPrinter:
     is_flag=True,
     help="Make repeated ids unique (id#2, id#3...) instead of stopping.",
 )
+@click.option(
+    "--engine",
+    "engine_name",
+    default="local",
+    show_default=True,
+    type=click.Choice(["local", "dask"]),
+    help="Run here, or on a Dask cluster (pip install 'dedupe-engine[dask]'); same outputs.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS|local",
+    help="With --engine dask: the scheduler (tcp://host:8786 or a scheduler file), or 'local' "
+    "for a LocalCluster of --workers processes. [default: local]",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's counts as JSON.")
 def run(
@@ -204,6 +218,8 @@ def run(
     resume: bool,
     max_doc_bytes: int | None,
     rename_duplicate_ids: bool,
+    engine_name: str,
+    scheduler: str | None,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -222,6 +238,7 @@ def run(
       dedupe run corpus.jsonl --id-field url --text-field title,body
       dedupe run corpus.jsonl --scorer containment=0.8 --scorer jaccard=0.3
       dedupe run site/ --unit char -n 7 --representative longest
+      dedupe run 'shards/*.jsonl' --engine dask --scheduler tcp://head:8786
     """
     settings: dict[str, Any] = {
         "normalise": comma_list(normalise),
@@ -248,18 +265,41 @@ def run(
     specs = scorer_specs(scorers)
     if specs:
         settings["scorers"] = specs
+    if engine_name != "dask" and scheduler is not None:
+        raise click.UsageError("--scheduler needs --engine dask")
+    if engine_name == "dask" and resume:
+        raise click.UsageError("--resume works with --engine local only")
+    if engine_name == "dask":
+        from dedupe.distributed import require_dask
+
+        require_dask()  # before any work: a missing extra is a one-line error
     try:
-        engine = Engine(make_config(**settings))
+        config = make_config(**settings)
+        engine = Engine(config) if engine_name == "local" else None
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     printer = BadRecordPrinter()
-    result = engine.run(
-        list(inputs),
-        output_dir,
-        on_bad=printer,
-        progress=Progress(enabled=not quiet),
-        resume=resume,
-    )
+    result: Any
+    if engine is None:
+        from dedupe.distributed import run_dask
+
+        result = run_dask(
+            config,
+            list(inputs),
+            output_dir,
+            scheduler=scheduler or "local",
+            workers=workers,
+            on_bad=printer,
+            progress=Progress(enabled=not quiet),
+        )
+    else:
+        result = engine.run(
+            list(inputs),
+            output_dir,
+            on_bad=printer,
+            progress=Progress(enabled=not quiet),
+            resume=resume,
+        )
     counts = result.counts
     if as_json:
         click.echo(

@@ -1,0 +1,129 @@
+"""Outputs of a distributed run: shards written by the workers, single files by the client.
+
+Workers write their partitions into a staging folder inside the output directory (which must
+be on a filesystem every worker and the client share): ``clusters/``, ``pairs/`` and
+``dropped/`` hold one ``part-NNNNN.jsonl`` per sorted partition, ``kept/`` one per input chunk.
+Shards are in output order, so the client makes ``clusters.jsonl``, ``pairs.jsonl`` and
+``dropped.jsonl`` by concatenating them (the bytes the local engine writes) and writes
+``report.json``; then every file and shard folder is moved into place together, as the local
+engine's outputs are (:class:`dedupe.atomic.OutputSet`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dedupe.atomic import OutputSet
+from dedupe.errors import OutputError
+
+SHARD = "part-{:05d}.jsonl"
+#: Outputs written as shards and, except ``kept``, also as one file.
+SHARDED = ("clusters", "pairs", "dropped", "kept")
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def write_cluster_shard(
+    part: pd.DataFrame, first_number: int, scorer: str, paths: dict[str, str]
+) -> tuple[int, int]:
+    """Number a sorted partition of clusters from ``first_number`` and write its lines of
+    ``clusters.jsonl`` and ``dropped.jsonl`` (as the built-in writers do); returns (clusters,
+    members)."""
+    members = 0
+    with contextlib.ExitStack() as stack:
+        files = {
+            name: stack.enter_context(open(path, "w", encoding="utf-8"))
+            for name, path in paths.items()
+        }
+        for k, cluster in enumerate(part["cluster"]):
+            cluster.number = first_number + k
+            members += len(cluster.members)
+            if "clusters" in files:
+                files["clusters"].write(_dumps(cluster.to_dict(scorer)) + "\n")
+            if "dropped" in files:
+                for member in cluster.members:
+                    if member == cluster.representative:
+                        continue
+                    line = {
+                        "id": member,
+                        "duplicate_of": cluster.representative,
+                        "cluster": cluster.number,
+                        "score": cluster.scores.get(member),
+                        "role": cluster.roles.get(member, "copy"),
+                    }
+                    files["dropped"].write(_dumps(line) + "\n")
+    return len(part), members
+
+
+def write_pair_shard(part: pd.DataFrame, names: list[str], path: str) -> int:
+    """Write a sorted partition of accepted pairs as lines of ``pairs.jsonl``."""
+    scorer = names[0]
+    columns = [part[f"s{k}"].to_numpy(dtype=np.float64) for k in range(len(names))]
+    with open(path, "w", encoding="utf-8") as f:
+        for row, (a, b) in enumerate(zip(part["id_a"], part["id_b"], strict=True)):
+            scores = {
+                name: None if np.isnan(col[row]) else round(float(col[row]), 6)
+                for name, col in zip(names, columns, strict=True)
+            }
+            line = {"a": a, "b": b, "scorer": scorer, "score": scores[scorer], "scores": scores}
+            f.write(_dumps(line) + "\n")
+    return len(part)
+
+
+class ShardedOutput:
+    """A staging folder for shards, then the final files and folders, moved in together."""
+
+    def __init__(self, directory: Path, names: list[str]) -> None:
+        self.directory = Path(directory)
+        self.names = [n for n in SHARDED if n in names]
+        self.staging = self.directory / f".dedupe-shards-{uuid.uuid4().hex[:12]}"
+        self.outputs = OutputSet(self.directory)
+        for name in self.names:
+            (self.staging / name).mkdir(parents=True, exist_ok=True)
+
+    def shard(self, name: str, number: int) -> str:
+        return str(self.staging / name / SHARD.format(number))
+
+    def concatenate(self, name: str, filename: str) -> None:
+        """One output file made of the shards of ``name`` in order."""
+        with open(self.outputs.temp_path(filename), "wb") as out:
+            for part in sorted((self.staging / name).glob("part-*.jsonl")):
+                with open(part, "rb") as f:
+                    shutil.copyfileobj(f, out)
+
+    def temp_path(self, filename: str) -> Path:
+        return self.outputs.temp_path(filename)
+
+    def commit(self) -> list[Path]:
+        """Move the shard folders and the files into place."""
+        done = []
+        for name in self.names:
+            final = self.directory / name
+            if final.exists():
+                stale = [p for p in final.iterdir() if not p.name.startswith("part-")]
+                if not final.is_dir() or stale:
+                    raise OutputError(
+                        f"{final} is in the way of the {name} shards "
+                        "(it holds files that are not shards of an earlier run)"
+                    )
+                shutil.rmtree(final)
+            os.replace(self.staging / name, final)
+            done.append(final)
+        done.extend(self.outputs.commit())
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return done
+
+    def abort(self) -> None:
+        self.outputs.abort()
+        shutil.rmtree(self.staging, ignore_errors=True)

@@ -1,0 +1,88 @@
+"""Verification of candidate pairs on the workers, with the engine's own scorers.
+
+A partition of pairs arrives joined with both documents' data (texts, exact shingle sets,
+signatures). Its documents are numbered 0..k-1 in the order of their run numbers and put in a
+:class:`~dedupe.store.DocStore`, so scorers and representative policies see a
+:class:`~dedupe.score.PairContext` like the local engine's, only smaller: the same numbers in
+the same order, the same shingle sets, hence the same scores.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dedupe.decide import score_and_decide
+from dedupe.distributed.chunks import DocData
+from dedupe.distributed.frames import KEY, empty_like, scored
+from dedupe.distributed.spec import EngineSpec, worker_engine
+from dedupe.engine import Engine
+from dedupe.score import PairContext
+from dedupe.shingle import ShingleSets
+from dedupe.store import DocStore
+
+
+def local_context(engine: Engine, docs: np.ndarray, data: list[DocData]) -> PairContext:
+    """A scoring context over ``data`` (documents ``docs``, sorted): row k is document k."""
+    k = len(data)
+    sizes = np.array([len(d.shingles) for d in data], dtype=np.int64)
+    offsets = np.zeros(k + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    values = (
+        np.concatenate([d.shingles for d in data]) if k else np.zeros(0, dtype=np.uint32)
+    ).astype(np.uint32)
+    store = DocStore(
+        docs=np.arange(k, dtype=np.int64),
+        row_of=np.arange(k, dtype=np.int64),
+        ids=[d.id for d in data],
+        texts=[d.text for d in data],
+        normalised=[d.normalised for d in data],
+        meta=[d.meta for d in data],
+        sets=ShingleSets(values, offsets),
+        sources=[d.source for d in data],
+        removed_share=np.array([d.removed for d in data], dtype=np.float64),
+    )
+    signatures = np.stack([d.signature for d in data]) if k else None
+    return PairContext(store, signatures, **engine._scorer_options())
+
+
+def documents_of(a: np.ndarray, da: list[DocData], b: np.ndarray, db: list[DocData]):
+    """The distinct documents of pairs (a, b) in run order, their data, and the pairs in local
+    numbers."""
+    docs, first = np.unique(np.concatenate([a, b]), return_index=True)
+    both = [*da, *db]
+    data = [both[int(i)] for i in first]
+    local = np.stack([np.searchsorted(docs, a), np.searchsorted(docs, b)], axis=1)
+    return docs, data, local.astype(np.int64)
+
+
+def score_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
+    """Every scorer's score (NaN where an earlier scorer already decided, as
+    :func:`dedupe.decide.score_and_decide` leaves it) and the decision for a partition of
+    (a, b, da, db) rows."""
+    engine, _ = worker_engine(spec)
+    meta = scored(len(engine.scorers))
+    if part.empty:
+        return empty_like(meta)
+    a = part["a"].to_numpy(dtype=np.int64)
+    b = part["b"].to_numpy(dtype=np.int64)
+    da, db = list(part["da"]), list(part["db"])
+    docs, data, local = documents_of(a, da, b, db)
+    ctx = local_context(engine, docs, data)
+    scorers = [s for s, _ in engine.scorers]
+    scores, accepted = score_and_decide(local, engine.scorers, ctx, engine.config.decide)
+    ids_a = [d.id for d in da]
+    ids_b = [d.id for d in db]
+    lo = [min(x, y) for x, y in zip(ids_a, ids_b, strict=True)]
+    hi = [max(x, y) for x, y in zip(ids_a, ids_b, strict=True)]
+    out = {
+        "a": a,
+        "b": b,
+        "id_a": pd.Series(lo, dtype=object),
+        "id_b": pd.Series(hi, dtype=object),
+    }
+    for k, scorer in enumerate(scorers):
+        out[f"s{k}"] = scores[scorer.name].astype(np.float64)
+    out["accepted"] = np.asarray(accepted, dtype=bool)
+    out["key"] = pd.Series([f"{x}\x00{y}" for x, y in zip(lo, hi, strict=True)], dtype=KEY)
+    return pd.DataFrame(out)[list(meta.columns)]
