@@ -30,7 +30,7 @@ from dedupe.config import Config, ScorerSpec
 from dedupe.corpus import Chunk, Corpus, FileCorpus, Location, MemoryCorpus, records_from
 from dedupe.decide import accept, score_and_decide
 from dedupe.documents import BadRecord, Record
-from dedupe.errors import ConfigError, InputError
+from dedupe.errors import ConfigError, InputError, OutputError
 from dedupe.lsh import Banding, band_keys, candidate_pairs, unique_pairs
 from dedupe.normalise import Chain
 from dedupe.passes import NO_LINE, SignedChunk, sign_chunk
@@ -664,6 +664,13 @@ class Engine:
             for writer in self.writers:
                 writer.write(result, outputs.temp_path(writer.filename))
             return outputs.commit()
+        except OSError as exc:
+            outputs.abort()
+            where = exc.filename or directory
+            raise OutputError(
+                f"cannot write the outputs to {directory} ({where}): {exc.strerror or exc}; "
+                "the previous outputs, if any, are unchanged"
+            ) from None
         except BaseException:
             outputs.abort()
             raise

@@ -7,7 +7,7 @@ import io
 import json
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from dedupe.documents import BadRecord, Record
 from dedupe.hookspecs import hookimpl
@@ -93,6 +93,29 @@ def record_from_object(
     return Record(doc_id, text, source.label, line, meta, raw)
 
 
+def _bounded_lines(f: BinaryIO, limit: int | None) -> Iterator[tuple[bytes | None, int]]:
+    """(line, its size in bytes) for each line of ``f``. With a ``limit``, a longer line is
+    skipped in blocks without ever being held whole: it comes as (None, size)."""
+    if limit is None:
+        for line in f:
+            yield line, len(line)
+        return
+    while True:
+        line = f.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, len(line)
+            continue
+        size = len(line)
+        while True:
+            block = f.readline(1 << 20)
+            size += len(block)
+            if not block or block.endswith(b"\n"):
+                break
+        yield None, size
+
+
 def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Record | BadRecord]:
     """One JSON object per line; blank lines are ignored, bad lines reported by number.
 
@@ -103,15 +126,17 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Record | BadRec
         if source.start:
             f.seek(source.start)
         position = source.start
-        for line_no, line in enumerate(f, start=source.first_line):
+        for line_no, (line, size) in enumerate(
+            _bounded_lines(f, options.max_doc_bytes), start=source.first_line
+        ):
             if source.stop and position >= source.stop:
                 break
-            position += len(line)
+            position += size
             if only is not None and line_no not in only:
                 continue
-            too_big = _too_big(len(line), options)
-            if too_big:
-                yield BadRecord(source.label, line_no, too_big)
+            too_big = _too_big(size, options)
+            if too_big or line is None:
+                yield BadRecord(source.label, line_no, too_big or "line too long")
                 continue
             if not line.strip():
                 continue
