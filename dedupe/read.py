@@ -201,47 +201,14 @@ def read_sources(
             yield BadRecord(source.label, None, f"cannot read: {exc.strerror or exc}")
 
 
-class DuplicateIds:
-    """Detects ids seen twice. ``policy`` is ``error`` (stop with a clear message) or ``rename``
-    (append ``#2``, ``#3``... to later ones)."""
-
-    def __init__(self, policy: str = "error") -> None:
-        if policy not in ("error", "rename"):
-            raise ValueError(f"duplicate id policy must be error or rename, not {policy!r}")
-        self.policy = policy
-        self.seen: dict[str, str] = {}
-        self.renamed = 0
-
-    def check(self, record: Record) -> Record:
-        where = record.source if record.line is None else f"{record.source}:{record.line}"
-        first = self.seen.get(record.id)
-        if first is None:
-            self.seen[record.id] = where
-            return record
-        if self.policy == "error":
-            raise InputError(
-                f"{where}: duplicate id {record.id!r} (first seen at {first}); "
-                "make ids unique or pass --rename-duplicate-ids"
-            )
-        k = 2
-        while f"{record.id}#{k}" in self.seen:
-            k += 1
-        new_id = f"{record.id}#{k}"
-        self.seen[new_id] = where
-        self.renamed += 1
-        return Record(new_id, record.text, record.source, record.line, record.meta, record.raw)
-
-
 def batches(
     items: Iterable[Record | BadRecord],
     batch_size: int,
     on_bad: Callable[[BadRecord], None],
-    *,
-    ids: DuplicateIds | None = None,
 ) -> Iterator[Batch]:
     """Group records into batches, numbering documents from 0 in reading order.
 
-    Bad records go to ``on_bad``; ``ids`` (when given) checks ids are unique.
+    Bad records go to ``on_bad``.
     """
     index = 0
     records: list[Record] = []
@@ -250,8 +217,6 @@ def batches(
         if isinstance(item, BadRecord):
             on_bad(item)
             continue
-        if ids is not None:
-            item = ids.check(item)
         records.append(item)
         numbers.append(index)
         index += 1

@@ -6,10 +6,8 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
-from dedupe import BadRecord, Engine, InputError, Record
-from dedupe.read import DuplicateIds, ReadOptions, decode_bytes, discover, read_sources
+from dedupe import BadRecord, Engine, Record
+from dedupe.read import ReadOptions, decode_bytes, discover, read_sources
 
 from .conftest import write_jsonl
 
@@ -174,18 +172,6 @@ def test_max_doc_bytes(tmp_path):
     got = items(engine, [tmp_path])
     assert [r.id for r in good(got)] == ["2"]
     assert len(bad(got)) == 2 and all("over --max-doc-bytes" in b.reason for b in bad(got))
-
-
-def test_duplicate_ids_stop_or_are_renamed():
-    rec = Record("a", "t", "f.jsonl", 1)
-    ids = DuplicateIds("error")
-    ids.check(rec)
-    with pytest.raises(
-        InputError, match=r"f.jsonl:2: duplicate id 'a' \(first seen at f.jsonl:1\)"
-    ):
-        ids.check(Record("a", "t", "f.jsonl", 2))
-    ids = DuplicateIds("rename")
-    assert [ids.check(Record("a", "t", "f", n)).id for n in range(3)] == ["a", "a#2", "a#3"]
 
 
 def test_jsonl_keeps_the_raw_line_for_kept_output(tmp_path, engine):
