@@ -165,10 +165,15 @@ def discover(
     reader claims their suffix, sorted by their path relative to the directory, which is their
     id. A file named directly is read by ``format``, its suffix, or as plain text. ``-`` is
     JSONL on stdin, spooled to a temporary file so the input can be read more than once.
+    Inputs are taken in path order (a path given twice is read once).
     """
     found = Discovery()
     suffixes = _suffix_map(readers)
-    for raw in inputs:
+    # Shards are read in path order whatever order they were given in, so that the same
+    # input gives byte-identical outputs; stdin keeps its place at the end.
+    given = list(inputs)
+    ordered = sorted({p for p in given if p != STDIN}) + [STDIN] * (STDIN in given)
+    for raw in ordered:
         if raw == STDIN:
             spooled = _spool_stdin(stdin, found)
             found.sources.append(Source(spooled, STDIN, format or "jsonl", display="<stdin>"))

@@ -109,6 +109,15 @@ def test_outputs_do_not_depend_on_input_order(syndication, tmp_path):
     assert members == sorted(members) and all(m == sorted(m) for m in members)
 
 
+def test_shards_in_any_order_give_identical_outputs(syndication, tmp_path):
+    rows = read_jsonl(syndication / "corpus.jsonl")
+    shards = [write_jsonl(tmp_path / f"part-{k}.jsonl", rows[k::3]) for k in range(3)]
+    Engine(load_plugins=False).run(shards, tmp_path / "a")
+    Engine(load_plugins=False).run(shards[::-1], tmp_path / "b")
+    for name in ("clusters.jsonl", "pairs.jsonl", "kept.jsonl"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
 @pytest.mark.parametrize(
     "policy,expected", [("first", "b"), ("longest", "c"), ("earliest", "a"), ("original", "b")]
 )
