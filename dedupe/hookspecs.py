@@ -19,6 +19,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
+    from dedupe.index.base import StorageBackend
     from dedupe.normalise import Normaliser
     from dedupe.read import Reader
     from dedupe.represent import RepresentativePolicy
@@ -96,6 +97,19 @@ def register_writers(register: Callable[[Writer], None]) -> None:
     Called once when the registry is built. Call ``register(writer)`` with a
     :class:`dedupe.write.Writer`; its ``name`` is what ``--writers`` selects. A writer writes
     one file into the output directory, atomically (temp file + rename). Return nothing.
+    """
+
+
+# -- index storage ------------------------------------------------------------------------------
+@hookspec
+def register_storage_backends(register: Callable[[StorageBackend], None]) -> None:
+    """Contribute storage backends for the persistent index (``dedupe index``).
+
+    Called once when the registry is built. Call ``register(backend)`` with a
+    :class:`dedupe.index.StorageBackend`: its ``name`` is what ``--storage`` selects, its
+    ``schemes`` (e.g. ``("redis",)``) pick it for locations such as ``redis://host/0``, and
+    ``open(location, read_only, options)`` returns a :class:`dedupe.index.Storage`. Return
+    nothing.
     """
 
 

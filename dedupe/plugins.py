@@ -26,6 +26,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "dedupe.default_plugins.scorers",
     "dedupe.default_plugins.representatives",
     "dedupe.default_plugins.writers",
+    "dedupe.default_plugins.storage",
 )
 
 ENTRY_POINT_GROUP = "dedupe"

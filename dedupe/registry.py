@@ -25,6 +25,7 @@ KINDS: dict[str, tuple[str, str]] = {
         "dedupe.represent:RepresentativePolicy",
     ),
     "writer": ("register_writers", "dedupe.write:Writer"),
+    "storage backend": ("register_storage_backends", "dedupe.index.base:StorageBackend"),
 }
 
 

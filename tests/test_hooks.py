@@ -29,6 +29,7 @@ from dedupe import (
     Writer,
     hookimpl,
 )
+from dedupe.index import StorageBackend
 from dedupe.kernels import reference
 from dedupe.testing import TINY_CORPUS, isolated_engine
 
@@ -173,6 +174,37 @@ def test_hook_register_writers(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))["counts"]
 
 
+class StoragePlugin:
+    """Stores indexes in SQLite files named by ``tmpfile://PATH`` locations."""
+
+    __name__ = "tmpfile-storage"
+
+    @staticmethod
+    @hookimpl
+    def register_storage_backends(register: Callable[[StorageBackend], None]) -> None:
+        from dedupe.index.sqlite import SQLiteStorage
+
+        def open_file(location: str, read_only: bool, options: dict) -> SQLiteStorage:
+            return SQLiteStorage(location.removeprefix("tmpfile://"), read_only=read_only)
+
+        register(StorageBackend("tmpfile", open_file, "SQLite by URL", ("tmpfile",)))
+
+
+def test_hook_register_storage_backends(tmp_path: Path) -> None:
+    from dedupe.index import Index
+    from dedupe.plugins import PluginInfo, get_plugin_manager
+
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.add(StoragePlugin(), PluginInfo("tmpfile-storage"))
+    location = f"tmpfile://{tmp_path / 'plugin.db'}"
+    with Index.create(location, plugin_manager=pm) as index:
+        first, second = index.add(COPIES)
+    assert (tmp_path / "plugin.db").exists()
+    assert (first.duplicates, [m.id for m in second.duplicates]) == ([], ["a"])
+    with Index.open(location, plugin_manager=pm, read_only=True) as index:
+        assert [m.id for m in index.query([("c", COPIES[0][1])])[0].duplicates] == ["a", "b"]
+
+
 class CommandPlugin:
     """Adds ``dedupe hello-hooks``."""
 
@@ -208,5 +240,6 @@ HOOK_TESTS: dict[str, Callable[..., None]] = {
     "register_scorers": test_hook_register_scorers,
     "register_representative_policies": test_hook_register_representative_policies,
     "register_writers": test_hook_register_writers,
+    "register_storage_backends": test_hook_register_storage_backends,
     "register_commands": test_hook_register_commands,
 }

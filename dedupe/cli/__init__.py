@@ -38,12 +38,14 @@ def cli() -> None:
       dedupe explain original.txt repost.txt   # what two documents share
       dedupe eval --truth truth.jsonl out/clusters.jsonl
       dedupe plugins                           # what is installed
+      dedupe index add news.db today.jsonl     # a persistent index (dedupe index -h)
     """
 
 
 def _add_commands() -> None:
     from dedupe.cli.eval import eval_command
     from dedupe.cli.explain import explain
+    from dedupe.cli.index import index_group
     from dedupe.cli.plugins import plugins
     from dedupe.cli.run import run
 
@@ -51,6 +53,7 @@ def _add_commands() -> None:
     cli.add_command(explain)
     cli.add_command(eval_command)
     cli.add_command(plugins)
+    cli.add_command(index_group)
 
 
 _add_commands()

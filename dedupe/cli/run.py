@@ -191,6 +191,13 @@ class BadRecordPrinter:
     help="With --engine dask: the scheduler (tcp://host:8786 or a scheduler file), or 'local' "
     "for a LocalCluster of --workers processes. [default: local]",
 )
+@click.option(
+    "--index",
+    "index_path",
+    metavar="PATH",
+    help="Also find copies of the documents of this index (`dedupe index`), read only; its "
+    "stored settings are used, and batch copies of indexed documents are not kept.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's counts as JSON.")
 def run(
@@ -220,6 +227,7 @@ def run(
     rename_duplicate_ids: bool,
     engine_name: str,
     scheduler: str | None,
+    index_path: str | None,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -267,6 +275,8 @@ def run(
         settings["scorers"] = specs
     if engine_name != "dask" and scheduler is not None:
         raise click.UsageError("--scheduler needs --engine dask")
+    if engine_name == "dask" and index_path is not None:
+        raise click.UsageError("--index works with --engine local only")
     if engine_name == "dask" and resume:
         raise click.UsageError("--resume works with --engine local only")
     if engine_name == "dask":
@@ -292,6 +302,11 @@ def run(
             on_bad=printer,
             progress=Progress(enabled=not quiet),
         )
+    elif index_path is not None:
+        from dedupe.cli.index import run_from_cli
+
+        progress = Progress(enabled=not quiet)
+        result = run_from_cli(index_path, settings, inputs, output_dir, printer, progress, resume)
     else:
         result = engine.run(
             list(inputs),

@@ -1,0 +1,561 @@
+"""The persistent index: "have I seen this document before?" for documents arriving one by one.
+
+An :class:`Index` wraps a storage backend (SQLite file by default) and the :class:`dedupe.Engine`
+rebuilt from the settings stored at creation. ``add`` compares each new document with the
+indexed ones (and with the other documents of the same call), stores it, and says which ones it
+duplicates; ``query`` does the same without storing (read-only); ``remove`` and ``evict`` take
+documents out. Candidates follow the batch engine's rules (:mod:`dedupe.index.candidates`) and
+every candidate pair is verified by the engine's scorers (:meth:`dedupe.Engine.score`), so the
+index reports the pairs a batch ``dedupe run`` over the same documents accepts.
+
+Each ``add`` batch (``batch_size`` documents of a call) is one transaction: after a crash
+every committed batch is there and nothing of the others. Adding a document whose id is
+already indexed does nothing (status ``exists``), so a killed ``add`` can simply be run again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dedupe.config import Config
+from dedupe.corpus import Corpus
+from dedupe.documents import BadRecord, Record
+from dedupe.engine import Engine, id_ranks, make_config
+from dedupe.errors import ConfigError
+from dedupe.index import settings as stored_settings
+from dedupe.index.base import Postings, Storage, StorageBackend, StoredDoc, backend_for
+from dedupe.index.candidates import (
+    anchor_candidates,
+    band_candidates,
+    pairs_sharing_anchors,
+    unique_rows,
+)
+from dedupe.index.dates import epoch_seconds
+from dedupe.index.prepare import band_keys, prepare, take
+from dedupe.lsh import candidate_pairs, unique_pairs
+from dedupe.plugins import DedupePluginManager, get_plugin_manager
+from dedupe.registry import Registry
+from dedupe.shingle import ShingleSets
+from dedupe.store import Prepared
+from dedupe.workers import available_cores
+
+DAY_S = 86_400.0
+#: The engine, for forked helper processes that prepare batches.
+_HELPER: dict[str, Engine] = {}
+
+
+def _prepare_in_helper(records: list[Record]) -> tuple[Prepared, np.ndarray]:
+    return prepare(_HELPER["engine"], records)
+
+
+Documents = Iterable[Mapping[str, Any] | tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A document that a new one duplicates: its id, the primary scorer's score and every
+    scorer's; ``in_index`` is False for an earlier document of the same ``add`` call."""
+
+    id: str
+    score: float
+    scores: dict[str, float]
+    in_index: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "score": self.score,
+            "scores": self.scores,
+            "in_index": self.in_index,
+        }
+
+
+@dataclass
+class Outcome:
+    """What happened to one input document. ``status``: ``added``, ``exists`` (its id was
+    indexed already: nothing done), ``expired`` (compared, but older than ``max_age``: not
+    stored), ``empty`` (no shingles after normalisation), or for a query ``duplicate``/``new``."""
+
+    id: str
+    status: str
+    duplicates: list[Match] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "duplicates": [m.to_dict() for m in self.duplicates],
+        }
+
+
+def _backend(pm: DedupePluginManager, location: str, storage: str | None) -> StorageBackend:
+    registry = Registry(pm)
+    if storage is not None:
+        backend: StorageBackend = registry.get("storage backend", storage)
+        return backend
+    entries = {name: e.component for name, e in registry.entries("storage backend").items()}
+    return backend_for(location, entries)
+
+
+class Index:
+    """A persistent near-duplicate index (see the module doc). Use :meth:`create` and
+    :meth:`open`; close it (or use ``with``) when done."""
+
+    def __init__(
+        self, storage: Storage, engine: Engine, meta: dict[str, str], location: str
+    ) -> None:
+        self.storage = storage
+        self.engine = engine
+        self.meta = meta
+        self.location = location
+        self.keep_text = meta.get("keep_text") == "1"
+
+    # -- opening --------------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        location: str | os.PathLike[str],
+        *,
+        config: Config | None = None,
+        keep_text: bool = False,
+        learn_from: Sequence[str | os.PathLike[str]] = (),
+        storage: str | None = None,
+        options: dict[str, Any] | None = None,
+        plugin_manager: DedupePluginManager | None = None,
+        load_plugins: bool = True,
+        **settings: Any,
+    ) -> Index:
+        """Create an index with these settings (fixed from now on). ``learn_from``: files on
+        which normalisers that learn (``boilerplate``) are fitted, once, for good."""
+        where = os.fspath(location)
+        pm = plugin_manager or get_plugin_manager(load_entrypoints=load_plugins)
+        engine = Engine(config or make_config(**settings), plugin_manager=pm)
+        stored_settings.check_text_free(engine, keep_text)
+        learned = stored_settings.learn(engine, learn_from) if learn_from else []
+        meta = stored_settings.meta_for(engine, keep_text=keep_text, learned=learned)
+        backend = _backend(pm, where, storage)
+        store = backend.open(where, False, dict(options or {}))
+        try:
+            store.create(meta)
+        except BaseException:
+            store.close()
+            raise
+        stored_settings.restore_chain(engine, meta)
+        return cls(store, engine, meta, where)
+
+    @classmethod
+    def open(
+        cls,
+        location: str | os.PathLike[str],
+        *,
+        read_only: bool = False,
+        storage: str | None = None,
+        options: dict[str, Any] | None = None,
+        plugin_manager: DedupePluginManager | None = None,
+        load_plugins: bool = True,
+        **settings: Any,
+    ) -> Index:
+        """Open an existing index with its stored settings. ``settings`` may set reading
+        options (``id_field``, ``text_field``, ``date_field``, ``batch_size``...); a fixed
+        setting with another value than the stored one is refused."""
+        where = os.fspath(location)
+        pm = plugin_manager or get_plugin_manager(load_entrypoints=load_plugins)
+        store = _backend(pm, where, storage).open(where, read_only, dict(options or {}))
+        try:
+            meta = store.read_meta()
+            if meta is None:
+                raise ConfigError(f"no index at {where} (create one with `dedupe index create`)")
+            stored = stored_settings.config_from_meta(meta, where)
+            engine = Engine(stored, plugin_manager=pm)
+            if settings:
+                merged = stored_settings.merged_config(stored, settings, engine, where)
+                engine = Engine(merged, plugin_manager=pm)
+            stored_settings.check_engine(engine, meta, where)
+            stored_settings.restore_chain(engine, meta)
+            stored_settings.check_text_free(engine, meta.get("keep_text") == "1")
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, engine, meta, where)
+
+    def close(self) -> None:
+        self.storage.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self.storage.count()
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and doc_id in self.storage.docs_by_id([doc_id])
+
+    def ids(self) -> Iterator[str]:
+        """Every indexed id, in the order added."""
+        return self.storage.iter_ids()
+
+    # -- adding and querying --------------------------------------------------------------------
+    def add(
+        self,
+        documents: Documents,
+        *,
+        max_age: float | None = None,
+        now: float | None = None,
+    ) -> list[Outcome]:
+        """Add in-memory documents (``(id, text)`` or mappings with the id, text and date
+        fields); returns one :class:`Outcome` per document, in order."""
+        corpus = self.engine.open_documents(documents)
+        return [o for batch in self.add_corpus(corpus, max_age=max_age, now=now) for o in batch]
+
+    def query(self, documents: Documents) -> list[Outcome]:
+        """The indexed documents each given document duplicates (nothing is stored)."""
+        corpus = self.engine.open_documents(documents)
+        return [o for batch in self.query_corpus(corpus) for o in batch]
+
+    def add_corpus(
+        self,
+        corpus: Corpus,
+        *,
+        on_bad: Callable[[BadRecord], None] | None = None,
+        max_age: float | None = None,
+        now: float | None = None,
+        on_evict: Callable[[list[str]], None] | None = None,
+    ) -> Iterator[list[Outcome]]:
+        """Add a corpus batch by batch; each batch is committed before it is yielded.
+        ``max_age`` (days): documents dated before ``now - max_age`` are evicted (their ids
+        passed to ``on_evict``), and new ones that old are not stored."""
+        for records, prepared, empty in self.prepared_batches(corpus, on_bad):
+            clock = time.time()
+            reference = clock if now is None else now
+            cutoff = None if max_age is None else reference - max_age * DAY_S
+            outcomes, evicted = self._add_batch(records, prepared, empty, clock, cutoff)
+            if on_evict is not None and evicted:
+                on_evict(evicted)
+            yield outcomes
+
+    def query_corpus(
+        self, corpus: Corpus, *, on_bad: Callable[[BadRecord], None] | None = None
+    ) -> Iterator[list[Outcome]]:
+        """Query a corpus batch by batch (each batch sees one consistent state of the index)."""
+        for records, prepared, empty in self.prepared_batches(corpus, on_bad):
+            with self.storage.snapshot():
+                matches = self.matches_in_index(prepared)
+            outcomes = self._outcomes(records, empty)
+            for row, position in enumerate(self._filled(len(records), empty)):
+                found = matches.get(row, [])
+                outcomes[position] = Outcome(
+                    records[position].id, "duplicate" if found else "new", found
+                )
+            yield outcomes
+
+    def _batches(
+        self, corpus: Corpus, on_bad: Callable[[BadRecord], None] | None
+    ) -> Iterator[list[Record]]:
+        size = self.engine.config.batch_size
+        batch: list[Record] = []
+        for chunk in corpus.chunks(self.engine.config.chunk_mb * 1024 * 1024):
+            for item in corpus.read(chunk):
+                if isinstance(item, Record):
+                    batch.append(Record(item.id, item.text, item.source, item.line, item.meta))
+                    if len(batch) >= size:
+                        yield batch
+                        batch = []
+                elif on_bad is not None:
+                    on_bad(item)
+        if batch:
+            yield batch
+
+    def prepared_batches(
+        self, corpus: Corpus, on_bad: Callable[[BadRecord], None] | None = None
+    ) -> Iterator[tuple[list[Record], Prepared, np.ndarray]]:
+        """Batches of records with their prepared documents. For inputs over the engine's
+        ``parallel_min_mb``, helper processes prepare the next batches while this one is
+        looked up and written (a window of a few batches, so memory stays flat)."""
+        cfg = self.engine.config
+        size = sum(c.size for c in corpus.chunks(cfg.chunk_mb * 1024 * 1024))
+        helpers = (cfg.workers or available_cores()) - 1
+        if helpers < 1 or size < cfg.parallel_min_mb * 1024 * 1024:
+            for records in self._batches(corpus, on_bad):
+                yield (records, *prepare(self.engine, records))
+            return
+        _HELPER["engine"] = self.engine
+        pending: deque[tuple[list[Record], Any]] = deque()
+        try:
+            with multiprocessing.get_context("fork").Pool(helpers) as pool:
+                for records in self._batches(corpus, on_bad):
+                    pending.append((records, pool.apply_async(_prepare_in_helper, (records,))))
+                    if len(pending) > helpers + 1:
+                        done, job = pending.popleft()
+                        yield (done, *job.get())
+                while pending:
+                    done, job = pending.popleft()
+                    yield (done, *job.get())
+        finally:
+            _HELPER.clear()
+
+    @staticmethod
+    def _filled(n: int, empty: np.ndarray) -> list[int]:
+        """Positions of the records that have shingles (rows of their prepared set)."""
+        return np.setdiff1d(np.arange(n), empty).tolist()
+
+    @staticmethod
+    def _outcomes(records: list[Record], empty: np.ndarray) -> list[Outcome]:
+        out = [Outcome(r.id, "new") for r in records]
+        for position in empty.tolist():
+            out[position] = Outcome(records[position].id, "empty")
+        return out
+
+    def _add_batch(
+        self,
+        records: list[Record],
+        prepared: Prepared,
+        empty: np.ndarray,
+        clock: float,
+        cutoff: float | None,
+    ) -> tuple[list[Outcome], list[str]]:
+        positions = self._filled(len(records), empty)
+        outcomes = self._outcomes(records, empty)
+        with self.storage.transaction():
+            existing = self.storage.docs_by_id(sorted({r.id for r in records}))
+            seen: set[str] = set(existing)
+            rows = []
+            for row, position in enumerate(positions):
+                doc_id = prepared.ids[row]
+                if doc_id in seen:
+                    outcomes[position] = Outcome(doc_id, "exists")
+                    continue
+                seen.add(doc_id)
+                rows.append(row)
+            batch = take(prepared, np.asarray(rows, dtype=np.int64))
+            matches = self.matches_in_index(batch)
+            for row, found in self._internal(batch).items():
+                matches.setdefault(row, []).extend(found)
+            dates = [epoch_seconds(m.get(self.engine.config.date_field)) for m in batch.meta]
+            stored = np.asarray(
+                [cutoff is None or (d if d is not None else clock) >= cutoff for d in dates],
+                dtype=bool,
+            )
+            self._put(batch, np.flatnonzero(stored), dates, clock)
+            evicted = self._evict(cutoff) if cutoff is not None else []
+        for row, (batch_row, kept) in enumerate(zip(rows, stored.tolist(), strict=True)):
+            found = sorted(matches.get(row, []), key=lambda m: (-m.score, m.id))
+            outcomes[positions[batch_row]] = Outcome(
+                batch.ids[row], "added" if kept else "expired", found
+            )
+        return outcomes, evicted
+
+    def _put(
+        self, batch: Prepared, rows: np.ndarray, dates: list[float | None], clock: float
+    ) -> None:
+        if len(rows) == 0:
+            return
+        first = self.storage.allocate(len(rows))
+        numbers = np.arange(first, first + len(rows), dtype=np.int64)
+        doc_of = np.full(len(batch), -1, dtype=np.int64)
+        doc_of[rows] = numbers
+        order = np.lexsort((batch.anchor_values, batch.anchor_docs))
+        sorted_values = batch.anchor_values[order]
+        bounds = np.searchsorted(batch.anchor_docs[order], np.arange(len(batch) + 1))
+        docs = []
+        for row, number in zip(rows.tolist(), numbers.tolist(), strict=True):
+            anchors = sorted_values[bounds[row] : bounds[row + 1]]
+            date = dates[row]
+            docs.append(
+                StoredDoc(
+                    doc=number,
+                    id=batch.ids[row],
+                    date=clock if date is None else date,
+                    added=clock,
+                    text_length=len(batch.texts[row]),
+                    normalised_length=len(batch.normalised[row]),
+                    removed_share=float(batch.removed_share[row]),
+                    signature=batch.signatures[row],
+                    shingles=batch.sets.get(row),
+                    anchors=anchors,
+                    meta=batch.meta[row],
+                    text=batch.texts[row] if self.keep_text else None,
+                )
+            )
+        bands = batch.band_keys[rows]
+        anchor_rows = np.isin(batch.anchor_docs, rows)
+        anchor_docs = batch.anchor_docs[anchor_rows]
+        sizes = np.bincount(batch.anchor_docs, minlength=len(batch))
+        postings = Postings(
+            band_keys=bands.ravel(),
+            band_docs=np.repeat(numbers, bands.shape[1]),
+            anchor_values=batch.anchor_values[anchor_rows],
+            anchor_docs=doc_of[anchor_docs],
+            anchor_sizes=sizes[anchor_docs],
+        )
+        self.storage.put(docs, postings)
+
+    # -- candidates and verification ------------------------------------------------------------
+    def matches_in_index(self, batch: Prepared) -> dict[int, list[Match]]:
+        """Accepted matches of each row of ``batch`` among the indexed documents."""
+        if len(batch) == 0:
+            return {}
+        engine, store = self.engine, self.storage
+        keys, docs = store.band_matches(batch.band_keys.ravel(), engine.config.max_bucket)
+        pairs = band_candidates(batch.band_keys, keys, docs)
+        if engine.anchors is not None and len(batch.anchor_values):
+            values, anchor_docs, sizes = store.anchor_matches(
+                batch.anchor_values, engine.anchors.max_posting
+            )
+            more = anchor_candidates(
+                batch.anchor_values,
+                batch.anchor_docs,
+                len(batch),
+                values,
+                anchor_docs,
+                sizes,
+                engine.anchors,
+            )
+            pairs = unique_rows(np.concatenate([pairs, more]))
+        if len(pairs) == 0:
+            return {}
+        wanted = np.unique(pairs[:, 1]).tolist()
+        found = store.fetch(wanted)
+        indexed = self.as_prepared(found)
+        row_of = {d.doc: k for k, d in enumerate(found)}
+        pairs = pairs[np.fromiter((d in row_of for d in pairs[:, 1].tolist()), bool, len(pairs))]
+        index_rows = np.fromiter((row_of[d] for d in pairs[:, 1].tolist()), np.int64, len(pairs))
+        scores = engine.score(indexed, batch, np.stack([index_rows, pairs[:, 0]], axis=1))
+        return self._matches(scores, pairs[:, 0], index_rows, indexed.ids, in_index=True)
+
+    def _internal(self, batch: Prepared) -> dict[int, list[Match]]:
+        """Accepted pairs among the documents of one ``add`` call, on the later one."""
+        n = len(batch)
+        if n < 2:
+            return {}
+        engine = self.engine
+        rank = id_ranks(batch.ids)
+        pairs = candidate_pairs(batch.band_keys, engine.config.max_bucket, rank)
+        if engine.anchors is not None and len(batch.anchor_values):
+            more = pairs_sharing_anchors(
+                batch.anchor_values, batch.anchor_docs, n, engine.anchors, rank
+            )
+            pairs = unique_pairs(np.concatenate([pairs, more]), n)
+        if len(pairs) == 0:
+            return {}
+        scores = engine.score(batch, batch, pairs)
+        return self._matches(scores, pairs[:, 1], pairs[:, 0], batch.ids, in_index=False)
+
+    def _matches(
+        self,
+        scores: dict[str, np.ndarray],
+        rows: np.ndarray,
+        other: np.ndarray,
+        other_ids: list[str],
+        in_index: bool,
+    ) -> dict[int, list[Match]]:
+        names = [s.name for s, _ in self.engine.scorers]
+        out: dict[int, list[Match]] = {}
+        for k in np.flatnonzero(scores["accepted"] > 0).tolist():
+            each = {name: round(float(scores[name][k]), 6) for name in names}
+            match = Match(other_ids[int(other[k])], each[names[0]], each, in_index)
+            out.setdefault(int(rows[k]), []).append(match)
+        return out
+
+    def as_prepared(self, docs: list[StoredDoc]) -> Prepared:
+        """Indexed documents as the engine's scorers and policies see them. Without kept
+        texts, a text is blanks of its stored length (what the built-in policies read)."""
+        engine = self.engine
+        texts = [d.text if d.text is not None else " " * d.text_length for d in docs]
+        if self.keep_text:
+            normalised = engine.chain(texts)
+        else:
+            normalised = [" " * d.normalised_length for d in docs]
+        signatures = (
+            np.stack([d.signature for d in docs])
+            if docs
+            else np.zeros((0, engine.config.num_perm), dtype=np.uint32)
+        )
+        sizes = np.array([len(d.shingles) for d in docs], dtype=np.int64)
+        offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        values = np.concatenate([d.shingles for d in docs]) if docs else np.zeros(0, np.uint32)
+        return Prepared(
+            ids=[d.id for d in docs],
+            texts=texts,
+            normalised=normalised,
+            meta=[d.meta for d in docs],
+            signatures=signatures,
+            band_keys=band_keys(signatures, engine.banding),
+            anchor_values=np.zeros(0, dtype=np.uint32),
+            anchor_docs=np.zeros(0, dtype=np.int64),
+            sets=ShingleSets(values.astype(np.uint32), offsets),
+            removed_share=np.array([d.removed_share for d in docs], dtype=np.float64),
+        )
+
+    # -- removing -------------------------------------------------------------------------------
+    def remove(self, ids: Iterable[str]) -> list[str]:
+        """Remove documents by id; returns the ids that were indexed (and are gone)."""
+        wanted = list(dict.fromkeys(ids))
+        with self.storage.transaction():
+            found = self.storage.docs_by_id(wanted)
+            self._delete(self.storage.fetch(sorted(found.values())))
+        return [i for i in wanted if i in found]
+
+    def evict(self, max_age: float, now: float | None = None) -> list[str]:
+        """Remove the documents dated more than ``max_age`` days before ``now`` (default: the
+        clock); returns their ids."""
+        reference = time.time() if now is None else now
+        with self.storage.transaction():
+            return self._evict(reference - max_age * DAY_S)
+
+    def _evict(self, cutoff: float) -> list[str]:
+        docs = self.storage.fetch(self.storage.dated_before(cutoff))
+        self._delete(docs)
+        return [d.id for d in docs]
+
+    def _delete(self, docs: list[StoredDoc]) -> None:
+        if not docs:
+            return
+        signatures = np.stack([d.signature for d in docs])
+        keys = band_keys(signatures, self.engine.banding)
+        numbers = np.array([d.doc for d in docs], dtype=np.int64)
+        sizes = np.array([len(d.anchors) for d in docs], dtype=np.int64)
+        postings = Postings(
+            band_keys=keys.ravel(),
+            band_docs=np.repeat(numbers, keys.shape[1]),
+            anchor_values=(
+                np.concatenate([d.anchors for d in docs]).astype(np.uint32)
+                if sizes.sum()
+                else np.zeros(0, dtype=np.uint32)
+            ),
+            anchor_docs=np.repeat(numbers, sizes),
+            anchor_sizes=np.repeat(sizes, sizes),
+        )
+        self.storage.delete(docs, postings)
+
+    # -- facts ----------------------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        """Documents, size per document, settings and backend facts."""
+        cfg = self.engine.config
+        count = self.storage.count()
+        backend = self.storage.stats()
+        size = backend.get("file_bytes", 0) + backend.get("wal_bytes", 0)
+        return {
+            "location": self.location,
+            "documents": count,
+            "bytes_per_document": round(size / count, 1) if count and size else None,
+            "created": self.meta.get("created"),
+            "dedupe_version": self.meta.get("dedupe_version"),
+            "fingerprint": self.meta.get("fingerprint"),
+            "settings": {key: cfg.to_dict()[key] for key in stored_settings.FIXED},
+            "banding": {"bands": self.engine.banding.bands, "rows": self.engine.banding.rows},
+            "keep_text": self.keep_text,
+            "learned": dict(self.engine.learned),
+            "storage": backend,
+        }
