@@ -244,6 +244,20 @@ def test_cli_engine_dask_writes_the_local_outputs(client, tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [[], STORIES[2:], [STORIES[0], STORIES[2], {"id": "e", "text": "<p></p> ..."}]],
+    ids=["empty", "one-document", "no-copies"],
+)
+def test_corpora_without_clusters(client, tmp_path, rows):
+    corpus = write_jsonl(tmp_path / "c.jsonl", rows)
+    local, dask_out, result = run_both(client, [corpus], tmp_path)
+    for name in ("clusters.jsonl", "pairs.jsonl", "dropped.jsonl"):
+        assert (dask_out / name).read_bytes() == b""
+    assert kept_shards(dask_out) == (local / "kept.jsonl").read_bytes()
+    assert result.counts["clusters"] == 0
+
+
 def test_cli_scheduler_needs_the_dask_engine(tmp_path):
     ran = CliRunner().invoke(cli, ["run", str(EXAMPLES / "news"), "--scheduler", "local"])
     assert ran.exit_code == 2 and "--scheduler needs --engine dask" in ran.output

@@ -97,7 +97,9 @@ class DaskEngine:
     >>> DaskEngine(make_config(), Client("tcp://scheduler:8786")).run(["shards/"], "out")
     """
 
-    def __init__(self, config: Config, client: Any) -> None:
+    def __init__(self, config: Config, client: Any, *, chunk_bytes: int | None = None) -> None:
+        """``chunk_bytes``: input bytes per pass-1 task (default: ``chunk_mb``, smaller when
+        needed to give every worker several chunks); it changes no output."""
         require_dask()
         unsupported = [w for w in config.writers if w not in SUPPORTED_WRITERS]
         if unsupported:
@@ -109,6 +111,7 @@ class DaskEngine:
         self.engine = Engine(config, plugin_manager=plugin_manager())
         self.config = config
         self.client = client
+        self.chunk_bytes = chunk_bytes
         self.partitions = 1
 
     # -- the run --------------------------------------------------------------------------------
@@ -170,7 +173,7 @@ class DaskEngine:
         t0 = time.perf_counter()
         progress.stage("reading and signing on the workers")
         workers = len(client.scheduler_info()["workers"])
-        chunks = corpus.chunks(chunk_bytes(corpus, cfg, workers))
+        chunks = corpus.chunks(self.chunk_bytes or chunk_bytes(corpus, cfg, workers))
         self.partitions = max(workers, -(-len(chunks) // CHUNKS_PER_PARTITION))
         first = self._sign(spec_f, chunks, record_bad, bad_count)
         n = first.n_docs

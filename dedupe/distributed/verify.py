@@ -46,7 +46,9 @@ def local_context(engine: Engine, docs: np.ndarray, data: list[DocData]) -> Pair
     return PairContext(store, signatures, **engine._scorer_options())
 
 
-def documents_of(a: np.ndarray, da: list[DocData], b: np.ndarray, db: list[DocData]):
+def documents_of(
+    a: np.ndarray, da: list[DocData], b: np.ndarray, db: list[DocData]
+) -> tuple[np.ndarray, list[DocData], np.ndarray]:
     """The distinct documents of pairs (a, b) in run order, their data, and the pairs in local
     numbers."""
     docs, first = np.unique(np.concatenate([a, b]), return_index=True)
