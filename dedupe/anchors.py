@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dedupe.kernels.reference import fmix32
-from dedupe.lsh import _pairs_in_big_groups, _pairs_in_groups, unique_pairs
+from dedupe.lsh import _pairs_in_big_groups, _pairs_in_groups, order_by_rank, unique_pairs
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,7 @@ def anchor_pairs(
     parts = [_pairs_in_groups(d, starts[small], sizes[small])]
     if big.any():
         if rank is not None:
-            for start, size in zip(starts[big].tolist(), sizes[big].tolist(), strict=True):
-                members = d[start : start + size]
-                d[start : start + size] = members[np.lexsort((members, rank[members]))]
+            order_by_rank(d, starts[big], sizes[big], rank)
         parts.append(_pairs_in_big_groups(d, starts[big], sizes[big]))
     raw = np.concatenate(parts)
     per_doc = np.bincount(d, minlength=n_docs)
