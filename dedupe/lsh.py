@@ -78,12 +78,11 @@ def band_keys(signatures: np.ndarray, banding: Banding) -> np.ndarray:
     """One 64-bit key per document and band: equal rows give equal keys (collisions ~2^-64)."""
     n = signatures.shape[0]
     keys = np.zeros((n, banding.bands), dtype=np.uint64)
-    sig = signatures.astype(np.uint64)
     with np.errstate(over="ignore"):
         for band in range(banding.bands):
             key = np.full(n, np.uint64(band + 1) * _K1, dtype=np.uint64)
             for row in range(banding.rows):
-                key ^= sig[:, band * banding.rows + row]
+                key ^= signatures[:, band * banding.rows + row].astype(np.uint64)
                 key *= _K2
                 key ^= key >> np.uint64(31)
             keys[:, band] = key
@@ -116,6 +115,15 @@ def _pairs_in_big_groups(order: np.ndarray, starts: np.ndarray, sizes: np.ndarra
     return np.concatenate(out) if out else np.zeros((0, 2), dtype=np.int64)
 
 
+def order_by_rank(
+    members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, rank: np.ndarray
+) -> None:
+    """Reorder each group ``members[start:start+size]`` in place by ``rank`` (then number)."""
+    for start, size in zip(starts.tolist(), sizes.tolist(), strict=True):
+        group = members[start : start + size]
+        members[start : start + size] = group[np.lexsort((group, rank[group]))]
+
+
 def candidate_pairs(
     keys: np.ndarray, max_bucket: int = 500, rank: np.ndarray | None = None
 ) -> np.ndarray:
@@ -128,7 +136,7 @@ def candidate_pairs(
     found = []
     for band in range(n_bands):
         column = keys[:, band]
-        order = np.argsort(column, kind="stable") if rank is None else np.lexsort((rank, column))
+        order = np.argsort(column, kind="stable")
         sorted_keys = column[order]
         boundaries = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
         starts = np.concatenate([[0], boundaries])
@@ -140,6 +148,8 @@ def candidate_pairs(
         big = sizes > max_bucket
         found.append(_pairs_in_groups(order, starts[small], sizes[small]))
         if big.any():
+            if rank is not None:
+                order_by_rank(order, starts[big], sizes[big], rank)
             found.append(_pairs_in_big_groups(order, starts[big], sizes[big]))
     return unique_pairs(np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64), n)
 
