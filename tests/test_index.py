@@ -290,3 +290,28 @@ def test_max_age_evicts_by_the_date_field_or_the_added_time(docs, tmp_path):
         (fresh,) = index.add([{**docs[41], "date": "2024-05-30"}], max_age=3, now=1717027200.0)
         assert fresh.status == "added"
         assert sorted(index.ids()) == sorted([docs[41]["id"], *(d["id"] for d in undated)])
+
+
+MAY_1 = 1714521600.0
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("2024-05-01", MAY_1),
+        ("2024-05-01T08:00:00Z", MAY_1 + 8 * 3600),
+        ("2024-05-01T10:00:00+02:00", MAY_1 + 8 * 3600),
+        (MAY_1, MAY_1),
+        ("1714521600", MAY_1),
+        (1714521600000, MAY_1),  # milliseconds
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+        (True, None),
+    ],
+    ids=["date", "utc", "offset", "number", "numeric-text", "ms", "words", "empty", "none", "bool"],
+)
+def test_dates_for_eviction(value, seconds):
+    from dedupe.index.dates import epoch_seconds
+
+    assert epoch_seconds(value) == seconds

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from dedupe.config import Config
-from dedupe.corpus import Corpus
+from dedupe.corpus import Chunk, Corpus
 from dedupe.documents import BadRecord, Record
 from dedupe.engine import Engine, id_ranks, make_config
 from dedupe.errors import ConfigError
@@ -260,11 +260,11 @@ class Index:
             yield outcomes
 
     def _batches(
-        self, corpus: Corpus, on_bad: Callable[[BadRecord], None] | None
+        self, corpus: Corpus, chunks: list[Chunk], on_bad: Callable[[BadRecord], None] | None
     ) -> Iterator[list[Record]]:
         size = self.engine.config.batch_size
         batch: list[Record] = []
-        for chunk in corpus.chunks(self.engine.config.chunk_mb * 1024 * 1024):
+        for chunk in chunks:
             for item in corpus.read(chunk):
                 if isinstance(item, Record):
                     batch.append(Record(item.id, item.text, item.source, item.line, item.meta))
@@ -283,17 +283,18 @@ class Index:
         ``parallel_min_mb``, helper processes prepare the next batches while this one is
         looked up and written (a window of a few batches, so memory stays flat)."""
         cfg = self.engine.config
-        size = sum(c.size for c in corpus.chunks(cfg.chunk_mb * 1024 * 1024))
+        chunks = corpus.chunks(cfg.chunk_mb * 1024 * 1024)
+        size = sum(c.size for c in chunks)
         helpers = (cfg.workers or available_cores()) - 1
         if helpers < 1 or size < cfg.parallel_min_mb * 1024 * 1024:
-            for records in self._batches(corpus, on_bad):
+            for records in self._batches(corpus, chunks, on_bad):
                 yield (records, *prepare(self.engine, records))
             return
         _HELPER["engine"] = self.engine
         pending: deque[tuple[list[Record], Any]] = deque()
         try:
             with multiprocessing.get_context("fork").Pool(helpers) as pool:
-                for records in self._batches(corpus, on_bad):
+                for records in self._batches(corpus, chunks, on_bad):
                     pending.append((records, pool.apply_async(_prepare_in_helper, (records,))))
                     if len(pending) > helpers + 1:
                         done, job = pending.popleft()
