@@ -5,6 +5,7 @@ repeated ids, connected components, and the errors a user meets."""
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
 import os
 import textwrap
@@ -31,11 +32,22 @@ from dedupe.distributed import DaskEngine  # noqa: E402
 ALL_WRITERS = ("clusters", "pairs", "kept", "dropped", "report")
 
 
+@contextlib.contextmanager
 def local_cluster():
-    """A LocalCluster of 2 single-threaded worker processes."""
-    return distributed.LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
-    )
+    """A LocalCluster of 2 single-threaded worker processes. Starting one sets variables in
+    ``os.environ`` for the workers (``MALLOC_TRIM_THRESHOLD_``, ``PYTHONHASHSEED``...); they are
+    put back so that later tests' subprocesses do not inherit them."""
+    saved = dict(os.environ)
+    try:
+        with distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0"
+        ) as cluster:
+            os.environ.clear()
+            os.environ.update(saved)
+            yield cluster
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")
