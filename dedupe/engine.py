@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -22,7 +24,7 @@ import numpy as np
 import xxhash
 
 from dedupe import __version__, kernels
-from dedupe.anchors import AnchorSettings, anchor_pairs, select_anchors, split
+from dedupe.anchors import AnchorSettings, anchor_pairs, split
 from dedupe.atomic import OutputSet, check_writable
 from dedupe.checkpoint import Checkpoint, run_key
 from dedupe.cluster import components
@@ -66,6 +68,12 @@ class Signed:
     anchor_codes: np.ndarray
     empty: np.ndarray
     encodings: Counter[str]
+    set_sizes: np.ndarray
+    set_sources: list[np.ndarray | str]
+    removed_share: np.ndarray
+    kept_share: np.ndarray
+    text_length: np.ndarray
+    dates: list[object]
     renamed: int = 0
 
     def location(self, doc: int) -> Location:
@@ -124,6 +132,8 @@ class Engine:
             self.banding = Banding.for_threshold(cfg.threshold, cfg.num_perm)
         self.hasher = MinHasher(cfg.num_perm, cfg.seed)
         self.learned: dict[str, str] = {}
+        self.spill_dir: str | None = None
+        self._started: float | None = None
         self.anchors = (
             AnchorSettings(
                 sampling=cfg.containment_sampling, head_sampling=min(4, cfg.containment_sampling)
@@ -216,7 +226,7 @@ class Engine:
             if on_bad is not None:
                 on_bad(bad)
 
-        started = time.perf_counter()
+        started = self._started = time.perf_counter()
         for bad in corpus.discovery.bad if corpus.discovery is not None else []:
             record_bad(bad)
         t0 = time.perf_counter()
@@ -225,6 +235,55 @@ class Engine:
         chunks = corpus.chunks(cfg.chunk_mb * 1024 * 1024)
         workers = self.workers_for(chunks)
         checkpoint = self._checkpoint(output_dir, chunks, resume)
+        self.spill_dir, spill_temp = self._spill_dir(output_dir, chunks, checkpoint)
+        try:
+            result = self._run_chunks(
+                corpus, chunks, workers, checkpoint, record_bad, progress, timings
+            )
+        finally:
+            if spill_temp is not None:
+                shutil.rmtree(spill_temp, ignore_errors=True)
+            self.spill_dir = None
+        result.bad_records = bad_records
+        result.counts["documents_skipped"] = sum(bad_count.values())
+        result.counts["skipped_by_reason"] = dict(sorted(bad_count.items()))
+        if output_dir is not None:
+            t0 = time.perf_counter()
+            progress.stage("writing")
+            self.write(result, Path(output_dir))
+            timings["write"] = time.perf_counter() - t0
+            if checkpoint is not None:
+                checkpoint.remove()
+        timings["total"] = time.perf_counter() - started
+        progress.done()
+        return result
+
+    def _spill_dir(
+        self, output_dir: Any, chunks: list[Chunk], checkpoint: Checkpoint | None
+    ) -> tuple[str | None, str | None]:
+        """Where pass 1 writes shingle sets: the checkpoint (kept for --resume), a temporary
+        directory for a big input (removed after the run), or nowhere (kept in memory)."""
+        if checkpoint is not None:
+            return str(checkpoint.directory), None
+        size = sum(c.size for c in chunks)
+        if size < self.config.parallel_min_mb * 1024 * 1024:
+            return None, None
+        base = str(output_dir) if output_dir is not None else None
+        temp = tempfile.mkdtemp(prefix=".dedupe-sets-", dir=base)
+        return temp, temp
+
+    def _run_chunks(
+        self,
+        corpus: Corpus,
+        chunks: list[Chunk],
+        workers: int,
+        checkpoint: Checkpoint | None,
+        record_bad: BadRecordHandler,
+        progress: Progress,
+        timings: dict[str, float],
+    ) -> RunResult:
+        """Both passes over the chunks, then scoring, clustering and representatives."""
+        cfg = self.config
         with Executor(self, corpus, workers) as executor:
             t0 = time.perf_counter()
             progress.stage("reading and signing")
@@ -248,7 +307,8 @@ class Engine:
             t0 = time.perf_counter()
             progress.stage("reading candidates again")
             candidate_docs = np.unique(pairs) if len(pairs) else np.zeros(0, dtype=np.int64)
-            store = self._load_store(executor, first, candidate_docs)
+            need_text = any(s.needs_text for s, _ in self.scorers) or self.policy.needs_text
+            store = self._load_store(executor, first, candidate_docs, need_text)
             timings["read candidates"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -266,7 +326,7 @@ class Engine:
 
         counts = {
             "documents_read": n,
-            "documents_skipped": sum(bad_count.values()),
+            "documents_skipped": 0,
             "empty_after_normalisation": len(first.empty),
             "candidate_pairs": len(pairs),
             "candidate_pairs_lsh": int(lsh_pairs),
@@ -277,7 +337,7 @@ class Engine:
             "duplicates_removed": int(sum(len(c.members) - 1 for c in clusters)),
             "kept": int(n - dropped.sum()),
             "encodings": dict(sorted(first.encodings.items())),
-            "skipped_by_reason": dict(sorted(bad_count.items())),
+            "skipped_by_reason": {},
             "renamed_ids": first.renamed,
             "chunks": len(chunks),
             "workers": workers,
@@ -303,24 +363,13 @@ class Engine:
             accepted=accepted,
             ids=first.ids,
             dropped=dropped,
-            bad_records=bad_records,
+            bad_records=[],
             counts=counts,
             timings=timings,
             info=info,
             kept_lines=lambda: self._kept(corpus, first, dropped, raw=True),
             kept_record_reader=lambda: self._kept(corpus, first, dropped, raw=False),
         )
-        if output_dir is not None:
-            t0 = time.perf_counter()
-            progress.stage("writing")
-            timings["write"] = 0.0
-            timings["total"] = time.perf_counter() - started
-            self.write(result, Path(output_dir))
-            timings["write"] = time.perf_counter() - t0
-            if checkpoint is not None:
-                checkpoint.remove()
-        timings["total"] = time.perf_counter() - started
-        progress.done()
         return result
 
     # -- stages ---------------------------------------------------------------------------------
@@ -376,40 +425,41 @@ class Engine:
         )
         return usable[local] if len(local) else local
 
-    def pair_context(self, documents: Iterable[Mapping[str, Any] | tuple[str, str]]) -> PairContext:
-        """A scoring context over in-memory documents, numbered 0, 1... in order (every one
-        loaded): what scorers and representative policies see during a run."""
+    def _in_memory(
+        self, documents: Iterable[Mapping[str, Any] | tuple[str, str]]
+    ) -> tuple[Signed, DocStore]:
+        """Pass 1 and a full store (texts included) over in-memory documents."""
         corpus = self.open_documents(documents)
         chunks = corpus.chunks(self.config.chunk_mb * 1024 * 1024)
         with Executor(self, corpus, 1) as executor:
             first = self._merge_signed(
                 chunks, executor.sign(chunks), lambda bad: None, Progress(enabled=False)
             )
-            store = self._load_store(executor, first, np.arange(len(first.ids)))
+            store = self._load_store(
+                executor, first, np.arange(len(first.ids), dtype=np.int64), need_text=True
+            )
+        return first, store
+
+    def pair_context(self, documents: Iterable[Mapping[str, Any] | tuple[str, str]]) -> PairContext:
+        """A scoring context over in-memory documents, numbered 0, 1... in order (every one
+        loaded): what scorers and representative policies see during a run."""
+        first, store = self._in_memory(documents)
         return PairContext(store, first.signatures, **self._scorer_options())
 
     def prepare(self, documents: Iterable[Mapping[str, Any] | tuple[str, str]]) -> Prepared:
         """Everything the engine computes for documents, in memory, for incremental use (an
         index): signatures, band keys, anchors, exact shingle sets, chrome share. Uses the
         chain as it is (normalisers that learn from a corpus stay as they are)."""
-        ctx = self.pair_context(documents)
-        store = ctx.store
-        n = len(store.ids)
-        signatures = ctx.signatures if ctx.signatures is not None else np.zeros((0, 0))
-        values = np.zeros(0, dtype=np.uint32)
-        docs = np.zeros(0, dtype=np.int64)
-        if self.anchors is not None and n:
-            parts = [self.unit.hash_batch([t], self.config.ngram) for t in store.normalised]
-            hashes = np.concatenate([h for h, _ in parts])
-            offsets = np.concatenate([[0], np.cumsum([len(h) for h, _ in parts])])
-            values, docs = split(select_anchors(hashes, offsets, np.arange(n), self.anchors))
+        first, store = self._in_memory(documents)
+        texts = store.texts or []
+        values, docs = split(first.anchor_codes)
         return Prepared(
             ids=list(store.ids),
-            texts=list(store.texts),
-            normalised=list(store.normalised),
+            texts=list(texts),
+            normalised=self.chain(texts) if texts else [],
             meta=list(store.meta),
-            signatures=signatures,
-            band_keys=band_keys(signatures, self.banding),
+            signatures=first.signatures,
+            band_keys=band_keys(first.signatures, self.banding),
             anchor_values=values,
             anchor_docs=docs,
             sets=store.sets,
@@ -496,6 +546,12 @@ class Engine:
         anchors: list[np.ndarray] = []
         empty: list[int] = []
         encodings: Counter[str] = Counter()
+        set_sizes: list[np.ndarray] = []
+        set_sources: list[np.ndarray | str] = []
+        removed: list[np.ndarray] = []
+        kept: list[np.ndarray] = []
+        lengths: list[np.ndarray] = []
+        dates: list[object] = []
         for result in results:
             base = len(ids)
             bases.append(base)
@@ -512,6 +568,18 @@ class Engine:
             anchors.extend(codes + np.uint64(base) for codes in result.anchor_codes)
             empty.extend(base + k for k in result.empty)
             encodings.update(result.encodings)
+            set_sizes.append(result.set_sizes)
+            set_sources.append(
+                result.set_file
+                if result.set_file is not None
+                else result.set_values
+                if result.set_values is not None
+                else np.zeros(0, dtype=np.uint32)
+            )
+            removed.append(result.removed_share)
+            kept.append(result.kept_share)
+            lengths.append(result.text_length)
+            dates.extend(result.dates)
             progress.update("reading and signing", len(ids))
         signed = Signed(
             chunks=chunks,
@@ -528,6 +596,12 @@ class Engine:
             anchor_codes=np.concatenate(anchors) if anchors else np.zeros(0, dtype=np.uint64),
             empty=np.asarray(empty, dtype=np.int64),
             encodings=encodings,
+            set_sizes=_concat(set_sizes, np.int64),
+            set_sources=set_sources,
+            removed_share=_concat(removed, np.float64),
+            kept_share=_concat(kept, np.float64),
+            text_length=_concat(lengths, np.int64),
+            dates=dates,
         )
         self._check_ids(signed)
         return signed
@@ -556,42 +630,68 @@ class Engine:
             seen[signed.ids[doc]] = doc
             signed.renamed += 1
 
-    def _load_store(self, executor: Executor, first: Signed, docs: np.ndarray) -> DocStore:
-        """Texts and shingle sets of the candidate documents, read again chunk by chunk."""
+    def _load_store(
+        self, executor: Executor, first: Signed, docs: np.ndarray, need_text: bool
+    ) -> DocStore:
+        """What scoring and choosing representatives need of the candidate documents: their
+        shingle sets (from pass 1) and per-document numbers, and their texts, read again,
+        only when a scorer or the representative policy needs them."""
         n = len(first.ids)
         store = DocStore.empty(n)
         if len(docs) == 0:
             return store
+        docs = np.asarray(docs, dtype=np.int64)
+        chunk_of = first.chunk_of(docs)
+        parts: list[np.ndarray] = []
+        for c in np.unique(chunk_of).tolist():
+            base = int(first.bases[c])
+            end = int(first.bases[c + 1]) if c + 1 < len(first.bases) else n
+            starts = np.concatenate([[0], np.cumsum(first.set_sizes[base:end])])
+            source = first.set_sources[c]
+            values = np.load(source, mmap_mode="r") if isinstance(source, str) else source
+            for local in (docs[chunk_of == c] - base).tolist():
+                parts.append(np.asarray(values[starts[local] : starts[local + 1]]))
+        sizes = first.set_sizes[docs]
+        offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
+        store.docs = docs
+        store.row_of[docs] = np.arange(len(docs))
+        store.ids = [first.ids[d] for d in docs.tolist()]
+        store.sets = ShingleSets(values.astype(np.uint32, copy=False), offsets)
+        store.removed_share = first.removed_share[docs]
+        store.kept_share = first.kept_share[docs]
+        store.text_length = first.text_length[docs]
+        field = self.config.date_field
+        store.meta = [
+            {field: first.dates[d]} if first.dates[d] is not None else {} for d in docs.tolist()
+        ]
+        store.sources = [first.location(d) for d in docs.tolist()]
+        if need_text:
+            self._load_texts(executor, first, store)
+        return store
+
+    def _load_texts(self, executor: Executor, first: Signed, store: DocStore) -> None:
+        """Read the stored documents' texts again (for scorers and policies that use them)."""
         doc_at: dict[Location, int] = {}
         wanted: dict[int, set[Location]] = {}
-        for doc, chunk in zip(docs.tolist(), first.chunk_of(docs).tolist(), strict=True):
+        for doc, chunk in zip(
+            store.docs.tolist(), first.chunk_of(store.docs).tolist(), strict=True
+        ):
             location = first.location(doc)
             doc_at[location] = doc
             wanted.setdefault(chunk, set()).add(location)
         jobs = [(first.chunks[c], wanted[c]) for c in sorted(wanted)]
-        numbers: list[int] = []
-        records: list[Record] = []
-        normalised: list[str] = []
-        sets = []
-        removed = []
-        for loaded in executor.load(jobs):
-            numbers.extend(doc_at[loc] for loc in loaded.locations)
-            records.extend(loaded.records)
-            normalised.extend(loaded.normalised)
-            sets.append(loaded.sets)
-            removed.append(loaded.removed_share)
-        if len(numbers) != len(docs):
+        texts: list[str] = [""] * len(store.docs)
+        found = 0
+        for records in executor.texts(jobs):
+            for record in records:
+                texts[int(store.row_of[doc_at[(record.source, record.line)]])] = record.text
+                found += 1
+        if found != len(store.docs):
             raise InputError("the input changed while it was being read (a document is missing)")
-        store.docs = np.asarray(numbers, dtype=np.int64)
-        store.row_of[store.docs] = np.arange(len(numbers))
-        store.ids = [first.ids[d] for d in numbers]
-        store.texts = [r.text for r in records]
-        store.normalised = normalised
-        store.meta = [r.meta for r in records]
-        store.sources = [(r.source, r.line) for r in records]
-        store.sets = ShingleSets.concat(sets)
-        store.removed_share = np.concatenate(removed) if removed else np.zeros(0)
-        return store
+        store.texts = texts
+        store.normalise = self.chain
 
     def _scorer_options(self) -> dict[str, Any]:
         return dict(self.config.extra.get("scorer_options", {}))
@@ -660,8 +760,13 @@ class Engine:
         """Run every writer into temporary files, then rename them all into place."""
         check_writable(directory)
         outputs = OutputSet(directory)
+        started = time.perf_counter()
         try:
             for writer in self.writers:
+                if writer.name == "report":  # the report sees every other output's time
+                    result.timings["write"] = time.perf_counter() - started
+                    if self._started is not None:
+                        result.timings["total"] = time.perf_counter() - self._started
                 writer.write(result, outputs.temp_path(writer.filename))
             return outputs.commit()
         except OSError as exc:
@@ -674,6 +779,10 @@ class Engine:
         except BaseException:
             outputs.abort()
             raise
+
+
+def _concat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
 def id_ranks(ids: list[str]) -> np.ndarray:

@@ -76,52 +76,55 @@ class Chain:
         """The chain minus the normalisers that remove page furniture."""
         return Chain([n for n in self.normalisers if not n.removes_boilerplate])
 
-    def _run(self, texts: list[str], encoded: bool) -> Any:
-        """Apply the chain; runs of byte normalisers share one encoded batch."""
+    def _run(self, texts: list[str], encoded: bool) -> tuple[Any, np.ndarray]:
+        """Apply the chain; runs of byte normalisers share one encoded batch. Also returns,
+        per text, the share of its characters the boilerplate-removing normalisers took out
+        (measured where each runs)."""
         current: Any = texts
         is_bytes = False
+        kept = np.ones(len(texts))
         for normaliser in self.normalisers:
             if normaliser.bytes_func is not None:
                 if not is_bytes:
                     current = kernels.encode_batch(current)
                     is_bytes = True
                 current = normaliser.bytes_func(*current)
+                continue
+            if is_bytes:
+                current = kernels.decode_batch(*current)
+                is_bytes = False
+            if normaliser.removes_boilerplate:
+                before = np.fromiter((len(t) for t in current), np.float64, len(current))
+                current = normaliser(current)
+                after = np.fromiter((len(t) for t in current), np.float64, len(current))
+                kept *= np.where(before > 0, np.minimum(after / np.maximum(before, 1.0), 1.0), 1.0)
             else:
-                if is_bytes:
-                    current = kernels.decode_batch(*current)
-                    is_bytes = False
                 current = normaliser(current)
         if encoded and not is_bytes:
-            return kernels.encode_batch(current)
-        if not encoded and is_bytes:
-            return kernels.decode_batch(*current)
-        return current
+            current = kernels.encode_batch(current)
+        elif not encoded and is_bytes:
+            current = kernels.decode_batch(*current)
+        return current, 1.0 - kept
 
     def __call__(self, texts: list[str]) -> list[str]:
-        result: list[str] = self._run(texts, encoded=False)
+        result: list[str] = self._run(texts, encoded=False)[0]
         return result
 
     def measuring(self, texts: list[str]) -> tuple[list[str], np.ndarray]:
         """Normalised texts and, for each, the share of its characters that the
         boilerplate-removing normalisers took out (measured where each runs in the chain)."""
-        kept = np.ones(len(texts))
-        current = texts
-        for normaliser in self.normalisers:
-            if normaliser.removes_boilerplate:
-                before = np.fromiter(
-                    (len(t) for t in current), dtype=np.float64, count=len(current)
-                )
-                current = normaliser(current)
-                after = np.fromiter((len(t) for t in current), dtype=np.float64, count=len(current))
-                kept *= np.where(before > 0, np.minimum(after / np.maximum(before, 1.0), 1.0), 1.0)
-            else:
-                current = normaliser(current)
-        return current, 1.0 - kept
+        result: tuple[list[str], np.ndarray] = self._run(texts, encoded=False)
+        return result
 
     def encoded(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The normalised batch as UTF-8 bytes and document offsets (for byte kernels)."""
-        result: tuple[np.ndarray, np.ndarray] = self._run(texts, encoded=True)
+        result: tuple[np.ndarray, np.ndarray] = self._run(texts, encoded=True)[0]
         return result
+
+    def encoded_measuring(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`encoded` plus the share of each text that was page furniture."""
+        (buf, offsets), removed = self._run(texts, encoded=True)
+        return buf, offsets, removed
 
     def one(self, text: str) -> str:
         return self([text])[0]

@@ -1,13 +1,17 @@
 """The two passes over the input, as functions of one chunk (so any process can run them).
 
-Pass 1 (``sign_chunk``) reads a chunk and keeps, per document, only what later stages need
-from everyone: id, location, MinHash signature and containment anchors. Pass 2
-(``load_chunk``) reads a chunk again for just the documents of candidate pairs and keeps their
-texts and exact shingle sets for verification.
+Pass 1 (``sign_chunk``) reads a chunk and keeps, per document, what later stages need: id,
+location, MinHash signature, containment anchors, the exact shingle set (written to a spill
+file next to the run when one is given, so memory holds only the sets of candidate documents
+later), and the few numbers the representative policies use (chrome share, length). Texts are
+read again (``read_texts``) only for the documents of candidate pairs, and only when a scorer
+or policy needs them. ``load_chunk`` reads documents again and normalises and shingles them
+anew (used by the distributed engine).
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -18,7 +22,7 @@ from dedupe.anchors import select_anchors, split
 from dedupe.corpus import Chunk, Corpus, Location
 from dedupe.documents import BadRecord, Record
 from dedupe.read import batches
-from dedupe.shingle import ShingleSets, hash_normalised
+from dedupe.shingle import ShingleSets, hash_encoded
 
 if TYPE_CHECKING:
     from dedupe.engine import Engine
@@ -37,6 +41,13 @@ class SignedChunk:
     lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     signatures: list[np.ndarray] = field(default_factory=list)
     anchor_codes: list[np.ndarray] = field(default_factory=list)
+    set_sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    set_file: str | None = None
+    set_values: np.ndarray | None = None
+    removed_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    kept_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    text_length: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    dates: list[object] = field(default_factory=list)
     empty: list[int] = field(default_factory=list)
     encodings: Counter[str] = field(default_factory=Counter)
     bad: list[BadRecord] = field(default_factory=list)
@@ -57,31 +68,77 @@ class SignedChunk:
 
 
 def sign_chunk(engine: Engine, corpus: Corpus, chunk: Chunk) -> SignedChunk:
-    """Normalise, shingle, sign and sample anchors for every document of a chunk."""
+    """Normalise, shingle and sign every document of a chunk; sample its anchors; keep its
+    shingle set (in ``engine.spill_dir`` when set, else in memory)."""
     cfg = engine.config
     out = SignedChunk(chunk.number)
     label_index: dict[str, int] = {}
     label_of: list[int] = []
     lines: list[int] = []
+    set_parts: list[np.ndarray] = []
+    set_sizes: list[np.ndarray] = []
+    removed: list[np.ndarray] = []
+    kept: list[np.ndarray] = []
+    lengths: list[int] = []
+    date_field = cfg.date_field
     for batch in batches(corpus.read(chunk), cfg.batch_size, out.bad.append):
         local = np.arange(len(out.ids), len(out.ids) + len(batch), dtype=np.int64)
-        hashes, offsets = hash_normalised(engine.unit, engine.chain, batch.texts, cfg.ngram)
+        buf, doc_offsets, furniture = engine.chain.encoded_measuring(batch.texts)
+        hashes, offsets = hash_encoded(engine.unit, buf, doc_offsets, cfg.ngram)
         out.signatures.append(engine.hasher(hashes, offsets))
         if engine.anchors is not None:
             out.anchor_codes.append(select_anchors(hashes, offsets, local, engine.anchors))
+        sets = ShingleSets.from_hashes(hashes, offsets)
+        set_parts.append(sets.values)
+        set_sizes.append(sets.sizes)
+        removed.append(furniture)
+        raw_chars = np.fromiter((len(t) for t in batch.texts), np.int64, len(batch))
+        kept.append(
+            np.where(raw_chars > 0, char_counts(buf, doc_offsets) / np.maximum(raw_chars, 1), 1.0)
+        )
+        lengths.extend(raw_chars.tolist())
         sizes = np.diff(offsets)
         for k, record in enumerate(batch.records):
             out.ids.append(record.id)
             label_of.append(label_index.setdefault(record.source, len(label_index)))
             lines.append(NO_LINE if record.line is None else record.line)
             out.encodings[record.meta.get("encoding", "utf-8")] += 1
+            out.dates.append(record.meta.get(date_field))
             if sizes[k] == 0:
                 out.empty.append(int(local[k]))
                 out.bad.append(BadRecord(record.source, record.line, "empty after normalisation"))
     out.labels = list(label_index)
     out.label_of = np.asarray(label_of, dtype=np.int32)
     out.lines = np.asarray(lines, dtype=np.int64)
+    out.set_sizes = np.concatenate(set_sizes) if set_sizes else np.zeros(0, dtype=np.int64)
+    values = np.concatenate(set_parts) if set_parts else np.zeros(0, dtype=np.uint32)
+    spill = getattr(engine, "spill_dir", None)
+    if spill is not None:
+        path = os.path.join(spill, f"sets-{chunk.number:06d}.npy")
+        np.save(path, values)
+        out.set_file = path
+    else:
+        out.set_values = values
+    out.removed_share = np.concatenate(removed) if removed else np.zeros(0)
+    out.kept_share = np.concatenate(kept) if kept else np.zeros(0)
+    out.text_length = np.asarray(lengths, dtype=np.int64)
     return out
+
+
+def char_counts(buf: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Characters (code points) of each document of an encoded batch."""
+    starts = (buf & 0xC0) != 0x80
+    cumulative = np.concatenate([[0], np.cumsum(starts, dtype=np.int64)])
+    return cumulative[offsets[1:]] - cumulative[offsets[:-1]]
+
+
+def read_texts(corpus: Corpus, chunk: Chunk, wanted: set[Location]) -> list[Record]:
+    """The wanted documents of a chunk, read again (raw text and metadata only)."""
+    return [
+        Record(r.id, r.text, r.source, r.line, r.meta, None)
+        for r in corpus.read(chunk, wanted)
+        if isinstance(r, Record)
+    ]
 
 
 @dataclass

@@ -61,10 +61,17 @@ class ClusterView:
         return store.sets.sizes[store.rows(docs)]
 
     def text_length(self, doc: int) -> int:
+        """Characters of the document's text as read."""
+        store = self.ctx.store
+        if len(store.text_length):
+            return int(store.text_length[store.row(doc)])
         return len(self.ctx.text(doc))
 
     def kept_share(self, doc: int) -> float:
         """Length of the normalised text over the raw text's (lower: more markup, chrome)."""
+        store = self.ctx.store
+        if len(store.kept_share):
+            return float(store.kept_share[store.row(doc)])
         raw = len(self.ctx.text(doc))
         return len(self.ctx.normalised_text(doc)) / raw if raw else 1.0
 
@@ -113,11 +120,16 @@ Choose = Callable[[ClusterView], int]
 
 @dataclass(frozen=True)
 class RepresentativePolicy:
-    """A named rule ``choose(view) -> member`` for the document each cluster keeps."""
+    """A named rule ``choose(view) -> member`` for the document each cluster keeps.
+
+    ``needs_text`` says the policy reads texts (``view.ctx.text``); the built-in policies use
+    only shingle sets, lengths, chrome shares and metadata.
+    """
 
     name: str
     choose: Choose
     description: str = ""
+    needs_text: bool = True
 
     def __call__(self, view: ClusterView) -> int:
         chosen = int(self.choose(view))

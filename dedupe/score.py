@@ -26,7 +26,9 @@ class Scorer:
 
     ``func(pairs, ctx)`` returns one float in [0, 1] per pair; a pair passes this scorer when
     its score is at least the threshold (``default_threshold`` unless the user gives one).
-    ``symmetric`` says the score of (a, b) equals that of (b, a).
+    ``symmetric`` says the score of (a, b) equals that of (b, a). ``needs_text`` says the
+    scorer reads texts (``ctx.text``, ``ctx.normalised_text``): they are then read again for the
+    documents of candidate pairs; a scorer of shingle sets or signatures alone sets it False.
     """
 
     name: str
@@ -34,6 +36,7 @@ class Scorer:
     default_threshold: float
     symmetric: bool = True
     description: str = ""
+    needs_text: bool = True
 
     def __call__(self, pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
         scores = np.asarray(self.func(pairs, ctx), dtype=np.float64)

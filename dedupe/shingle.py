@@ -47,6 +47,18 @@ def hash_normalised(
     return unit.hash_batch(chain(texts), n)
 
 
+def hash_encoded(
+    unit: ShingleUnit, buf: np.ndarray, offsets: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hash the shingles of an encoded, normalised batch (decoding it only for a unit without
+    a byte kernel)."""
+    from dedupe import kernels
+
+    if unit.hash_encoded is not None:
+        return unit.hash_encoded(buf, offsets, n)
+    return unit.hash_batch(kernels.decode_batch(buf, offsets), n)
+
+
 @dataclass(frozen=True)
 class ShingleSets:
     """Sorted distinct shingle hashes of several documents (CSR), i.e. their shingle *sets*."""

@@ -19,12 +19,15 @@ class DocStore:
     docs: np.ndarray
     row_of: np.ndarray
     ids: list[str]
-    texts: list[str]
-    normalised: list[str]
+    texts: list[str] | None
+    normalised: list[str] | None
     meta: list[dict[str, Any]]
     sets: ShingleSets
     sources: list[tuple[str, int | None]]
     removed_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    kept_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    text_length: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    normalise: Any = None
 
     @classmethod
     def empty(cls, n_docs: int) -> DocStore:
@@ -32,8 +35,8 @@ class DocStore:
             np.zeros(0, dtype=np.int64),
             np.full(n_docs, -1, dtype=np.int64),
             [],
-            [],
-            [],
+            None,
+            None,
             [],
             ShingleSets.concat([]),
             [],
@@ -60,10 +63,25 @@ class DocStore:
         return self.ids[self.row(doc)]
 
     def text(self, doc: int) -> str:
+        if self.texts is None:
+            raise RuntimeError(
+                "document texts were not loaded: a scorer or representative policy that reads "
+                "texts must say so with needs_text=True"
+            )
         return self.texts[self.row(doc)]
 
     def normalised_text(self, doc: int) -> str:
-        return self.normalised[self.row(doc)]
+        """The normalised text (computed on first use when only raw texts were kept)."""
+        row = self.row(doc)
+        if self.normalised is None:
+            if self.normalise is None:
+                raise RuntimeError("normalised texts are not available")
+            self.normalised = [None] * len(self.docs)  # type: ignore[list-item]
+        cached = self.normalised[row]
+        if cached is None:
+            cached = self.normalise([self.text(doc)])[0]
+            self.normalised[row] = cached
+        return cached
 
     def shingle_set(self, doc: int) -> np.ndarray:
         return self.sets.get(self.row(doc))
@@ -122,5 +140,9 @@ class Prepared:
             sets=self.sets,
             sources=[("<prepared>", k) for k in range(n)],
             removed_share=self.removed_share,
+            kept_share=np.array(
+                [len(m) / max(len(t), 1) for t, m in zip(self.texts, self.normalised, strict=True)]
+            ),
+            text_length=np.array([len(t) for t in self.texts], dtype=np.int64),
         )
         return PairContext(store, self.signatures, **options)

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from dedupe.corpus import Chunk, Corpus, Location
-from dedupe.passes import LoadedChunk, SignedChunk, load_chunk, sign_chunk
+from dedupe.documents import Record
+from dedupe.passes import LoadedChunk, SignedChunk, load_chunk, read_texts, sign_chunk
 
 if TYPE_CHECKING:
     from dedupe.engine import Engine
@@ -27,6 +28,10 @@ def _sign(chunk: Chunk) -> SignedChunk:
 
 def _load(job: tuple[Chunk, set[Location]]) -> LoadedChunk:
     return load_chunk(_STATE["engine"], _STATE["corpus"], job[0], job[1])
+
+
+def _texts(job: tuple[Chunk, set[Location]]) -> list[Record]:
+    return read_texts(_STATE["corpus"], job[0], job[1])
 
 
 def available_cores() -> int:
@@ -72,6 +77,10 @@ class Executor:
     def sign(self, chunks: Iterable[Chunk]) -> Iterator[SignedChunk]:
         """Pass 1 over the chunks, results in chunk order."""
         return self._map(_sign, lambda c: sign_chunk(self.engine, self.corpus, c), chunks)
+
+    def texts(self, jobs: Iterable[tuple[Chunk, set[Location]]]) -> Iterator[list[Record]]:
+        """The raw texts of the wanted documents of each (chunk, locations) job, in order."""
+        return self._map(_texts, lambda j: read_texts(self.corpus, j[0], j[1]), jobs)
 
     def load(self, jobs: Iterable[tuple[Chunk, set[Location]]]) -> Iterator[LoadedChunk]:
         """Pass 2 over (chunk, wanted locations) jobs, results in job order."""

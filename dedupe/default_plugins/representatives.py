@@ -115,9 +115,19 @@ def earliest(view: ClusterView) -> int:
 
 @hookimpl
 def register_representative_policies(register: Callable[[RepresentativePolicy], None]) -> None:
-    register(RepresentativePolicy("original", original, "the member the others contain"))
-    register(RepresentativePolicy("first", first, "the member read first"))
-    register(RepresentativePolicy("longest", longest, "the member with the longest text"))
     register(
-        RepresentativePolicy("earliest", earliest, "the member with the earliest --date-field")
+        RepresentativePolicy(
+            "original", original, "the member the others contain", needs_text=False
+        )
+    )
+    register(RepresentativePolicy("first", first, "the member read first", needs_text=False))
+    register(
+        RepresentativePolicy(
+            "longest", longest, "the member with the longest text", needs_text=False
+        )
+    )
+    register(
+        RepresentativePolicy(
+            "earliest", earliest, "the member with the earliest --date-field", needs_text=False
+        )
     )

@@ -51,7 +51,16 @@ def minhash_jaccard(pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
 
 @hookimpl
 def register_scorers(register: Callable[[Scorer], None]) -> None:
-    register(Scorer("jaccard", jaccard, 0.5, True, "exact Jaccard similarity of shingle sets"))
+    register(
+        Scorer(
+            "jaccard",
+            jaccard,
+            0.5,
+            True,
+            "exact Jaccard similarity of shingle sets",
+            needs_text=False,
+        )
+    )
     register(
         Scorer(
             "containment",
@@ -59,8 +68,16 @@ def register_scorers(register: Callable[[Scorer], None]) -> None:
             0.7,
             True,
             "share of the shorter document's shingles found in the longer one",
+            needs_text=False,
         )
     )
     register(
-        Scorer("minhash", minhash_jaccard, 0.5, True, "Jaccard similarity estimated from MinHash")
+        Scorer(
+            "minhash",
+            minhash_jaccard,
+            0.5,
+            True,
+            "Jaccard similarity estimated from MinHash",
+            needs_text=False,
+        )
     )
