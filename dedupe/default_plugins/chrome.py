@@ -239,13 +239,13 @@ class BoilerplateModel:
     def __call__(self, text: str) -> str:
         if not self.lines:
             return text
-        longest = self.longest
-        kept = [
-            line
-            for line in text.split("\n")
-            if len(line) > longest + 64 or _line_key(line) not in self.lines
-        ]
-        return "\n".join(kept)
+        # A line longer than the longest learned one (give or take some padding) cannot be
+        # one: most lines are rejected on their length, without casefolding them.
+        limit = self.longest + 16
+        learned = self.lines
+        lines = text.split("\n")
+        kept = [line for line in lines if len(line) > limit or _line_key(line) not in learned]
+        return text if len(kept) == len(lines) else "\n".join(kept)
 
 
 def required_repeats(words: int, documents: int) -> int:
