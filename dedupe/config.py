@@ -16,9 +16,9 @@ from dedupe.errors import ConfigError
 DEFAULT_NORMALISERS: tuple[str, ...] = (
     "html",
     "nfkc",
-    "quotes",
     "chrome",
     "boilerplate",
+    "quotes",
     "casefold",
     "punctuation",
     "whitespace",

@@ -133,3 +133,21 @@ def test_compiled_word_hashes_on_single_spaced_text(texts, n):
     h2, o2 = reference.word_hashes(clean, n)
     assert o1.tolist() == o2.tolist()
     assert h1.tolist() == h2.tolist()
+
+
+@given(texts_strategy)
+@settings(max_examples=300, deadline=None)
+def test_casefold_and_quote_kernels_equal_python(texts):
+    from dedupe.default_plugins.normalisers import _quotes_bytes, fold_quotes
+
+    buf, offsets = kernels.encode_batch(texts)
+    assert kernels.decode_batch(*kernels.casefold_bytes(buf, offsets)) == [
+        t.casefold() for t in texts
+    ]
+    assert kernels.decode_batch(*_quotes_bytes(buf, offsets)) == [fold_quotes(t) for t in texts]
+
+
+def test_casefold_kernel_on_every_special_case():
+    everything = "".join(map(chr, range(0x20, 0x30000)))
+    buf, offsets = kernels.encode_batch([everything])
+    assert kernels.decode_batch(*kernels.casefold_bytes(buf, offsets)) == [everything.casefold()]

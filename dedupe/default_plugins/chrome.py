@@ -38,7 +38,7 @@ _RULES: list[tuple[str, str, str]] = [
     (
         "line",
         "lire voir la",
-        r"(lire|voir) (la suite|plus|l'article|aussi)( sur .{1,40})?|la suite (ici|sur .{1,40})",
+        r"(lire|voir) (la suite|plus|l['’]article|aussi)( sur .{1,40})?|la suite (ici|sur .{1,40})",
     ),
     ("line", "source lien article", r"source ?: .{1,60}|lien source|article original"),
     # Share bars and social buttons.
@@ -46,7 +46,7 @@ _RULES: list[tuple[str, str, str]] = [
         "line",
         "share tweet pin email e print save copy partager imprimer envoyer copier",
         r"((share|tweet|pin|email|e-mail|print|save|copy link|partager|imprimer|envoyer|"
-        r"copier le lien)( (this|on|sur|par|cet|l'article|article|story|facebook|twitter|x|"
+        r"copier le lien)( (this|on|sur|par|cet|l['’]article|article|story|facebook|twitter|x|"
         r"linkedin|whatsapp|email|e-mail|reddit|telegram))*[\s,|·•/-]*){1,12}",
     ),
     (
@@ -100,7 +100,7 @@ _RULES: list[tuple[str, str, str]] = [
     (
         "line",
         "correction clarification editor editors note rectificatif erratum update mise",
-        r"(correction|clarification|editor'?s note|note de la r[ée]daction|rectificatif|erratum|"
+        r"(correction|clarification|editor['’]?s note|note de la r[ée]daction|rectificatif|erratum|"
         r"update|mise [àa] jour)\s*:.{0,400}",
     ),
     # Breadcrumbs and dates.
@@ -141,7 +141,7 @@ _BREADCRUMB_PREFIX = re.compile(
 )
 _SITE_SUFFIX = re.compile(r"^(.{12,200}?)\s+[|–—-]\s+[\w .'&-]{2,30}$")
 _NOTE = re.compile(
-    r"^\s*(correction|clarification|editor'?s note|rectificatif|erratum)\s*:", re.IGNORECASE
+    r"^\s*(correction|clarification|editor['’]?s note|rectificatif|erratum)\s*:", re.IGNORECASE
 )
 _SENTENCE_END = re.compile(r"[.!?»\"”]\s*$")
 

@@ -8,6 +8,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+import numpy as np
+
 from dedupe import kernels
 from dedupe.hookspecs import hookimpl
 from dedupe.kernels.reference import PUNCTUATION
@@ -105,7 +107,7 @@ _QUOTE_CHARS = re.compile("[" + re.escape("".join(_QUOTE_MAP)) + "]")
 
 def fold_quotes(text: str) -> str:
     """Typographic quotes, apostrophes, dashes and the ellipsis as their ASCII forms."""
-    if text.isascii():
+    if text.isascii() and "`" not in text:  # the backtick is the one ASCII character folded
         return text
     return _QUOTE_CHARS.sub(lambda m: _QUOTE_MAP[m.group()], text)
 
@@ -142,7 +144,20 @@ BATCH_KERNELS: dict[str, Callable[[list[str]], list[str]]] = {
     "punctuation": kernels.punctuation_to_spaces,
     "whitespace": kernels.collapse_spaces,
 }
-BYTE_KERNELS = {"punctuation": kernels.punctuation_bytes, "whitespace": kernels.collapse_bytes}
+
+
+def _quotes_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from dedupe.kernels.codepoints import mapping
+
+    return kernels.map_bytes(mapping(tuple(_QUOTE_MAP.items())), buf, offsets)
+
+
+BYTE_KERNELS: dict[str, Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]] = {
+    "punctuation": kernels.punctuation_bytes,
+    "whitespace": kernels.collapse_bytes,
+    "casefold": kernels.casefold_bytes,
+    "quotes": _quotes_bytes,
+}
 
 
 BUILTIN: dict[str, tuple[Callable[[str], str], str]] = {
@@ -159,7 +174,17 @@ BUILTIN: dict[str, tuple[Callable[[str], str], str]] = {
 @hookimpl
 def register_normalisers(register: Callable[[Normaliser], None]) -> None:
     for name, (func, description) in BUILTIN.items():
-        if name in BATCH_KERNELS:
+        if name in BYTE_KERNELS and name not in BATCH_KERNELS:
+            compiled = kernels.BACKEND == "compiled"
+            register(
+                Normaliser(
+                    name,
+                    func,
+                    description=description,
+                    bytes_func=BYTE_KERNELS[name] if compiled else None,
+                )
+            )
+        elif name in BATCH_KERNELS:
             compiled = kernels.BACKEND == "compiled"
             register(
                 Normaliser(

@@ -137,3 +137,21 @@ def char_hashes_encoded(
     """:func:`char_hashes` of an encoded batch (compiled backend only)."""
     result: tuple[np.ndarray, np.ndarray] = _impl.char_hashes(buf, offsets, n)
     return result
+
+
+def map_bytes(table: object, buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A :class:`dedupe.kernels.codepoints.CodepointMap` applied to an encoded batch."""
+    from dedupe.kernels.codepoints import CodepointMap
+
+    assert isinstance(table, CodepointMap)
+    result: tuple[np.ndarray, np.ndarray] = _impl.map_codepoints(
+        buf, offsets, table.single, table.starts, table.multi, table.expansion
+    )
+    return result
+
+
+def casefold_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``str.casefold`` of each document of an encoded batch (compiled backend only)."""
+    from dedupe.kernels.codepoints import casefold
+
+    return map_bytes(casefold(), buf, offsets)

@@ -468,3 +468,64 @@ def collapse_spaces(buf, doc_offsets, classes):
             p += size
         offsets[d + 1] = k
     return out[:k].copy(), offsets
+
+
+@njit(inline="always", cache=True)
+def _encode(out, k, cp):
+    """Write code point ``cp`` as UTF-8 at ``out[k]``; return the new end."""
+    if cp < 0x80:
+        out[k] = cp
+        return k + 1
+    if cp < 0x800:
+        out[k] = 0xC0 | (cp >> 6)
+        out[k + 1] = 0x80 | (cp & 0x3F)
+        return k + 2
+    if cp < 0x10000:
+        out[k] = 0xE0 | (cp >> 12)
+        out[k + 1] = 0x80 | ((cp >> 6) & 0x3F)
+        out[k + 2] = 0x80 | (cp & 0x3F)
+        return k + 3
+    out[k] = 0xF0 | (cp >> 18)
+    out[k + 1] = 0x80 | ((cp >> 12) & 0x3F)
+    out[k + 2] = 0x80 | ((cp >> 6) & 0x3F)
+    out[k + 3] = 0x80 | (cp & 0x3F)
+    return k + 4
+
+
+@njit(cache=True, nogil=True)
+def map_codepoints(buf, doc_offsets, single, starts, multi, expansion):
+    """Apply a per-code-point mapping (see dedupe.kernels.codepoints) to UTF-8 documents."""
+    n_docs = doc_offsets.shape[0] - 1
+    out = np.empty(doc_offsets[n_docs] * expansion + 4, dtype=np.uint8)
+    offsets = np.zeros(n_docs + 1, dtype=np.int64)
+    k = 0
+    for d in range(n_docs):
+        p = doc_offsets[d]
+        end = doc_offsets[d + 1]
+        while p < end:
+            c = buf[p]
+            if c < 0x80:
+                image = single[c]
+                if image == c:
+                    out[k] = c
+                    k += 1
+                    p += 1
+                    continue
+                cp = np.int64(c)
+                size = 1
+            else:
+                cp, size = _decode(buf, p)
+            image = single[cp]
+            if image == cp:
+                for t in range(size):
+                    out[k + t] = buf[p + t]
+                k += size
+            elif image >= 0:
+                k = _encode(out, k, np.int64(image))
+            else:
+                index = -image - 1
+                for t in range(starts[index], starts[index + 1]):
+                    k = _encode(out, k, np.int64(multi[t]))
+            p += size
+        offsets[d + 1] = k
+    return out[:k].copy(), offsets
