@@ -15,9 +15,9 @@ from dedupe.errors import ConfigError
 
 DEFAULT_NORMALISERS: tuple[str, ...] = (
     "html",
-    "nfkc",
     "chrome",
     "boilerplate",
+    "nfkc",
     "quotes",
     "casefold",
     "punctuation",

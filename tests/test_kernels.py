@@ -151,3 +151,27 @@ def test_casefold_kernel_on_every_special_case():
     everything = "".join(map(chr, range(0x20, 0x30000)))
     buf, offsets = kernels.encode_batch([everything])
     assert kernels.decode_batch(*kernels.casefold_bytes(buf, offsets)) == [everything.casefold()]
+
+
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.one_of(
+                st.characters(max_codepoint=0x3000),
+                st.sampled_from(list("\xa0\u202f\u2009…ﬁ\u0301\u0327éŉ²½ｆ")),
+            ),
+            max_size=60,
+        ),
+        max_size=6,
+    )
+)
+@settings(max_examples=400, deadline=None)
+def test_nfkc_kernel_equals_unicodedata(texts):
+    import unicodedata
+
+    from dedupe.default_plugins.normalisers import _nfkc_bytes
+
+    buf, offsets = kernels.encode_batch(texts)
+    assert kernels.decode_batch(*_nfkc_bytes(buf, offsets)) == [
+        unicodedata.normalize("NFKC", t) for t in texts
+    ]

@@ -7,6 +7,8 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -48,25 +50,25 @@ def strip_html(text: str) -> str:
     return text
 
 
-def _nfkc_stable_class() -> re.Pattern[str]:
-    """A regex matching any character *not* known to be left alone by NFKC in any context.
+def _nfkc_stable_chars() -> str:
+    """Characters known to be left alone by NFKC in any context.
 
     Candidates are the Latin letters and typographic marks of European news text; each is
     kept only if NFKC maps it to itself, it is not a combining mark, and it does not compose
     with a preceding letter. A text made only of such characters (and ASCII) is NFKC already.
     """
     candidates = [chr(c) for c in range(0xA1, 0x250)] + list("‘’‚“”„–—•…‹›«»€")
-    stable = [
+    return "".join(
         c
         for c in candidates
         if unicodedata.normalize("NFKC", c) == c
         and not unicodedata.combining(c)
         and all(unicodedata.normalize("NFC", base + c) == base + c for base in "aeAE")
-    ]
-    return re.compile("[^\x00-\x7f" + re.escape("".join(stable)) + "]")
+    )
 
 
-_NOT_NFKC_STABLE = _nfkc_stable_class()
+_NFKC_STABLE_CHARS = _nfkc_stable_chars()
+_NOT_NFKC_STABLE = re.compile("[^\x00-\x7f" + re.escape(_NFKC_STABLE_CHARS) + "]")
 
 
 #: NFKC images of the context-free characters French and English typography uses most.
@@ -146,6 +148,36 @@ BATCH_KERNELS: dict[str, Callable[[list[str]], list[str]]] = {
 }
 
 
+@cache
+def _nfkc_tables() -> tuple[Any, np.ndarray]:
+    """NFKC as the Python fast paths do it: stable characters kept, the common compatibility
+    characters mapped, any other character flags its document for ``unicodedata``."""
+    from dedupe.kernels.codepoints import SIZE, mapping
+
+    table = mapping(_COMMON_COMPAT)
+    flagged = np.ones(SIZE, dtype=np.uint8)
+    flagged[:0x80] = 0
+    for char in _NFKC_STABLE_CHARS:
+        flagged[ord(char)] = 0
+    for char, _ in _COMMON_COMPAT:
+        flagged[ord(char)] = 0
+    return table, flagged
+
+
+def _nfkc_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`nfkc` on an encoded batch: a byte kernel for the fast paths, ``unicodedata`` for
+    the documents that need it."""
+    table, flagged = _nfkc_tables()
+    out, new_offsets, flags = kernels.map_or_flag_bytes(table, flagged, buf, offsets)
+    if not flags.any():
+        return out, new_offsets
+    texts = kernels.decode_batch(out, new_offsets)
+    originals = kernels.decode_batch(buf, offsets)
+    for d in np.flatnonzero(flags).tolist():
+        texts[d] = unicodedata.normalize("NFKC", originals[d])
+    return kernels.encode_batch(texts)
+
+
 def _quotes_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     from dedupe.kernels.codepoints import mapping
 
@@ -157,6 +189,7 @@ BYTE_KERNELS: dict[str, Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.
     "whitespace": kernels.collapse_bytes,
     "casefold": kernels.casefold_bytes,
     "quotes": _quotes_bytes,
+    "nfkc": _nfkc_bytes,
 }
 
 

@@ -155,3 +155,16 @@ def casefold_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np
     from dedupe.kernels.codepoints import casefold
 
     return map_bytes(casefold(), buf, offsets)
+
+
+def map_or_flag_bytes(
+    table: object, flagged: np.ndarray, buf: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`map_bytes`, also flagging documents holding a code point marked in ``flagged``."""
+    from dedupe.kernels.codepoints import CodepointMap
+
+    assert isinstance(table, CodepointMap)
+    result: tuple[np.ndarray, np.ndarray, np.ndarray] = _impl.map_or_flag(
+        buf, offsets, table.single, table.starts, table.multi, table.expansion, flagged
+    )
+    return result

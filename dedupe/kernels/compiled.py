@@ -495,9 +495,24 @@ def _encode(out, k, cp):
 @njit(cache=True, nogil=True)
 def map_codepoints(buf, doc_offsets, single, starts, multi, expansion):
     """Apply a per-code-point mapping (see dedupe.kernels.codepoints) to UTF-8 documents."""
+    no_flags = np.zeros(1, dtype=np.uint8)
+    out, offsets, _ = _map(buf, doc_offsets, single, starts, multi, expansion, no_flags, False)
+    return out, offsets
+
+
+@njit(cache=True, nogil=True)
+def map_or_flag(buf, doc_offsets, single, starts, multi, expansion, flagged):
+    """Like :func:`map_codepoints`; documents holding a code point marked in ``flagged`` are
+    reported (for the caller to handle another way)."""
+    return _map(buf, doc_offsets, single, starts, multi, expansion, flagged, True)
+
+
+@njit(cache=True, nogil=True)
+def _map(buf, doc_offsets, single, starts, multi, expansion, flagged, use_flags):
     n_docs = doc_offsets.shape[0] - 1
     out = np.empty(doc_offsets[n_docs] * expansion + 4, dtype=np.uint8)
     offsets = np.zeros(n_docs + 1, dtype=np.int64)
+    flags = np.zeros(n_docs, dtype=np.bool_)
     k = 0
     for d in range(n_docs):
         p = doc_offsets[d]
@@ -515,6 +530,8 @@ def map_codepoints(buf, doc_offsets, single, starts, multi, expansion):
                 size = 1
             else:
                 cp, size = _decode(buf, p)
+                if use_flags and flagged[cp]:
+                    flags[d] = True
             image = single[cp]
             if image == cp:
                 for t in range(size):
@@ -528,4 +545,4 @@ def map_codepoints(buf, doc_offsets, single, starts, multi, expansion):
                     k = _encode(out, k, np.int64(multi[t]))
             p += size
         offsets[d + 1] = k
-    return out[:k].copy(), offsets
+    return out[:k].copy(), offsets, flags
