@@ -7,7 +7,7 @@ links, share bars and picture credits inside the text, per-site footers (see
 :mod:`dedupe_news.rules`). Put it after ``chrome`` in the chain::
 
     dedupe run corpus.jsonl \\
-        --normalise html,nfkc,quotes,chrome,news,boilerplate,casefold,punctuation,whitespace
+        --normalise html,chrome,news,boilerplate,nfkc,quotes,casefold,punctuation,whitespace
 """
 
 from __future__ import annotations
