@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe import Engine, Scorer, hookimpl
+from dedupe.config import DEFAULT_NORMALISERS
 from dedupe.errors import ConfigError
 from dedupe.index import Index
 from dedupe.index.codec import decode_set, decode_signature, encode_set, encode_signature
@@ -23,7 +24,8 @@ from dedupe.plugins import PluginInfo, get_plugin_manager
 
 from .conftest import read_jsonl
 
-NO_BOILERPLATE = "html,nfkc,quotes,chrome,casefold,punctuation,whitespace"
+#: The default chain without its learning normaliser: what an index without --learn-from does.
+NO_BOILERPLATE = ",".join(n for n in DEFAULT_NORMALISERS if n != "boilerplate")
 
 
 @pytest.fixture(scope="module")

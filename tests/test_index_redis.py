@@ -15,12 +15,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from dedupe.config import DEFAULT_NORMALISERS
 from dedupe.errors import ConfigError
 from dedupe.index import Index
 
 from .conftest import read_jsonl
 
-NO_BOILERPLATE = "html,nfkc,quotes,chrome,casefold,punctuation,whitespace"
+#: The default chain without its learning normaliser: what an index without --learn-from does.
+NO_BOILERPLATE = ",".join(n for n in DEFAULT_NORMALISERS if n != "boilerplate")
 
 
 def _free_port() -> int:
