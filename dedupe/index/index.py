@@ -31,7 +31,7 @@ from dedupe.documents import BadRecord, Record
 from dedupe.engine import Engine, id_ranks, make_config
 from dedupe.errors import ConfigError
 from dedupe.index import settings as stored_settings
-from dedupe.index.base import Postings, Storage, StorageBackend, StoredDoc, backend_for
+from dedupe.index.base import Storage, StorageBackend, StoredDoc, backend_for
 from dedupe.index.candidates import (
     anchor_candidates,
     band_candidates,
@@ -39,11 +39,11 @@ from dedupe.index.candidates import (
     unique_rows,
 )
 from dedupe.index.dates import epoch_seconds
-from dedupe.index.prepare import band_keys, prepare, take
+from dedupe.index.prepare import prepare, take
+from dedupe.index.rows import as_prepared, postings_of, stored_rows
 from dedupe.lsh import candidate_pairs, unique_pairs
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.registry import Registry
-from dedupe.shingle import ShingleSets
 from dedupe.store import Prepared
 from dedupe.workers import available_cores
 
@@ -359,46 +359,12 @@ class Index:
     def _put(
         self, batch: Prepared, rows: np.ndarray, dates: list[float | None], clock: float
     ) -> None:
+        """Store rows of a batch under new document numbers (inside the transaction)."""
         if len(rows) == 0:
             return
         first = self.storage.allocate(len(rows))
         numbers = np.arange(first, first + len(rows), dtype=np.int64)
-        doc_of = np.full(len(batch), -1, dtype=np.int64)
-        doc_of[rows] = numbers
-        order = np.lexsort((batch.anchor_values, batch.anchor_docs))
-        sorted_values = batch.anchor_values[order]
-        bounds = np.searchsorted(batch.anchor_docs[order], np.arange(len(batch) + 1))
-        docs = []
-        for row, number in zip(rows.tolist(), numbers.tolist(), strict=True):
-            anchors = sorted_values[bounds[row] : bounds[row + 1]]
-            date = dates[row]
-            docs.append(
-                StoredDoc(
-                    doc=number,
-                    id=batch.ids[row],
-                    date=clock if date is None else date,
-                    added=clock,
-                    text_length=len(batch.texts[row]),
-                    normalised_length=len(batch.normalised[row]),
-                    removed_share=float(batch.removed_share[row]),
-                    signature=batch.signatures[row],
-                    shingles=batch.sets.get(row),
-                    anchors=anchors,
-                    meta=batch.meta[row],
-                    text=batch.texts[row] if self.keep_text else None,
-                )
-            )
-        bands = batch.band_keys[rows]
-        anchor_rows = np.isin(batch.anchor_docs, rows)
-        anchor_docs = batch.anchor_docs[anchor_rows]
-        sizes = np.bincount(batch.anchor_docs, minlength=len(batch))
-        postings = Postings(
-            band_keys=bands.ravel(),
-            band_docs=np.repeat(numbers, bands.shape[1]),
-            anchor_values=batch.anchor_values[anchor_rows],
-            anchor_docs=doc_of[anchor_docs],
-            anchor_sizes=sizes[anchor_docs],
-        )
+        docs, postings = stored_rows(batch, rows, numbers, dates, clock, self.keep_text)
         self.storage.put(docs, postings)
 
     # -- candidates and verification ------------------------------------------------------------
@@ -469,35 +435,8 @@ class Index:
         return out
 
     def as_prepared(self, docs: list[StoredDoc]) -> Prepared:
-        """Indexed documents as the engine's scorers and policies see them. Without kept
-        texts, a text is blanks of its stored length (what the built-in policies read)."""
-        engine = self.engine
-        texts = [d.text if d.text is not None else " " * d.text_length for d in docs]
-        if self.keep_text:
-            normalised = engine.chain(texts)
-        else:
-            normalised = [" " * d.normalised_length for d in docs]
-        signatures = (
-            np.stack([d.signature for d in docs])
-            if docs
-            else np.zeros((0, engine.config.num_perm), dtype=np.uint32)
-        )
-        sizes = np.array([len(d.shingles) for d in docs], dtype=np.int64)
-        offsets = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=offsets[1:])
-        values = np.concatenate([d.shingles for d in docs]) if docs else np.zeros(0, np.uint32)
-        return Prepared(
-            ids=[d.id for d in docs],
-            texts=texts,
-            normalised=normalised,
-            meta=[d.meta for d in docs],
-            signatures=signatures,
-            band_keys=band_keys(signatures, engine.banding),
-            anchor_values=np.zeros(0, dtype=np.uint32),
-            anchor_docs=np.zeros(0, dtype=np.int64),
-            sets=ShingleSets(values.astype(np.uint32), offsets),
-            removed_share=np.array([d.removed_share for d in docs], dtype=np.float64),
-        )
+        """Indexed documents as the engine's scorers and policies see them."""
+        return as_prepared(docs, self.engine, self.keep_text)
 
     # -- removing -------------------------------------------------------------------------------
     def remove(self, ids: Iterable[str]) -> list[str]:
@@ -521,24 +460,8 @@ class Index:
         return [d.id for d in docs]
 
     def _delete(self, docs: list[StoredDoc]) -> None:
-        if not docs:
-            return
-        signatures = np.stack([d.signature for d in docs])
-        keys = band_keys(signatures, self.engine.banding)
-        numbers = np.array([d.doc for d in docs], dtype=np.int64)
-        sizes = np.array([len(d.anchors) for d in docs], dtype=np.int64)
-        postings = Postings(
-            band_keys=keys.ravel(),
-            band_docs=np.repeat(numbers, keys.shape[1]),
-            anchor_values=(
-                np.concatenate([d.anchors for d in docs]).astype(np.uint32)
-                if sizes.sum()
-                else np.zeros(0, dtype=np.uint32)
-            ),
-            anchor_docs=np.repeat(numbers, sizes),
-            anchor_sizes=np.repeat(sizes, sizes),
-        )
-        self.storage.delete(docs, postings)
+        if docs:
+            self.storage.delete(docs, postings_of(docs, self.engine.banding))
 
     # -- facts ----------------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
