@@ -34,6 +34,30 @@ def _load_backend() -> tuple[str, ModuleType]:
 BACKEND, _impl = _load_backend()
 
 
+def _keep_large_allocations_in_the_heap() -> None:
+    """Serve the kernels' batch-sized temporaries (a few MB each) from the heap.
+
+    glibc's adaptive threshold may otherwise hand them out as fresh ``mmap`` pages on every
+    call, and the page faults then cost a third of the signature stage (measured: 6 faults and
+    13 us of system time per document). Fixing the threshold keeps freed blocks for reuse;
+    nothing changes where glibc is not the C library.
+    """
+    if os.environ.get("DEDUPE_KEEP_MALLOC"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        libc.mallopt(m_mmap_threshold, 256 * 1024 * 1024)
+        libc.mallopt(m_trim_threshold, 512 * 1024 * 1024)
+    except (OSError, AttributeError):
+        pass
+
+
+_keep_large_allocations_in_the_heap()
+
+
 def encode_batch(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """UTF-8 bytes of a batch of texts as one uint8 buffer plus document offsets."""
     encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
