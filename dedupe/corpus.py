@@ -111,8 +111,15 @@ class FileCorpus(Corpus):
         self.readers = readers
         self.options = options
         self.description = description
+        self._plans: dict[int, list[Chunk]] = {}
 
     def chunks(self, target_bytes: int) -> list[Chunk]:
+        """The chunk plan (computed once per size: cutting a big JSONL file means reading it)."""
+        if target_bytes not in self._plans:
+            self._plans[target_bytes] = self._plan(target_bytes)
+        return self._plans[target_bytes]
+
+    def _plan(self, target_bytes: int) -> list[Chunk]:
         out: list[Chunk] = []
         group: list[Source] = []
         group_size = 0

@@ -65,6 +65,7 @@ class Signed:
     label_of: np.ndarray
     lines: np.ndarray
     signatures: np.ndarray
+    band_keys: np.ndarray
     anchor_codes: np.ndarray
     empty: np.ndarray
     encodings: Counter[str]
@@ -133,6 +134,8 @@ class Engine:
         self.hasher = MinHasher(cfg.num_perm, cfg.seed)
         self.learned: dict[str, str] = {}
         self.spill_dir: str | None = None
+        #: Whether the first pass hands every signature back (a scorer may read them).
+        self.keep_signatures = True
         self._started: float | None = None
         self.anchors = (
             AnchorSettings(
@@ -236,6 +239,7 @@ class Engine:
         workers = self.workers_for(chunks)
         checkpoint = self._checkpoint(output_dir, chunks, resume)
         self.spill_dir, spill_temp = self._spill_dir(output_dir, chunks, checkpoint)
+        self.keep_signatures = any(s.needs_signatures for s, _ in self.scorers)
         try:
             result = self._run_chunks(
                 corpus, chunks, workers, checkpoint, record_bad, progress, timings
@@ -244,6 +248,7 @@ class Engine:
             if spill_temp is not None:
                 shutil.rmtree(spill_temp, ignore_errors=True)
             self.spill_dir = None
+            self.keep_signatures = True
         result.bad_records = bad_records
         result.counts["documents_skipped"] = sum(bad_count.values())
         result.counts["skipped_by_reason"] = dict(sorted(bad_count.items()))
@@ -297,7 +302,7 @@ class Engine:
             t0 = time.perf_counter()
             progress.stage("finding candidates")
             rank = id_ranks(first.ids)
-            pairs = self.candidates(first.signatures, skipped_docs, rank)
+            pairs = self.candidates_from_keys(first.band_keys, skipped_docs, rank)
             lsh_pairs = len(pairs)
             if self.anchors is not None and len(first.anchor_codes):
                 more = anchor_pairs(first.anchor_codes, n, self.anchors, rank)
@@ -416,12 +421,20 @@ class Engine:
         rank: np.ndarray | None = None,
     ) -> np.ndarray:
         """Candidate pairs (i < j) from LSH banding of the signatures."""
-        if len(signatures) < 2:
+        return self.candidates_from_keys(band_keys(signatures, self.banding), skipped, rank)
+
+    def candidates_from_keys(
+        self,
+        keys: np.ndarray,
+        skipped: np.ndarray | None = None,
+        rank: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Candidate pairs (i < j) of documents sharing a band key (``keys``: n x bands)."""
+        if len(keys) < 2:
             return np.zeros((0, 2), dtype=np.int64)
-        usable = np.flatnonzero(~skipped) if skipped is not None else np.arange(len(signatures))
-        keys = band_keys(signatures[usable], self.banding)
+        usable = np.flatnonzero(~skipped) if skipped is not None else np.arange(len(keys))
         local = candidate_pairs(
-            keys, self.config.max_bucket, None if rank is None else rank[usable]
+            keys[usable], self.config.max_bucket, None if rank is None else rank[usable]
         )
         return usable[local] if len(local) else local
 
@@ -543,6 +556,7 @@ class Engine:
         label_of: list[np.ndarray] = []
         lines: list[np.ndarray] = []
         sigs: list[np.ndarray] = []
+        keys: list[np.ndarray] = []
         anchors: list[np.ndarray] = []
         empty: list[int] = []
         encodings: Counter[str] = Counter()
@@ -565,6 +579,7 @@ class Engine:
             label_of.append(mapping[result.label_of])
             lines.append(result.lines)
             sigs.extend(result.signatures)
+            keys.extend(result.band_keys)
             anchors.extend(codes + np.uint64(base) for codes in result.anchor_codes)
             empty.extend(base + k for k in result.empty)
             encodings.update(result.encodings)
@@ -592,6 +607,9 @@ class Engine:
                 np.concatenate(sigs)
                 if sigs
                 else np.zeros((0, self.config.num_perm), dtype=np.uint32)
+            ),
+            band_keys=(
+                np.concatenate(keys) if keys else np.zeros((0, self.banding.bands), dtype=np.uint64)
             ),
             anchor_codes=np.concatenate(anchors) if anchors else np.zeros(0, dtype=np.uint64),
             empty=np.asarray(empty, dtype=np.int64),

@@ -21,6 +21,7 @@ import numpy as np
 from dedupe.anchors import select_anchors, split
 from dedupe.corpus import Chunk, Corpus, Location
 from dedupe.documents import BadRecord, Record
+from dedupe.lsh import band_keys
 from dedupe.read import batches
 from dedupe.shingle import ShingleSets, hash_encoded
 
@@ -40,6 +41,7 @@ class SignedChunk:
     label_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     signatures: list[np.ndarray] = field(default_factory=list)
+    band_keys: list[np.ndarray] = field(default_factory=list)
     anchor_codes: list[np.ndarray] = field(default_factory=list)
     set_sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     set_file: str | None = None
@@ -85,7 +87,10 @@ def sign_chunk(engine: Engine, corpus: Corpus, chunk: Chunk) -> SignedChunk:
         local = np.arange(len(out.ids), len(out.ids) + len(batch), dtype=np.int64)
         buf, doc_offsets, furniture = engine.chain.encoded_measuring(batch.texts)
         hashes, offsets = hash_encoded(engine.unit, buf, doc_offsets, cfg.ngram)
-        out.signatures.append(engine.hasher(hashes, offsets))
+        signatures = engine.hasher(hashes, offsets)
+        out.band_keys.append(band_keys(signatures, engine.banding))
+        if getattr(engine, "keep_signatures", True):
+            out.signatures.append(signatures)
         if engine.anchors is not None:
             out.anchor_codes.append(select_anchors(hashes, offsets, local, engine.anchors))
         sets = ShingleSets.from_hashes(hashes, offsets)

@@ -29,6 +29,7 @@ class Scorer:
     ``symmetric`` says the score of (a, b) equals that of (b, a). ``needs_text`` says the
     scorer reads texts (``ctx.text``, ``ctx.normalised_text``): they are then read again for the
     documents of candidate pairs; a scorer of shingle sets or signatures alone sets it False.
+    ``needs_signatures`` says it reads ``ctx.signatures`` (kept in memory only then).
     """
 
     name: str
@@ -37,6 +38,7 @@ class Scorer:
     symmetric: bool = True
     description: str = ""
     needs_text: bool = True
+    needs_signatures: bool = False
 
     def __call__(self, pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
         scores = np.asarray(self.func(pairs, ctx), dtype=np.float64)

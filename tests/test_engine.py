@@ -179,3 +179,13 @@ def test_prepare_and_score_for_incremental_use(seed_texts):
     scores = engine.score(indexed, query, pairs)
     accepted = [indexed.ids[i] for i in np.flatnonzero(scores["accepted"])]
     assert accepted == ["lemonde_original.txt"]
+
+
+def test_signatures_are_kept_for_a_scorer_that_reads_them(syndication, tmp_path):
+    engine = Engine(
+        load_plugins=False, scorers=["minhash=0.5"], workers=2, chunk_mb=1, parallel_min_mb=0
+    )
+    result = engine.run([syndication / "corpus.jsonl"], tmp_path)
+    assert result.counts["workers"] == 2 and len(result.clusters) > 400
+    assert all(s["minhash"] >= 0.5 for *_, s in result.accepted_pairs())
+    assert engine.keep_signatures  # back to the default after the run

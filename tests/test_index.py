@@ -17,8 +17,8 @@ from dedupe.config import DEFAULT_NORMALISERS
 from dedupe.errors import ConfigError
 from dedupe.index import Index
 from dedupe.index.codec import decode_set, decode_signature, encode_set, encode_signature
-from dedupe.index.prepare import band_keys, prepare
-from dedupe.lsh import Banding
+from dedupe.index.prepare import prepare
+from dedupe.lsh import Banding, band_keys
 from dedupe.lsh import band_keys as lsh_band_keys
 from dedupe.plugins import PluginInfo, get_plugin_manager
 

@@ -43,8 +43,8 @@ def containment(pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
 
 def minhash_jaccard(pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
     """Share of equal signature values: the MinHash estimate of Jaccard similarity."""
-    if ctx.signatures is None:
-        raise ValueError("the minhash scorer needs signatures")
+    if ctx.signatures is None or len(ctx.signatures) == 0:
+        raise ValueError("the minhash scorer needs signatures (needs_signatures=True)")
     sig = ctx.signatures
     return np.asarray((sig[pairs[:, 0]] == sig[pairs[:, 1]]).mean(axis=1), dtype=np.float64)
 
@@ -79,5 +79,6 @@ def register_scorers(register: Callable[[Scorer], None]) -> None:
             True,
             "Jaccard similarity estimated from MinHash",
             needs_text=False,
+            needs_signatures=True,
         )
     )

@@ -13,25 +13,9 @@ import numpy as np
 from dedupe.anchors import select_anchors, split
 from dedupe.documents import Record
 from dedupe.engine import Engine
-from dedupe.lsh import _K1, _K2, Banding
+from dedupe.lsh import band_keys
 from dedupe.shingle import ShingleSets
 from dedupe.store import Prepared
-
-
-def band_keys(signatures: np.ndarray, banding: Banding) -> np.ndarray:
-    """:func:`dedupe.lsh.band_keys`, vectorised over bands (equal values, 25x fewer numpy
-    calls: that function loops over every band and row)."""
-    n = signatures.shape[0]
-    sig = signatures[:, : banding.bands * banding.rows].astype(np.uint64)
-    sig = sig.reshape(n, banding.bands, banding.rows)
-    start = np.arange(1, banding.bands + 1, dtype=np.uint64) * _K1
-    keys = np.repeat(start[None, :], n, axis=0)
-    with np.errstate(over="ignore"):
-        for row in range(banding.rows):
-            keys ^= sig[:, :, row]
-            keys *= _K2
-            keys ^= keys >> np.uint64(31)
-    return keys
 
 
 def prepare(engine: Engine, records: list[Record]) -> tuple[Prepared, np.ndarray]:

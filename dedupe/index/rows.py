@@ -7,8 +7,7 @@ import numpy as np
 
 from dedupe.engine import Engine
 from dedupe.index.base import Postings, StoredDoc
-from dedupe.index.prepare import band_keys
-from dedupe.lsh import Banding
+from dedupe.lsh import Banding, band_keys
 from dedupe.shingle import ShingleSets
 from dedupe.store import Prepared
 
