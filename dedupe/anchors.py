@@ -13,6 +13,7 @@ documents are boilerplate or stock phrases and are ignored. Every pair is verifi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,20 +63,61 @@ def split(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _LOW = np.uint64(0xFFFFFFFF)
 
 
+#: Anchors are joined in this many value ranges, one at a time, to bound memory.
+PARTITIONS = 16
+_PARTITION_BOUNDS = (np.arange(1, PARTITIONS, dtype=np.uint64) << np.uint64(60)).astype(np.uint64)
+
+
+def partition(codes: np.ndarray) -> list[np.ndarray]:
+    """Sorted packed anchors split by value range into :data:`PARTITIONS` views."""
+    return np.split(codes, np.searchsorted(codes, _PARTITION_BOUNDS))
+
+
 def anchor_pairs(
-    codes: np.ndarray,
+    codes: np.ndarray | Sequence[Sequence[np.ndarray]],
     n_docs: int,
     settings: AnchorSettings,
     rank: np.ndarray | None = None,
 ) -> np.ndarray:
     """Pairs (i < j) sharing enough anchors, from the packed anchors of all documents.
 
-    ``codes`` is sorted in place (one 8-byte array, no index array: this is the largest
-    structure of a big run). Inside an oversized group documents are ordered by ``rank`` when
-    given (see :func:`dedupe.lsh.candidate_pairs`), else by number.
+    ``codes`` is one array, or the anchors already split by value range (a list of pieces per
+    range, see :func:`partition`): ranges are joined one at a time and the anchors two
+    documents share are summed over ranges, so memory holds one range's pairs at a time.
+    Inside an oversized group documents are ordered by ``rank`` when given (see
+    :func:`dedupe.lsh.candidate_pairs`), else by number.
     """
-    if len(codes) == 0:
+    ranges = [[codes]] if isinstance(codes, np.ndarray) else codes
+    per_doc = np.zeros(n_docs, dtype=np.int64)
+    found: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    for pieces in ranges:
+        if not len(pieces):
+            continue
+        part = np.concatenate(list(pieces)) if len(pieces) != 1 else np.array(pieces[0])
+        if len(part) == 0:
+            continue
+        pair_codes, shared, docs = _shared_in_range(part, n_docs, settings, rank)
+        per_doc += np.bincount(docs, minlength=n_docs)
+        found.append(pair_codes)
+        counts.append(shared)
+    if not found or not sum(len(f) for f in found):
         return np.zeros((0, 2), dtype=np.int64)
+    if len(found) == 1:
+        pair_codes, shared = found[0], counts[0]
+    else:
+        pair_codes, inverse = np.unique(np.concatenate(found), return_inverse=True)
+        shared = np.bincount(inverse, weights=np.concatenate(counts)).astype(np.int64)
+    pairs = np.stack([pair_codes // n_docs, pair_codes % n_docs], axis=1)
+    smaller = np.minimum(per_doc[pairs[:, 0]], per_doc[pairs[:, 1]])
+    keep = (shared >= settings.min_shared) & (shared >= settings.min_ratio * smaller)
+    return unique_pairs(pairs[keep], n_docs)
+
+
+def _shared_in_range(
+    codes: np.ndarray, n_docs: int, settings: AnchorSettings, rank: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pair codes, anchors shared, the documents of all anchors) for one value range."""
     codes.sort()
     values = codes >> np.uint64(32)
     boundaries = np.flatnonzero(values[1:] != values[:-1]) + 1
@@ -91,14 +133,8 @@ def anchor_pairs(
             order_by_rank(d, starts[big], sizes[big], rank)
         parts.append(_pairs_in_big_groups(d, starts[big], sizes[big]))
     raw = np.concatenate(parts)
-    per_doc = np.bincount(d, minlength=n_docs)
-    del d
     if len(raw) == 0:
-        return np.zeros((0, 2), dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), d
     raw.sort(axis=1)
     pair_codes, shared = np.unique(raw[:, 0] * np.int64(n_docs) + raw[:, 1], return_counts=True)
-    del raw
-    pairs = np.stack([pair_codes // n_docs, pair_codes % n_docs], axis=1)
-    smaller = np.minimum(per_doc[pairs[:, 0]], per_doc[pairs[:, 1]])
-    keep = (shared >= settings.min_shared) & (shared >= settings.min_ratio * smaller)
-    return unique_pairs(pairs[keep], n_docs)
+    return pair_codes, shared, d

@@ -24,7 +24,7 @@ import numpy as np
 import xxhash
 
 from dedupe import __version__, kernels
-from dedupe.anchors import AnchorSettings, anchor_pairs, split
+from dedupe.anchors import PARTITIONS, AnchorSettings, anchor_pairs, partition, split
 from dedupe.atomic import OutputSet, check_writable
 from dedupe.checkpoint import Checkpoint, run_key
 from dedupe.cluster import components
@@ -66,7 +66,7 @@ class Signed:
     lines: np.ndarray
     signatures: np.ndarray
     band_keys: np.ndarray
-    anchor_codes: np.ndarray
+    anchor_parts: list[list[np.ndarray]]
     empty: np.ndarray
     encodings: Counter[str]
     set_sizes: np.ndarray
@@ -76,6 +76,12 @@ class Signed:
     text_length: np.ndarray
     dates: list[object]
     renamed: int = 0
+
+    @property
+    def anchor_codes(self) -> np.ndarray:
+        """All packed anchors (see :mod:`dedupe.anchors`), value range after value range."""
+        pieces = [p for parts in self.anchor_parts for p in parts]
+        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.uint64)
 
     def location(self, doc: int) -> Location:
         line = int(self.lines[doc])
@@ -304,8 +310,8 @@ class Engine:
             rank = id_ranks(first.ids)
             pairs = self.candidates_from_keys(first.band_keys, skipped_docs, rank)
             lsh_pairs = len(pairs)
-            if self.anchors is not None and len(first.anchor_codes):
-                more = anchor_pairs(first.anchor_codes, n, self.anchors, rank)
+            if self.anchors is not None and any(first.anchor_parts):
+                more = anchor_pairs(first.anchor_parts, n, self.anchors, rank)
                 pairs = unique_pairs(np.concatenate([pairs, more]), max(n, 1))
             timings["lsh"] = time.perf_counter() - t0
 
@@ -557,7 +563,7 @@ class Engine:
         lines: list[np.ndarray] = []
         sigs: list[np.ndarray] = []
         keys: list[np.ndarray] = []
-        anchors: list[np.ndarray] = []
+        anchors: list[list[np.ndarray]] = [[] for _ in range(PARTITIONS)]
         empty: list[int] = []
         encodings: Counter[str] = Counter()
         set_sizes: list[np.ndarray] = []
@@ -580,7 +586,10 @@ class Engine:
             lines.append(result.lines)
             sigs.extend(result.signatures)
             keys.extend(result.band_keys)
-            anchors.extend(codes + np.uint64(base) for codes in result.anchor_codes)
+            for codes in result.anchor_codes:
+                for k, piece in enumerate(partition(codes + np.uint64(base))):
+                    if len(piece):
+                        anchors[k].append(piece)
             empty.extend(base + k for k in result.empty)
             encodings.update(result.encodings)
             set_sizes.append(result.set_sizes)
@@ -611,7 +620,7 @@ class Engine:
             band_keys=(
                 np.concatenate(keys) if keys else np.zeros((0, self.banding.bands), dtype=np.uint64)
             ),
-            anchor_codes=np.concatenate(anchors) if anchors else np.zeros(0, dtype=np.uint64),
+            anchor_parts=anchors,
             empty=np.asarray(empty, dtype=np.int64),
             encodings=encodings,
             set_sizes=_concat(set_sizes, np.int64),

@@ -71,3 +71,26 @@ def test_boilerplate_anchors_are_ignored():
     strict = AnchorSettings(sampling=1, max_posting=10)
     assert len(pairs_of(values, docs, len(texts), loose)) > 0
     assert len(pairs_of(values, docs, len(texts), strict)) == 0
+
+
+def test_joining_by_value_range_equals_joining_everything(syndication):
+    from dedupe.anchors import partition
+
+    from .conftest import read_jsonl
+
+    texts = [r["text"] for r in read_jsonl(syndication / "corpus.jsonl")]
+    engine = Engine(load_plugins=False)
+    codes = []
+    for start in range(0, len(texts), 500):
+        batch = engine.chain(texts[start : start + 500])
+        hashes, offsets = word_hashes(batch, 5)
+        docs = np.arange(start, start + len(batch))
+        codes.append(select_anchors(hashes, offsets, docs, AnchorSettings()))
+    whole = anchor_pairs(np.concatenate(codes), len(texts), AnchorSettings())
+    ranges: list[list[np.ndarray]] = [[] for _ in range(16)]
+    for chunk in codes:
+        for k, piece in enumerate(partition(chunk)):
+            ranges[k].append(piece)
+    assert sum(1 for r in ranges if r) > 8
+    split_join = anchor_pairs(ranges, len(texts), AnchorSettings())
+    assert np.array_equal(whole, split_join) and len(whole) > 300
