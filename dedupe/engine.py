@@ -40,7 +40,7 @@ from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.progress import Progress
 from dedupe.read import ReadOptions, discover
 from dedupe.registry import Registry
-from dedupe.represent import ClusterView, roles
+from dedupe.represent import ClusterView, roles, within_pairs
 from dedupe.result import Cluster, RunResult
 from dedupe.score import PairContext, Scorer, score_pairs
 from dedupe.shingle import ShingleSets, hash_normalised
@@ -729,6 +729,7 @@ class Engine:
         """Pick each cluster's representative, score members against it, mark the copies."""
         dropped = np.zeros(n, dtype=bool)
         options = {"date_field": self.config.date_field}
+        ctx.prefetch_intersections(within_pairs(groups))
         reps = []
         member_roles = []
         for members in groups:

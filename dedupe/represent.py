@@ -19,6 +19,24 @@ from dedupe.score import PairContext
 MAX_COMPARED = 64
 
 
+def compared_members(members: np.ndarray) -> np.ndarray:
+    """All members, or for a big cluster a deterministic sample of :data:`MAX_COMPARED`."""
+    if len(members) <= MAX_COMPARED:
+        return members
+    pick = np.linspace(0, len(members) - 1, MAX_COMPARED).round().astype(np.int64)
+    return members[np.unique(pick)]
+
+
+def within_pairs(groups: list[np.ndarray]) -> np.ndarray:
+    """Every pair of compared members of every cluster (what the views will ask for)."""
+    parts = []
+    for members in groups:
+        docs = compared_members(members)
+        i, j = np.triu_indices(len(docs), 1)
+        parts.append(np.stack([docs[i], docs[j]], axis=1))
+    return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int64)
+
+
 @dataclass
 class ClusterView:
     """One cluster: ``members`` (document numbers, sorted) and the context to inspect them."""
@@ -30,10 +48,7 @@ class ClusterView:
     @cached_property
     def compared(self) -> np.ndarray:
         """The members that are compared with each other (all, or a deterministic sample)."""
-        if len(self.members) <= MAX_COMPARED:
-            return self.members
-        pick = np.linspace(0, len(self.members) - 1, MAX_COMPARED).round().astype(np.int64)
-        return self.members[np.unique(pick)]
+        return compared_members(self.members)
 
     @cached_property
     def containment(self) -> np.ndarray:
@@ -50,11 +65,8 @@ class ClusterView:
         return c
 
     def ctx_intersections(self, pairs: np.ndarray) -> np.ndarray:
-        from dedupe import kernels
-
-        store = self.ctx.store
-        rows = np.stack([store.rows(pairs[:, 0]), store.rows(pairs[:, 1])], axis=1)
-        return kernels.intersections(store.sets.values, store.sets.offsets, rows)
+        """Shingles shared by each pair of members (prefetched by the engine for a run)."""
+        return self.ctx.pair_intersections(pairs)
 
     def sizes(self, docs: np.ndarray) -> np.ndarray:
         store = self.ctx.store

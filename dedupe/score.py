@@ -60,6 +60,7 @@ class PairContext:
         self.options = options
         self._inter_key: bytes | None = None
         self._inter: np.ndarray | None = None
+        self._known: tuple[np.ndarray, np.ndarray] | None = None
 
     def set_sizes(self, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Number of distinct shingles of each side of each pair."""
@@ -75,6 +76,38 @@ class PairContext:
             self._inter = kernels.intersections(sets.values, sets.offsets, rows)
             self._inter_key = key
         return self._inter
+
+    def prefetch_intersections(self, pairs: np.ndarray) -> None:
+        """Compute the intersections of many pairs in one kernel call and keep them for
+        :meth:`pair_intersections` (the representative stage asks for every cluster's pairs)."""
+        if len(pairs) == 0:
+            return
+        pairs = np.sort(np.asarray(pairs, dtype=np.int64), axis=1)
+        n = len(self.store.row_of)
+        codes, index = np.unique(pairs[:, 0] * n + pairs[:, 1], return_index=True)
+        rows = np.stack([self.store.rows(pairs[index, 0]), self.store.rows(pairs[index, 1])], 1)
+        sets = self.store.sets
+        self._known = (codes, kernels.intersections(sets.values, sets.offsets, rows))
+
+    def pair_intersections(self, pairs: np.ndarray) -> np.ndarray:
+        """Intersection sizes of any pairs, from the prefetched ones where possible."""
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        ordered = np.sort(pairs, axis=1)
+        out = np.full(len(pairs), -1, dtype=np.int64)
+        if self._known is not None and len(pairs):
+            codes, values = self._known
+            wanted = ordered[:, 0] * len(self.store.row_of) + ordered[:, 1]
+            at = np.minimum(np.searchsorted(codes, wanted), max(len(codes) - 1, 0))
+            hit = codes[at] == wanted if len(codes) else np.zeros(len(pairs), dtype=bool)
+            out[hit] = values[at[hit]]
+        missing = out < 0
+        if missing.any():
+            rows = np.stack(
+                [self.store.rows(pairs[missing, 0]), self.store.rows(pairs[missing, 1])], axis=1
+            )
+            sets = self.store.sets
+            out[missing] = kernels.intersections(sets.values, sets.offsets, rows)
+        return out
 
     def text(self, doc: int) -> str:
         """The document's text as read."""
