@@ -40,7 +40,7 @@ from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.progress import Progress
 from dedupe.read import ReadOptions, discover
 from dedupe.registry import Registry
-from dedupe.represent import ClusterView, roles, within_pairs
+from dedupe.represent import ClusterView, pair_roles, roles, within_pairs
 from dedupe.result import Cluster, RunResult
 from dedupe.score import PairContext, Scorer, score_pairs
 from dedupe.shingle import ShingleSets, hash_normalised
@@ -730,13 +730,25 @@ class Engine:
         dropped = np.zeros(n, dtype=bool)
         options = {"date_field": self.config.date_field}
         ctx.prefetch_intersections(within_pairs(groups))
-        reps = []
-        member_roles = []
-        for members in groups:
+        reps: list[int] = [0] * len(groups)
+        member_roles: list[dict[int, str]] = [{}] * len(groups)
+        two = [k for k, g in enumerate(groups) if len(g) == 2]
+        bulk = self.policy.choose_pairs is not None and len(ctx.store.kept_share) > 0
+        if bulk and two:
+            pairs = np.stack([groups[k] for k in two])
+            chosen = np.asarray(self.policy.choose_pairs(pairs, ctx, options), dtype=np.int64)
+            for k, rep, other_role in zip(
+                two, chosen.tolist(), pair_roles(pairs, chosen, ctx), strict=True
+            ):
+                other = int(groups[k][1] if groups[k][0] == rep else groups[k][0])
+                reps[k] = rep
+                member_roles[k] = {rep: "original", other: other_role}
+        for k, members in enumerate(groups):
+            if bulk and len(members) == 2:
+                continue
             view = ClusterView(members, ctx, options)
-            rep = self.policy(view)
-            reps.append(rep)
-            member_roles.append(roles(view, rep))
+            reps[k] = self.policy(view)
+            member_roles[k] = roles(view, reps[k])
         rep_pairs = np.array(
             [
                 (rep, int(m))

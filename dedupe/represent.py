@@ -109,6 +109,26 @@ SAME_TEXT = 0.8
 TEASER_BELOW = 0.5
 
 
+def role_of(inside_rep: float, rep_inside: float) -> str:
+    """A member's role from the share of it found in the representative and the share of
+    the representative found in it."""
+    if inside_rep >= SAME_TEXT and rep_inside < TEASER_BELOW:
+        return "teaser"
+    if rep_inside >= SAME_TEXT and inside_rep < SAME_TEXT:
+        return "extended"
+    return "copy"
+
+
+def pair_roles(pairs: np.ndarray, reps: np.ndarray, ctx: PairContext) -> list[str]:
+    """The role of the non-representative member of each two-member cluster."""
+    others = np.where(pairs[:, 0] == reps, pairs[:, 1], pairs[:, 0])
+    inter = ctx.pair_intersections(pairs).astype(np.float64)
+    sizes = ctx.store.sets.sizes
+    inside_rep = inter / np.maximum(sizes[ctx.store.rows(others)], 1.0)
+    rep_inside = inter / np.maximum(sizes[ctx.store.rows(reps)], 1.0)
+    return [role_of(x, y) for x, y in zip(inside_rep.tolist(), rep_inside.tolist(), strict=True)]
+
+
 def roles(view: ClusterView, rep: int) -> dict[int, str]:
     """Each member's relation to the representative, from containment in both directions:
     ``original`` (the representative), ``copy`` (the same text, give or take chrome and edits),
@@ -116,18 +136,12 @@ def roles(view: ClusterView, rep: int) -> dict[int, str]:
     inside_rep, rep_inside = view.containment_with(rep)
     out: dict[int, str] = {}
     for m, a, b in zip(view.members.tolist(), inside_rep, rep_inside, strict=True):
-        if m == rep:
-            out[m] = "original"
-        elif a >= SAME_TEXT and b < TEASER_BELOW:
-            out[m] = "teaser"
-        elif b >= SAME_TEXT and a < SAME_TEXT:
-            out[m] = "extended"
-        else:
-            out[m] = "copy"
+        out[m] = "original" if m == rep else role_of(a, b)
     return out
 
 
 Choose = Callable[[ClusterView], int]
+ChoosePairs = Callable[[np.ndarray, PairContext, dict[str, Any]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -135,13 +149,16 @@ class RepresentativePolicy:
     """A named rule ``choose(view) -> member`` for the document each cluster keeps.
 
     ``needs_text`` says the policy reads texts (``view.ctx.text``); the built-in policies use
-    only shingle sets, lengths, chrome shares and metadata.
+    only shingle sets, lengths, chrome shares and metadata. ``choose_pairs(pairs, ctx,
+    options)``, when given, makes the same choice for many two-member clusters at once (most
+    clusters), returning one member per row.
     """
 
     name: str
     choose: Choose
     description: str = ""
     needs_text: bool = True
+    choose_pairs: ChoosePairs | None = None
 
     def __call__(self, view: ClusterView) -> int:
         chosen = int(self.choose(view))

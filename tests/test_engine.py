@@ -189,3 +189,17 @@ def test_signatures_are_kept_for_a_scorer_that_reads_them(syndication, tmp_path)
     assert result.counts["workers"] == 2 and len(result.clusters) > 400
     assert all(s["minhash"] >= 0.5 for *_, s in result.accepted_pairs())
     assert engine.keep_signatures  # back to the default after the run
+
+
+def test_two_member_clusters_in_bulk_equal_one_by_one(syndication, tmp_path):
+    import dataclasses
+
+    bulk = Engine(load_plugins=False)
+    one_by_one = Engine(load_plugins=False)
+    one_by_one.policy = dataclasses.replace(one_by_one.policy, choose_pairs=None)
+    assert bulk.policy.choose_pairs is not None
+    bulk.run([syndication / "corpus.jsonl"], tmp_path / "a")
+    one_by_one.run([syndication / "corpus.jsonl"], tmp_path / "b")
+    a = (tmp_path / "a" / "clusters.jsonl").read_bytes()
+    assert a == (tmp_path / "b" / "clusters.jsonl").read_bytes()
+    assert a.count(b'"size": 2') > 200

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import total_ordering
 from typing import Any
 
 import numpy as np
 
 from dedupe.hookspecs import hookimpl
 from dedupe.represent import ClusterView, RepresentativePolicy
+from dedupe.score import PairContext
 
 
 def original(view: ClusterView) -> int:
@@ -42,6 +44,38 @@ def original(view: ClusterView) -> int:
     return int(docs[best])
 
 
+def _round3(values: np.ndarray) -> list[float]:
+    """Python's ``round(x, 3)`` on each value (what the one-cluster path compares)."""
+    return [round(x, 3) for x in values.tolist()]
+
+
+def original_pairs(pairs: np.ndarray, ctx: PairContext, options: dict[str, Any]) -> np.ndarray:
+    """:func:`original` for many two-member clusters at once (same rule, same tie-breaks)."""
+    store = ctx.store
+    a, b = pairs[:, 0], pairs[:, 1]
+    rows_a, rows_b = store.rows(a), store.rows(b)
+    inter = ctx.pair_intersections(pairs).astype(np.float64)
+    sizes = store.sets.sizes
+    covers_a = inter / np.maximum(sizes[rows_b], 1.0)  # share of b found in a
+    covers_b = inter / np.maximum(sizes[rows_a], 1.0)
+    removed = store.removed_share
+    score_a = _round3(covers_a - removed[rows_a])
+    score_b = _round3(covers_b - removed[rows_b])
+    clean_a = _round3(store.kept_share[rows_a])
+    clean_b = _round3(store.kept_share[rows_b])
+    field = options.get("date_field", "date")
+    reps = np.empty(len(pairs), dtype=np.int64)
+    for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        key_x: tuple[Any, ...] = (score_a[k], clean_a[k])
+        key_y: tuple[Any, ...] = (score_b[k], clean_b[k])
+        if key_x == key_y:
+            key_x += (_negated_date(ctx.meta(x).get(field)), _Reversed(ctx.id(x)))
+            key_y += (_negated_date(ctx.meta(y).get(field)), _Reversed(ctx.id(y)))
+        reps[k] = x if key_x >= key_y else y
+    return reps
+
+
+@total_ordering
 class _Reversed:
     """Orders strings backwards, so ``max`` picks the smallest."""
 
@@ -117,7 +151,11 @@ def earliest(view: ClusterView) -> int:
 def register_representative_policies(register: Callable[[RepresentativePolicy], None]) -> None:
     register(
         RepresentativePolicy(
-            "original", original, "the member the others contain", needs_text=False
+            "original",
+            original,
+            "the member the others contain",
+            needs_text=False,
+            choose_pairs=original_pairs,
         )
     )
     register(RepresentativePolicy("first", first, "the member read first", needs_text=False))
