@@ -1,6 +1,7 @@
 """Atomic output: files are written under temporary names and renamed into place together,
 so an interrupted run leaves either the previous complete outputs or the new ones, never a
-half-written file."""
+half-written file. Flushing them to disk (fsync) as well, against power loss, is optional for
+a run's outputs (``--fsync``: gigabytes of kept documents take a while to flush)."""
 
 from __future__ import annotations
 
@@ -47,8 +48,9 @@ def _fsync_dir(directory: Path) -> None:
 class OutputSet:
     """Temporary files for each output name, renamed into place by :meth:`commit`."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, fsync: bool = True) -> None:
         self.directory = Path(directory)
+        self.fsync = fsync
         self.pending: dict[str, Path] = {}
 
     def temp_path(self, name: str) -> Path:
@@ -59,16 +61,19 @@ class OutputSet:
         return Path(tmp)
 
     def commit(self) -> list[Path]:
-        """fsync every temporary file and rename each over its final name."""
+        """Rename every temporary file over its final name (after an fsync of each when
+        ``fsync``: then the outputs also survive a power loss, not only an interruption)."""
         done = []
         for name, tmp in self.pending.items():
-            with open(tmp, "rb+") as f:
-                os.fsync(f.fileno())
+            if self.fsync:
+                with open(tmp, "rb+") as f:
+                    os.fsync(f.fileno())
             final = self.directory / name
             os.replace(tmp, final)
             done.append(final)
         self.pending.clear()
-        _fsync_dir(self.directory)
+        if self.fsync:
+            _fsync_dir(self.directory)
         return done
 
     def abort(self) -> None:

@@ -799,7 +799,7 @@ class Engine:
     def write(self, result: RunResult, directory: Path) -> list[Path]:
         """Run every writer into temporary files, then rename them all into place."""
         check_writable(directory)
-        outputs = OutputSet(directory)
+        outputs = OutputSet(directory, fsync=bool(self.config.extra.get("fsync", False)))
         started = time.perf_counter()
         try:
             for writer in self.writers:

@@ -80,3 +80,15 @@ def test_progress_only_on_a_terminal():
     quiet = FakeTTY()
     Progress(enabled=False, stream=quiet, interval=0).update("reading", 5)
     assert quiet.getvalue() == ""
+
+
+@pytest.mark.parametrize("fsync,expected", [(True, True), (False, False)])
+def test_fsync_only_when_asked(seeds, tmp_path, monkeypatch, fsync, expected):
+    import os as os_module
+
+    calls = []
+    real = os_module.fsync
+    monkeypatch.setattr(os_module, "fsync", lambda fd: calls.append(fd) or real(fd))
+    Engine(load_plugins=False, fsync=fsync).run([seeds], tmp_path)
+    assert bool(calls) is expected
+    assert (tmp_path / "clusters.jsonl").exists()

@@ -168,6 +168,12 @@ class BadRecordPrinter:
     "(same input and settings; otherwise it starts over).",
 )
 @click.option(
+    "--fsync",
+    is_flag=True,
+    help="Flush the outputs to disk before renaming them into place (survives a power loss; "
+    "without it they are still atomic against an interrupted run).",
+)
+@click.option(
     "--max-doc-bytes",
     type=click.IntRange(min=1),
     help="Skip (and report) documents larger than this many bytes.",
@@ -223,6 +229,7 @@ def run(
     batch_size: int,
     workers: int,
     resume: bool,
+    fsync: bool,
     max_doc_bytes: int | None,
     rename_duplicate_ids: bool,
     engine_name: str,
@@ -267,6 +274,7 @@ def run(
         "writers": comma_list(writers),
         "batch_size": batch_size,
         "workers": workers,
+        "fsync": fsync,
         "max_doc_bytes": max_doc_bytes,
         "duplicate_ids": "rename" if rename_duplicate_ids else "error",
     }
