@@ -35,7 +35,7 @@ from dedupe.documents import BadRecord, Record
 from dedupe.errors import ConfigError, InputError, OutputError
 from dedupe.lsh import Banding, band_keys, candidate_pairs, unique_pairs
 from dedupe.normalise import Chain
-from dedupe.passes import NO_LINE, SignedChunk, sign_chunk
+from dedupe.passes import NO_LINE, SignedChunk, copy_sets, sign_chunk
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.progress import Progress
 from dedupe.read import ReadOptions, discover
@@ -669,23 +669,23 @@ class Engine:
             return store
         docs = np.asarray(docs, dtype=np.int64)
         chunk_of = first.chunk_of(docs)
-        parts: list[np.ndarray] = []
+        sizes = first.set_sizes[docs]
+        offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        values = np.empty(int(offsets[-1]), dtype=np.uint32)
+        row = 0
         for c in np.unique(chunk_of).tolist():
             base = int(first.bases[c])
             end = int(first.bases[c + 1]) if c + 1 < len(first.bases) else n
             starts = np.concatenate([[0], np.cumsum(first.set_sizes[base:end])])
-            source = first.set_sources[c]
-            values = np.load(source, mmap_mode="r") if isinstance(source, str) else source
-            for local in (docs[chunk_of == c] - base).tolist():
-                parts.append(np.asarray(values[starts[local] : starts[local + 1]]))
-        sizes = first.set_sizes[docs]
-        offsets = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=offsets[1:])
-        values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
+            local = docs[chunk_of == c] - base
+            rows = slice(row, row + len(local))
+            row += len(local)
+            copy_sets(first.set_sources[c], starts[local], starts[local + 1], values, offsets[rows])
         store.docs = docs
         store.row_of[docs] = np.arange(len(docs))
         store.ids = [first.ids[d] for d in docs.tolist()]
-        store.sets = ShingleSets(values.astype(np.uint32, copy=False), offsets)
+        store.sets = ShingleSets(values, offsets)
         store.removed_share = first.removed_share[docs]
         store.kept_share = first.kept_share[docs]
         store.text_length = first.text_length[docs]

@@ -176,3 +176,46 @@ def load_chunk(engine: Engine, corpus: Corpus, chunk: Chunk, wanted: set[Locatio
         ShingleSets.concat(parts),
         removed,
     )
+
+
+def copy_sets(
+    source: np.ndarray | str,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    out: np.ndarray,
+    out_offsets: np.ndarray,
+) -> None:
+    """Copy the shingle sets ``source[starts[k]:ends[k]]`` of one chunk into ``out`` at
+    ``out_offsets[k]``.
+
+    A spilled chunk (a ``.npy`` path) is read with positioned reads, not mapped: pages of a
+    mapped file count in the process's resident memory, and candidate documents are spread
+    over nearly every page of the spill files.
+    """
+    if not isinstance(source, str):
+        for start, end, at in zip(
+            starts.tolist(), ends.tolist(), out_offsets.tolist(), strict=True
+        ):
+            out[at : at + end - start] = source[start:end]
+        return
+    with open(source, "rb") as f:
+        version = np.lib.format.read_magic(f)
+        read_header = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, _, dtype = read_header(f)
+        if dtype != np.dtype(np.uint32) or len(shape) != 1:
+            raise ValueError(f"{source}: not a spilled shingle set file")
+        data_start = f.tell()
+        fd = f.fileno()
+        view = out.view(np.uint8).data
+        item = out.itemsize
+        for start, end, at in zip(
+            starts.tolist(), ends.tolist(), out_offsets.tolist(), strict=True
+        ):
+            size = (end - start) * item
+            got = os.preadv(fd, [view[at * item : at * item + size]], data_start + start * item)
+            if got != size:
+                raise ValueError(f"{source}: truncated spilled shingle set file")
