@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Peak resident memory of a ``dedupe run`` per pipeline stage, main process and workers.
+
+    .venv/bin/python benchmarks/memory_by_stage.py run CORPUS.jsonl -o OUT -q
+
+The arguments are those of the ``dedupe`` command; it runs in this process, with the progress
+stages recorded as they start, while a thread samples (every 20 ms, with psutil) the RSS of
+this process and of its worker processes. Prints, per stage: when it started, the peak RSS of
+the main process and the peak of main + workers.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+import psutil
+
+import dedupe.progress
+from dedupe.cli import cli
+
+
+def main() -> int:
+    me = psutil.Process()
+    started = time.perf_counter()
+    current = ["start"]
+    stages: list[tuple[float, str]] = [(0.0, "start")]
+    peak_main: dict[str, int] = {}
+    peak_tree: dict[str, int] = {}
+    original = dedupe.progress.Progress.stage
+
+    def stage(self: dedupe.progress.Progress, name: str) -> None:
+        current[0] = name
+        stages.append((time.perf_counter() - started, name))
+        original(self, name)
+
+    dedupe.progress.Progress.stage = stage  # type: ignore[method-assign]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            try:
+                main_rss = me.memory_info().rss
+                workers = sum(c.memory_info().rss for c in me.children(recursive=True))
+            except psutil.Error:
+                continue
+            name = current[0]
+            peak_main[name] = max(peak_main.get(name, 0), main_rss)
+            peak_tree[name] = max(peak_tree.get(name, 0), main_rss + workers)
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    code = 0
+    try:
+        cli.main(sys.argv[1:], standalone_mode=False)
+    except SystemExit as stop:
+        code = int(stop.code or 0)
+    finally:
+        done.set()
+        thread.join()
+    print(f"{'start s':>8}  {'main MB':>8}  {'tree MB':>8}  stage")
+    for at, name in stages:
+        if name in peak_main:
+            print(f"{at:8.1f}  {peak_main[name] >> 20:8,}  {peak_tree[name] >> 20:8,}  {name}")
+    wall = time.perf_counter() - started
+    print(f"wall {wall:.1f} s; peak tree {max(peak_tree.values()) >> 20:,} MB")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
