@@ -224,6 +224,55 @@ def test_a_plugin_normaliser_runs_on_the_workers(lede_plugin, tmp_path):
     assert ran_in and ran_in <= worker_pids and os.getpid() not in ran_in
 
 
+def test_a_scorer_of_signatures_gives_the_local_outputs(client, sample, tmp_path):
+    path = write_jsonl(tmp_path / "c.jsonl", sample)
+    local, dask_out, result = run_both(client, [path], tmp_path, scorers=["minhash=0.6"])
+    assert result.counts["accepted_pairs"] > 10
+    for name in ("clusters.jsonl", "pairs.jsonl", "dropped.jsonl"):
+        assert same_bytes(local, dask_out, name)
+
+
+LENGTHS = """
+    import os
+    import numpy as np
+    from dedupe import Scorer, hookimpl
+
+    def lengths(pairs, ctx):
+        with open(os.path.join(os.environ["LENGTHS_PIDS"], str(os.getpid())), "w"):
+            pass
+        a = np.array([len(ctx.text(int(d))) for d in pairs[:, 0]], dtype=float)
+        b = np.array([len(ctx.normalised_text(int(d))) for d in pairs[:, 1]], dtype=float)
+        return np.minimum(a, b) / np.maximum(np.maximum(a, b), 1.0)
+
+    @hookimpl
+    def register_scorers(register):
+        register(Scorer("lengths", lengths, 0.8, False, "length ratio of the texts"))
+"""
+
+
+def test_a_plugin_scorer_reading_texts_gets_them_on_the_workers(sample, tmp_path, monkeypatch):
+    """Texts are read again on the workers only for a scorer that says it reads them; its
+    scores and the outputs are the local engine's."""
+    path = make_dist(tmp_path / "plugin", "dedupe-lengths", LENGTHS)
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    monkeypatch.syspath_prepend(str(path))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(path), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setenv("LENGTHS_PIDS", str(pids))
+    monkeypatch.delenv("DEDUPE_LOAD_PLUGINS", raising=False)
+    monkeypatch.delenv("DEDUPE_DISABLE_PLUGINS", raising=False)
+    corpus = write_jsonl(tmp_path / "c.jsonl", sample)
+    with local_cluster() as cluster, distributed.Client(cluster) as c:
+        worker_pids = set(c.run(os.getpid).values())
+        local, dask_out, _ = run_both(c, [corpus], tmp_path, scorers=["containment", "lengths=0.8"])
+    for name in ("clusters.jsonl", "pairs.jsonl", "dropped.jsonl"):
+        assert same_bytes(local, dask_out, name)
+    pairs = read_jsonl(dask_out / "pairs.jsonl")
+    assert pairs and all(0.8 <= p["scores"]["lengths"] <= 1.0 for p in pairs)
+    ran_in = {int(p.name) for p in pids.iterdir()}
+    assert ran_in & worker_pids and ran_in - worker_pids == {os.getpid()}
+
+
 def test_a_plugin_missing_on_the_workers_is_named(client, tmp_path, monkeypatch):
     path = make_dist(tmp_path / "plugin", "dedupe-lede", LEDE)
     monkeypatch.syspath_prepend(str(path))  # here only: the workers started without it

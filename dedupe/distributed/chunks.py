@@ -19,7 +19,7 @@ from dedupe.corpus import Chunk
 from dedupe.distributed.frames import ANCHORS, BANDS, DOCS, IDS, empty_like
 from dedupe.distributed.spec import EngineSpec, worker_engine
 from dedupe.documents import BadRecord
-from dedupe.engine import id_ranks
+from dedupe.engine import Engine, id_ranks
 from dedupe.errors import InputError
 from dedupe.lsh import band_keys
 from dedupe.passes import SignedChunk, load_chunk, sign_chunk
@@ -43,16 +43,21 @@ class ChunkSummary:
 
 @dataclass
 class DocData:
-    """A candidate document as verification and clustering see it."""
+    """A candidate document as verification and clustering see it. ``text`` and
+    ``normalised`` are None when no scorer or policy reads texts (as in the local engine, they
+    are then not read again), ``signature`` when no scorer reads signatures; ``kept`` and
+    ``length`` are pass 1's kept share and raw length (None: computed from the texts)."""
 
     id: str
-    text: str
-    normalised: str
+    text: str | None
+    normalised: str | None
     meta: dict
     source: tuple[str, int | None]
     shingles: np.ndarray
     removed: float
-    signature: np.ndarray
+    signature: np.ndarray | None
+    kept: float | None = None
+    length: int | None = None
 
 
 def sign(spec: EngineSpec, chunk: Chunk) -> SignedChunk:
@@ -159,12 +164,16 @@ def load_docs(
     if len(docs) == 0:
         return empty_like(DOCS)
     engine, corpus = worker_engine(spec)
+    ids = final_ids(signed, base, renames)
+    needs_text = any(s.needs_text for s, _ in engine.scorers) or engine.policy.needs_text
+    if not needs_text:
+        data = from_pass1(engine, signed, ids, docs - base)
+        return pd.DataFrame({"doc": docs, "data": pd.Series(data, dtype=object)})
     local_of = {signed.location(int(d) - base): int(d) - base for d in docs}
     loaded = load_chunk(engine, corpus, chunk, set(local_of))
     if len(loaded.locations) != len(docs):
         raise InputError("the input changed while it was being read (a document is missing)")
     signatures = np.concatenate(signed.signatures)
-    ids = final_ids(signed, base, renames)
     rows = []
     sets: ShingleSets = loaded.sets
     for k, (loc, record) in enumerate(zip(loaded.locations, loaded.records, strict=True)):
@@ -191,6 +200,41 @@ def load_docs(
             "data": pd.Series([r[1] for r in rows], dtype=object),
         }
     )
+
+
+def from_pass1(
+    engine: Engine, signed: SignedChunk, ids: list[str], local: np.ndarray
+) -> list[DocData]:
+    """Candidate documents (``local`` numbers in the chunk) from what pass 1 kept of them, with
+    no second read, as the local engine stores them when no scorer or policy reads texts:
+    shingle set, chrome shares, raw length, date."""
+    starts = np.zeros(len(signed.set_sizes) + 1, dtype=np.int64)
+    np.cumsum(signed.set_sizes, out=starts[1:])
+    values = signed.set_values
+    if values is None:
+        values = np.load(str(signed.set_file), mmap_mode="r")
+    signatures = None
+    if any(s.needs_signatures for s, _ in engine.scorers):
+        signatures = np.concatenate(signed.signatures)
+    field_name = engine.config.date_field
+    out = []
+    for k in local.tolist():
+        date = signed.dates[k]
+        out.append(
+            DocData(
+                ids[k],
+                None,
+                None,
+                {field_name: date} if date is not None else {},
+                signed.location(k),
+                np.array(values[starts[k] : starts[k + 1]]),
+                float(signed.removed_share[k]),
+                None if signatures is None else signatures[k].copy(),
+                float(signed.kept_share[k]),
+                int(signed.text_length[k]),
+            )
+        )
+    return out
 
 
 def write_kept(

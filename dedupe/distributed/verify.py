@@ -31,18 +31,26 @@ def local_context(engine: Engine, docs: np.ndarray, data: list[DocData]) -> Pair
     values = (
         np.concatenate([d.shingles for d in data]) if k else np.zeros(0, dtype=np.uint32)
     ).astype(np.uint32)
+    texts = [d.text for d in data if d.text is not None]
+    normalised = [d.normalised for d in data if d.normalised is not None]
+    with_texts = len(texts) == len(normalised) == k
+    with_pass1 = all(d.kept is not None and d.length is not None for d in data)
     store = DocStore(
         docs=np.arange(k, dtype=np.int64),
         row_of=np.arange(k, dtype=np.int64),
         ids=[d.id for d in data],
-        texts=[d.text for d in data],
-        normalised=[d.normalised for d in data],
+        texts=texts if with_texts else None,
+        normalised=normalised if with_texts else None,
         meta=[d.meta for d in data],
         sets=ShingleSets(values, offsets),
         sources=[d.source for d in data],
         removed_share=np.array([d.removed for d in data], dtype=np.float64),
     )
-    signatures = np.stack([d.signature for d in data]) if k else None
+    if with_pass1 and k:
+        store.kept_share = np.array([d.kept for d in data], dtype=np.float64)
+        store.text_length = np.array([d.length for d in data], dtype=np.int64)
+    present = [d.signature for d in data if d.signature is not None]
+    signatures = np.stack(present) if k and len(present) == k else None
     return PairContext(store, signatures, **engine._scorer_options())
 
 
