@@ -11,7 +11,8 @@ What runs where (``C`` chunks, every arrow a Dask computation; only small things
 3. ids shuffled by id: repeated ids stop the run or are renamed as locally.
 4. band keys shuffled by key, anchors shuffled by value, then all raw pairs shuffled by pair:
    the candidate pairs (:mod:`dedupe.distributed.candidates`).
-5. candidate documents routed to their chunk: pass 2 (:func:`dedupe.passes.load_chunk`) there.
+5. candidate documents routed to their chunk: taken from its pass-1 result there, or read again
+   (:func:`dedupe.passes.load_chunk`) when a scorer or policy reads texts.
 6. pairs joined with both documents (two shuffle joins) and verified by the scorers.
 7. accepted pairs: connected components by label propagation.
 8. members joined with their data, shuffled by component: representatives and roles.
@@ -355,7 +356,7 @@ class DaskEngine:
         )
 
     def _load(self, spec_f: Any, first: _Pass1, renames: dict[int, str], candidates: Any) -> Any:
-        """Pass 2: the candidate documents' data, read by the chunks that hold them."""
+        """Pass 2: the candidate documents' data, from the chunks that hold them."""
         import dask
         import dask.dataframe as dd
 
