@@ -92,6 +92,17 @@ class Corpus:
             else:
                 yield json.dumps({"id": item.id, "text": item.text}, ensure_ascii=False)
 
+    def kept_blocks(self, chunk: Chunk, keep: set[Location]) -> Iterator[bytes]:
+        """:meth:`kept_lines` as UTF-8 blocks of whole lines, each line ended by a newline."""
+        lines: list[str] = []
+        for line in self.kept_lines(chunk, keep):
+            lines.append(line)
+            if len(lines) == 1024:
+                yield ("\n".join(lines) + "\n").encode("utf-8")
+                lines = []
+        if lines:
+            yield ("\n".join(lines) + "\n").encode("utf-8")
+
     def close(self) -> None:
         if self.discovery is not None:
             self.discovery.cleanup()
@@ -191,6 +202,45 @@ class FileCorpus(Corpus):
                         next_index += 1
                         if next_index == len(wanted):
                             break
+
+    def kept_blocks(self, chunk: Chunk, keep: set[Location]) -> Iterator[bytes]:
+        """JSON Lines records copied as blocks of bytes: a chunk's byte range is read at once
+        and its kept lines joined; a block that is not all UTF-8 (or holds a BOM or a carriage
+        return) goes line by line through :meth:`kept_lines`, so the bytes are the same."""
+        for source in chunk.sources:
+            single = Chunk(chunk.number, (source,))
+            if source.reader not in SPLITTABLE:
+                yield from super().kept_blocks(single, keep)
+                continue
+            wanted = sorted(line for label, line in keep if label == source.label and line)
+            if not wanted:
+                continue
+            with open(source.path, "rb") as f:
+                f.seek(source.start)
+                if source.stop:
+                    data = f.read(source.stop - source.start)
+                    if data and not data.endswith(b"\n"):
+                        data += f.readline()  # the range ends inside a line: take it whole
+                else:
+                    data = f.read()
+            lines = data.split(b"\n")
+            if data.endswith(b"\n"):
+                lines.pop()
+            first = source.first_line
+            picked = [lines[n - first] for n in wanted if 0 <= n - first < len(lines)]
+            block = b"\n".join(picked) + b"\n"
+            if b"\r" in block or b"\xef\xbb\xbf" in block or not _is_utf8(block):
+                yield from super().kept_blocks(single, keep)
+                continue
+            yield block
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class MemoryCorpus(Corpus):

@@ -380,6 +380,7 @@ class Engine:
             info=info,
             kept_lines=lambda: self._kept(corpus, first, dropped, raw=True),
             kept_record_reader=lambda: self._kept(corpus, first, dropped, raw=False),
+            kept_block_reader=lambda: self._kept_blocks(corpus, first, dropped),
         )
         return result
 
@@ -795,6 +796,14 @@ class Engine:
                 yield from corpus.kept_lines(chunk, keep)
             else:
                 yield from (r for r in corpus.read(chunk, keep) if isinstance(r, Record))
+
+    def _kept_blocks(self, corpus: Corpus, first: Signed, dropped: np.ndarray) -> Iterator[bytes]:
+        """The kept JSON lines chunk by chunk, in input order, as UTF-8 blocks."""
+        ends = [*first.bases.tolist()[1:], len(first.ids)][: len(first.chunks)]
+        for chunk, start, end in zip(first.chunks, first.bases.tolist(), ends, strict=True):
+            keep = {first.location(d) for d in range(start, end) if not dropped[d]}
+            if keep:
+                yield from corpus.kept_blocks(chunk, keep)
 
     def write(self, result: RunResult, directory: Path) -> list[Path]:
         """Run every writer into temporary files, then rename them all into place."""

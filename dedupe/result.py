@@ -54,6 +54,7 @@ class RunResult:
     info: dict[str, Any]
     kept_lines: Callable[[], Iterator[str]] | None = None
     kept_record_reader: Callable[[], Iterator[Record]] | None = None
+    kept_block_reader: Callable[[], Iterator[bytes]] | None = None
 
     @property
     def primary_scorer(self) -> str:
@@ -89,3 +90,12 @@ class RunResult:
         if self.kept_lines is None:
             raise RuntimeError("this result cannot read its input again")
         return self.kept_lines()
+
+    def kept_bytes(self) -> Iterator[bytes]:
+        """:meth:`kept` as UTF-8 blocks of whole lines, each line ended by a newline (JSON
+        Lines input is copied a chunk at a time, without a ``str`` per line)."""
+        if self.kept_block_reader is not None:
+            yield from self.kept_block_reader()
+            return
+        for line in self.kept():
+            yield (line + "\n").encode("utf-8")

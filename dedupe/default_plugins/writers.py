@@ -39,9 +39,9 @@ def write_pairs(result: RunResult, path: Path) -> None:
 def write_kept(result: RunResult, path: Path) -> None:
     """The corpus without its copies: JSON records as they were read, other files as
     ``{"id", "text"}``, in input order."""
-    with open(path, "w", encoding="utf-8") as f:
-        for line in result.kept():
-            f.write(line + "\n")
+    with open(path, "wb") as f:
+        for block in result.kept_bytes():
+            f.write(block)
 
 
 def write_dropped(result: RunResult, path: Path) -> None:
