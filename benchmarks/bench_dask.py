@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import platform
 import sys
@@ -22,10 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from distributed import Client, LocalCluster
-
 from dedupe import Engine, make_config
 from dedupe.distributed import DaskEngine
+from dedupe.distributed.connect import connect
 
 WRITERS = ("clusters", "pairs", "kept", "report")
 WARM_UP = [
@@ -42,16 +40,7 @@ def timed_runs(
     config = make_config(writers=WRITERS)
     warm = scratch / "warm.jsonl"
     warm.write_text("".join(json.dumps(r) + "\n" for r in WARM_UP), "utf-8")
-    with (
-        LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with connect("local", workers) as client:
         DaskEngine(config, client).run([warm], scratch / "warm-out")
         best = float("inf")
         counts: dict = {}

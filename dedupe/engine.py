@@ -784,14 +784,19 @@ class Engine:
             cluster.number = number
         return clusters, dropped
 
-    def _kept(self, corpus: Corpus, first: Signed, dropped: np.ndarray, raw: bool) -> Iterator[Any]:
-        """The kept documents chunk by chunk, in input order: as JSON lines (``raw``, copied
-        without parsing for JSON Lines input) or as records."""
+    @staticmethod
+    def _kept_by_chunk(first: Signed, dropped: np.ndarray) -> Iterator[tuple[Chunk, set[Location]]]:
+        """Each chunk with the locations of its kept documents (chunks keeping none skipped)."""
         ends = [*first.bases.tolist()[1:], len(first.ids)][: len(first.chunks)]
         for chunk, start, end in zip(first.chunks, first.bases.tolist(), ends, strict=True):
             keep = {first.location(d) for d in range(start, end) if not dropped[d]}
-            if not keep:
-                continue
+            if keep:
+                yield chunk, keep
+
+    def _kept(self, corpus: Corpus, first: Signed, dropped: np.ndarray, raw: bool) -> Iterator[Any]:
+        """The kept documents chunk by chunk, in input order: as JSON lines (``raw``, copied
+        without parsing for JSON Lines input) or as records."""
+        for chunk, keep in self._kept_by_chunk(first, dropped):
             if raw:
                 yield from corpus.kept_lines(chunk, keep)
             else:
@@ -799,11 +804,8 @@ class Engine:
 
     def _kept_blocks(self, corpus: Corpus, first: Signed, dropped: np.ndarray) -> Iterator[bytes]:
         """The kept JSON lines chunk by chunk, in input order, as UTF-8 blocks."""
-        ends = [*first.bases.tolist()[1:], len(first.ids)][: len(first.chunks)]
-        for chunk, start, end in zip(first.chunks, first.bases.tolist(), ends, strict=True):
-            keep = {first.location(d) for d in range(start, end) if not dropped[d]}
-            if keep:
-                yield from corpus.kept_blocks(chunk, keep)
+        for chunk, keep in self._kept_by_chunk(first, dropped):
+            yield from corpus.kept_blocks(chunk, keep)
 
     def write(self, result: RunResult, directory: Path) -> list[Path]:
         """Run every writer into temporary files, then rename them all into place."""

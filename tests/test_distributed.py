@@ -8,7 +8,6 @@ import builtins
 import contextlib
 import json
 import os
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ from dedupe.distributed.connect import MissingDependency, require_dask
 from dedupe.errors import ConfigError, InputError, PluginError
 
 from .conftest import EXAMPLES, read_jsonl, write_jsonl
+from .test_plugins import make_dist
 
 distributed = pytest.importorskip(
     "distributed", reason="dask.distributed is not installed: pip install 'dedupe-engine[dask]'"
@@ -179,16 +179,20 @@ LEDE = """
 """
 
 
-def make_dist(folder: Path, name: str, source: str) -> Path:
-    """A minimal installed distribution with a ``dedupe`` entry point (as in test_plugins)."""
+def plugin_on_workers(tmp_path: Path, monkeypatch, name: str, source: str, pids_var: str) -> Path:
+    """Install a plugin here and, through PYTHONPATH, for worker processes started from now
+    on; the plugin writes a file named by its pid into the returned folder (``pids_var``)."""
+    folder = tmp_path / "plugin"
     folder.mkdir()
-    module = name.replace("-", "_")
-    (folder / f"{module}.py").write_text(textwrap.dedent(source), "utf-8")
-    info = folder / f"{module}-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", "utf-8")
-    (info / "entry_points.txt").write_text(f"[dedupe]\n{name} = {module}\n", "utf-8")
-    return folder
+    path = make_dist(folder, name, source)
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    monkeypatch.syspath_prepend(str(path))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(path), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setenv(pids_var, str(pids))
+    monkeypatch.delenv("DEDUPE_LOAD_PLUGINS", raising=False)
+    monkeypatch.delenv("DEDUPE_DISABLE_PLUGINS", raising=False)
+    return pids
 
 
 STORIES = [
@@ -200,16 +204,8 @@ STORIES = [
 
 @pytest.fixture
 def lede_plugin(tmp_path, monkeypatch):
-    """The plugin installed here and, through PYTHONPATH, for worker processes started now."""
-    path = make_dist(tmp_path / "plugin", "dedupe-lede", LEDE)
-    pids = tmp_path / "pids"
-    pids.mkdir()
-    monkeypatch.syspath_prepend(str(path))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(path), os.environ.get("PYTHONPATH", "")]))
-    monkeypatch.setenv("LEDE_PIDS", str(pids))
-    monkeypatch.delenv("DEDUPE_LOAD_PLUGINS", raising=False)
-    monkeypatch.delenv("DEDUPE_DISABLE_PLUGINS", raising=False)
-    return pids
+    """The plugin installed here and for worker processes started now."""
+    return plugin_on_workers(tmp_path, monkeypatch, "dedupe-lede", LEDE, "LEDE_PIDS")
 
 
 def test_a_plugin_normaliser_runs_on_the_workers(lede_plugin, tmp_path):
@@ -253,14 +249,7 @@ LENGTHS = """
 def test_a_plugin_scorer_reading_texts_gets_them_on_the_workers(sample, tmp_path, monkeypatch):
     """Texts are read again on the workers only for a scorer that says it reads them; its
     scores and the outputs are the local engine's."""
-    path = make_dist(tmp_path / "plugin", "dedupe-lengths", LENGTHS)
-    pids = tmp_path / "pids"
-    pids.mkdir()
-    monkeypatch.syspath_prepend(str(path))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(path), os.environ.get("PYTHONPATH", "")]))
-    monkeypatch.setenv("LENGTHS_PIDS", str(pids))
-    monkeypatch.delenv("DEDUPE_LOAD_PLUGINS", raising=False)
-    monkeypatch.delenv("DEDUPE_DISABLE_PLUGINS", raising=False)
+    pids = plugin_on_workers(tmp_path, monkeypatch, "dedupe-lengths", LENGTHS, "LENGTHS_PIDS")
     corpus = write_jsonl(tmp_path / "c.jsonl", sample)
     with local_cluster() as cluster, distributed.Client(cluster) as c:
         worker_pids = set(c.run(os.getpid).values())
@@ -274,6 +263,7 @@ def test_a_plugin_scorer_reading_texts_gets_them_on_the_workers(sample, tmp_path
 
 
 def test_a_plugin_missing_on_the_workers_is_named(client, tmp_path, monkeypatch):
+    (tmp_path / "plugin").mkdir()
     path = make_dist(tmp_path / "plugin", "dedupe-lede", LEDE)
     monkeypatch.syspath_prepend(str(path))  # here only: the workers started without it
     monkeypatch.delenv("DEDUPE_LOAD_PLUGINS", raising=False)
