@@ -36,6 +36,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from provenance import dedupe_source
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
@@ -195,28 +197,6 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "dedupe_source": dedupe_source(),
     }
-
-
-def dedupe_source() -> str:
-    """The commit dedupe was measured at, and whether dedupe/ had uncommitted changes."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            text=True,
-            capture_output=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "dedupe"],
-            cwd=ROOT,
-            text=True,
-            capture_output=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + (" + uncommitted changes in dedupe/" if dirty else "")
 
 
 def plot(rows: list[dict[str, Any]], path: Path) -> None:

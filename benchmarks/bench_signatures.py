@@ -52,6 +52,7 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
+from provenance import dedupe_source  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DIR = Path("/work/bench-data/100000")
@@ -178,29 +179,6 @@ def machine() -> dict[str, object]:
         "dedupe_kernels": kernels.BACKEND,
         "dedupe_source": dedupe_source(),
     }
-
-
-def dedupe_source() -> str:
-    """The commit dedupe was measured at, and whether dedupe/ had uncommitted changes."""
-    root = HERE.parent
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=root,
-            text=True,
-            capture_output=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "dedupe"],
-            cwd=root,
-            text=True,
-            capture_output=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + (" + uncommitted changes in dedupe/" if dirty else "")
 
 
 def main(argv: list[str] | None = None) -> int:
