@@ -86,11 +86,10 @@ class Explainer:
         self.chain = chain
         self.shingles = shingles
         self.n = n
-        structural = {"html"}
-        self.pre = Chain([x for x in chain.normalisers if x.name in structural])
+        self.pre = Chain([x for x in chain.normalisers if x.structural])
         self.furniture = Chain([x for x in chain.normalisers if x.removes_boilerplate])
         self.per_word = Chain(
-            [x for x in chain.normalisers if x.name not in structural and not x.removes_boilerplate]
+            [x for x in chain.normalisers if not x.structural and not x.removes_boilerplate]
         )
 
     def _tokens(self, text: str) -> tuple[str, list[re.Match[str]], list[list[str]], set[int]]:

@@ -6,7 +6,7 @@ spacing) hash to the same shingles. Each is total (any Unicode in, text out) and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,13 @@ class Normaliser:
     tells an original (little) from a repost (a lot). ``bytes_func``, when given, does the
     same on the batch's UTF-8 bytes (``(buffer, offsets) -> (buffer, offsets)``), so that
     consecutive such normalisers and the shingle kernel share one encoded batch.
+
+    What a fitted normaliser learned is declared as data, never as code: ``state`` is a
+    JSON-serialisable mapping (``None`` for a normaliser that learned nothing), and the
+    registered, unfitted normaliser's ``restore(state)`` rebuilds the fitted one. Checkpoint
+    keys, indexes and distributed workers store and ship only ``state``. ``structural`` marks
+    normalisers that remove markup rather than text a reader sees (``html``): ``explain`` shows
+    their output as the document's text.
     """
 
     name: str
@@ -41,6 +48,9 @@ class Normaliser:
     learn: Callable[[Any], Normaliser] | None = None
     removes_boilerplate: bool = False
     bytes_func: BytesFunction | None = None
+    state: Mapping[str, Any] | None = None
+    restore: Callable[[Mapping[str, Any]], Normaliser] | None = None
+    structural: bool = False
 
     def __call__(self, texts: list[str]) -> list[str]:
         if self.batch:

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from dedupe.hookspecs import hookimpl
 from dedupe.normalise import Normaliser
@@ -279,13 +280,32 @@ def learn_boilerplate(batches: Iterable[list[str]]) -> Normaliser:
         for key, count in counts.items()
         if count >= floor and count >= required_repeats(len(key.split()), documents)
     )
+    return fitted_boilerplate(learned, documents)
+
+
+def fitted_boilerplate(lines: Iterable[str], documents: int) -> Normaliser:
+    """The ``boilerplate`` normaliser removing ``lines``; its state is the sorted lines."""
+    learned = frozenset(lines)
     model = BoilerplateModel(learned, max((len(k) for k in learned), default=0))
     return Normaliser(
         "boilerplate",
         model,
         description=f"{len(learned)} lines learned from {documents} documents",
         removes_boilerplate=True,
+        state={"lines": sorted(learned), "documents": documents},
+        restore=restore_boilerplate,
     )
+
+
+def restore_boilerplate(state: Mapping[str, Any]) -> Normaliser:
+    """The fitted ``boilerplate`` normaliser from its state (checked: a list of strings)."""
+    lines = state.get("lines")
+    documents = state.get("documents", 0)
+    if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+        raise ValueError("boilerplate state: 'lines' must be a list of strings")
+    if not isinstance(documents, int):
+        raise ValueError("boilerplate state: 'documents' must be an integer")
+    return fitted_boilerplate(lines, documents)
 
 
 @hookimpl
@@ -305,5 +325,6 @@ def register_normalisers(register: Callable[[Normaliser], None]) -> None:
             description="remove lines that recur across many documents (learned per run)",
             learn=learn_boilerplate,
             removes_boilerplate=True,
+            restore=restore_boilerplate,
         )
     )

@@ -229,4 +229,4 @@ def register_normalisers(register: Callable[[Normaliser], None]) -> None:
                 )
             )
         else:
-            register(Normaliser(name, func, description=description))
+            register(Normaliser(name, func, description=description, structural=name == "html"))
