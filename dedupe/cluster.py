@@ -1,11 +1,16 @@
-"""Cluster stage: connected components of the accepted pairs.
+"""Cluster stage: coherent clusters of the accepted pairs.
 
-Labels are found by vectorised min-label propagation with pointer jumping (a union-find in
-numpy): each round is a few array operations over all edges, and the number of rounds grows
-with the logarithm of component diameter, so 10^7 edges take seconds, not Python loops.
+Connected components come first: labels are found by vectorised min-label propagation with
+pointer jumping (a union-find in numpy): each round is a few array operations over all edges,
+and the number of rounds grows with the logarithm of component diameter, so 10^7 edges take
+seconds, not Python loops. A component is a cluster only when its representative has an
+accepted pair with every other member; otherwise :func:`split_around_centres` splits it, so
+that every document removed is a verified copy of the one kept in its place.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -42,3 +47,93 @@ def components(n: int, edges: np.ndarray) -> list[np.ndarray]:
     boundaries = np.flatnonzero(sorted_labels[1:] != sorted_labels[:-1]) + 1
     groups = np.split(order, boundaries)
     return [g for g in groups if len(g) >= 2]
+
+
+class Adjacency:
+    """The accepted pairs as neighbour lists (CSR): each node's neighbours and edge scores.
+
+    Built once per run; a cluster is split around its representative by looking up the
+    representative's neighbours and the edges left among the other members.
+    """
+
+    def __init__(self, n: int, edges: np.ndarray, scores: np.ndarray) -> None:
+        edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+        scores = np.asarray(scores, dtype=np.float64)
+        src = np.concatenate([edges[:, 0], edges[:, 1]])
+        dst = np.concatenate([edges[:, 1], edges[:, 0]])
+        both = np.concatenate([scores, scores])
+        order = np.lexsort((dst, src))
+        self.indices = dst[order]
+        self.scores = both[order]
+        self.indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(src, minlength=n), out=self.indptr[1:])
+
+    def neighbours(self, node: int) -> tuple[np.ndarray, np.ndarray]:
+        """The node's neighbours (sorted) and the scores of its edges to them."""
+        lo, hi = int(self.indptr[node]), int(self.indptr[node + 1])
+        return self.indices[lo:hi], self.scores[lo:hi]
+
+    def edges_within(self, nodes: np.ndarray) -> np.ndarray:
+        """The edges whose two ends are both in ``nodes`` (sorted node numbers)."""
+        starts, ends = self.indptr[nodes], self.indptr[nodes + 1]
+        counts = ends - starts
+        src = np.repeat(nodes, counts)
+        at = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+        dst = self.indices[np.arange(len(src)) + at]
+        keep = (src < dst) & np.isin(dst, nodes, assume_unique=False)
+        return np.stack([src[keep], dst[keep]], axis=1)
+
+
+def _is_linked(links: set[tuple[int, int]], a: int, b: int) -> bool:
+    return (min(a, b), max(a, b)) in links
+
+
+def split_around_centres(
+    members: np.ndarray,
+    adjacency: Adjacency,
+    choose: Callable[[np.ndarray], int],
+    rank: np.ndarray,
+    cannot: set[tuple[int, int]] | None = None,
+    centre: int | None = None,
+) -> list[tuple[int, np.ndarray]]:
+    """Split one connected group into coherent clusters: ``(centre, members)`` each.
+
+    Connected components chain documents that share nothing (A copies part of B, B of C). Here
+    ``choose`` names the centre of the group (the representative policy), the centre keeps the
+    members it has an accepted pair with, and what is left is split into its own connected
+    groups and treated the same way. Every member of a cluster is therefore a verified copy of
+    its centre. Members are admitted best score first (ties by ``rank``, an order of ids, so
+    the result does not depend on input order); a member with a ``cannot`` link (a pair a
+    scorer vetoed) to one already admitted waits for a later cluster. ``centre``, when given,
+    is the centre already chosen for the whole group.
+    """
+    out: list[tuple[int, np.ndarray]] = []
+    work = [np.sort(np.asarray(members, dtype=np.int64))]
+    while work:
+        group = work.pop()
+        centre = int(choose(group)) if centre is None else centre
+        near, scores = adjacency.neighbours(centre)
+        inside = np.isin(near, group)
+        near, scores = near[inside], scores[inside]
+        if cannot:
+            order = np.lexsort((rank[near], -scores))
+            admitted: list[int] = []
+            for m in near[order].tolist():
+                if not _is_linked(cannot, centre, m) and not any(
+                    _is_linked(cannot, m, a) for a in admitted
+                ):
+                    admitted.append(m)
+            near = np.asarray(admitted, dtype=np.int64)
+        star = np.sort(np.concatenate([[centre], near]).astype(np.int64))
+        out.append((centre, star))
+        centre = None
+        rest = np.setdiff1d(group, star, assume_unique=True)
+        if len(rest) < 2:
+            continue
+        edges = adjacency.edges_within(rest)
+        if len(edges) == 0:
+            continue
+        local = np.searchsorted(rest, edges)
+        for sub in components(len(rest), local):
+            work.append(rest[sub])
+    return out

@@ -79,8 +79,8 @@ class Config:
     max_bucket: int = 500
     containment_sampling: int = 16
     workers: int = 0
-    chunk_mb: int = 16
-    parallel_min_mb: int = 32
+    chunk_mb: float = 16
+    parallel_min_mb: float = 32
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -119,8 +119,8 @@ class Config:
             raise ConfigError("containment sampling must be 0 (off) or a positive number")
         if self.workers < 0:
             raise ConfigError(f"workers must be 0 (all cores) or more, not {self.workers}")
-        if self.chunk_mb < 1 or self.parallel_min_mb < 0:
-            raise ConfigError("chunk size must be at least 1 MB")
+        if not self.chunk_mb > 0 or self.parallel_min_mb < 0:
+            raise ConfigError("chunk size must be more than 0 MB")
         if self.max_bucket < 2:
             raise ConfigError(f"max bucket must be at least 2, not {self.max_bucket}")
 

@@ -276,8 +276,6 @@ def records_from(
             meta, raw = {k: doc[k] for k in keep_fields if k in doc}, dict(doc)
         if not isinstance(text, str):
             items.append(BadRecord("<documents>", n, "text is missing or not a string"))
-        elif not text.strip():
-            items.append(BadRecord("<documents>", n, "empty document"))
         else:
             items.append(Record(doc_id, text, "<documents>", n, meta, raw))
     return items

@@ -27,7 +27,7 @@ from dedupe import __version__, kernels
 from dedupe.anchors import PARTITIONS, AnchorSettings, anchor_pairs, partition, split
 from dedupe.atomic import OutputSet, check_writable
 from dedupe.checkpoint import Checkpoint, run_key
-from dedupe.cluster import components
+from dedupe.cluster import Adjacency, components
 from dedupe.config import Config, ScorerSpec
 from dedupe.corpus import Chunk, Corpus, FileCorpus, Location, MemoryCorpus, records_from
 from dedupe.decide import accept, score_and_decide
@@ -40,7 +40,7 @@ from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.progress import Progress
 from dedupe.read import ReadOptions, discover
 from dedupe.registry import Registry
-from dedupe.represent import ClusterView, pair_roles, roles, within_pairs
+from dedupe.represent import clusters as represent_clusters
 from dedupe.result import Cluster, RunResult
 from dedupe.score import PairContext, Scorer, score_pairs
 from dedupe.shingle import ShingleSets, hash_normalised
@@ -241,7 +241,7 @@ class Engine:
         t0 = time.perf_counter()
         self.chain = self.learn(corpus, progress)
         timings["learn"] = time.perf_counter() - t0
-        chunks = corpus.chunks(cfg.chunk_mb * 1024 * 1024)
+        chunks = corpus.chunks(int(cfg.chunk_mb * 1024 * 1024))
         workers = self.workers_for(chunks)
         checkpoint = self._checkpoint(output_dir, chunks, resume)
         self.spill_dir, spill_temp = self._spill_dir(output_dir, chunks, checkpoint)
@@ -330,9 +330,10 @@ class Engine:
 
         t0 = time.perf_counter()
         progress.stage("clustering")
+        primary = scores[self.scorers[0][0].name]
+        adjacency = Adjacency(n, pairs[accepted], primary[accepted])
         groups = components(n, pairs[accepted])
-        clusters, dropped = self._clusters(groups, ctx, first.ids, n)
-        dropped |= skipped_docs
+        clusters, dropped = self._clusters(groups, ctx, first.ids, n, adjacency)
         timings["cluster+represent"] = time.perf_counter() - t0
 
         counts = {
@@ -398,7 +399,7 @@ class Engine:
             progress.stage("learning boilerplate")
         size = int(self.config.extra.get("learn_sample", 20_000))
         sample: list[str] = []
-        for record in corpus.records(self.config.chunk_mb * 1024 * 1024):
+        for record in corpus.records(int(self.config.chunk_mb * 1024 * 1024)):
             sample.append(record.text)
             if len(sample) >= size:
                 break
@@ -450,7 +451,7 @@ class Engine:
     ) -> tuple[Signed, DocStore]:
         """Pass 1 and a full store (texts included) over in-memory documents."""
         corpus = self.open_documents(documents)
-        chunks = corpus.chunks(self.config.chunk_mb * 1024 * 1024)
+        chunks = corpus.chunks(int(self.config.chunk_mb * 1024 * 1024))
         with Executor(self, corpus, 1) as executor:
             first = self._merge_signed(
                 chunks, executor.sign(chunks), lambda bad: None, Progress(enabled=False)
@@ -725,64 +726,16 @@ class Engine:
         return dict(self.config.extra.get("scorer_options", {}))
 
     def _clusters(
-        self, groups: list[np.ndarray], ctx: PairContext, ids: list[str], n: int
+        self,
+        groups: list[np.ndarray],
+        ctx: PairContext,
+        ids: list[str],
+        n: int,
+        adjacency: Adjacency,
     ) -> tuple[list[Cluster], np.ndarray]:
-        """Pick each cluster's representative, score members against it, mark the copies."""
-        dropped = np.zeros(n, dtype=bool)
+        """Coherent clusters with their representatives (see :func:`dedupe.represent.clusters`)."""
         options = {"date_field": self.config.date_field}
-        ctx.prefetch_intersections(within_pairs(groups))
-        reps: list[int] = [0] * len(groups)
-        member_roles: list[dict[int, str]] = [{}] * len(groups)
-        two = [k for k, g in enumerate(groups) if len(g) == 2]
-        bulk = self.policy.choose_pairs is not None and len(ctx.store.kept_share) > 0
-        if bulk and two:
-            pairs = np.stack([groups[k] for k in two])
-            chosen = np.asarray(self.policy.choose_pairs(pairs, ctx, options), dtype=np.int64)
-            for k, rep, other_role in zip(
-                two, chosen.tolist(), pair_roles(pairs, chosen, ctx), strict=True
-            ):
-                other = int(groups[k][1] if groups[k][0] == rep else groups[k][0])
-                reps[k] = rep
-                member_roles[k] = {rep: "original", other: other_role}
-        for k, members in enumerate(groups):
-            if bulk and len(members) == 2:
-                continue
-            view = ClusterView(members, ctx, options)
-            reps[k] = self.policy(view)
-            member_roles[k] = roles(view, reps[k])
-        rep_pairs = np.array(
-            [
-                (rep, int(m))
-                for rep, members in zip(reps, groups, strict=True)
-                for m in members
-                if int(m) != rep
-            ],
-            dtype=np.int64,
-        ).reshape(-1, 2)
-        primary = self.scorers[0][0]
-        member_scores = primary(rep_pairs, ctx) if len(rep_pairs) else np.zeros(0)
-        clusters = []
-        k = 0
-        for rep, members, role in zip(reps, groups, member_roles, strict=True):
-            scores = {ids[rep]: 1.0}
-            for m in members:
-                if int(m) != rep:
-                    scores[ids[int(m)]] = round(float(member_scores[k]), 6)
-                    k += 1
-                    dropped[int(m)] = True
-            clusters.append(
-                Cluster(
-                    0,
-                    ids[rep],
-                    sorted(ids[int(m)] for m in members),
-                    dict(sorted(scores.items())),
-                    {ids[d]: r for d, r in sorted(role.items(), key=lambda x: ids[x[0]])},
-                )
-            )
-        clusters.sort(key=lambda c: c.members[0])
-        for number, cluster in enumerate(clusters):
-            cluster.number = number
-        return clusters, dropped
+        return represent_clusters(groups, ctx, ids, n, adjacency, self.policy, options)
 
     @staticmethod
     def _kept_by_chunk(first: Signed, dropped: np.ndarray) -> Iterator[tuple[Chunk, set[Location]]]:

@@ -109,9 +109,8 @@ def sign_chunk(engine: Engine, corpus: Corpus, chunk: Chunk) -> SignedChunk:
             lines.append(NO_LINE if record.line is None else record.line)
             out.encodings[record.meta.get("encoding", "utf-8")] += 1
             out.dates.append(record.meta.get(date_field))
-            if sizes[k] == 0:
+            if sizes[k] == 0:  # kept: a document with no shingles is a copy of nothing
                 out.empty.append(int(local[k]))
-                out.bad.append(BadRecord(record.source, record.line, "empty after normalisation"))
     out.labels = list(label_index)
     out.label_of = np.asarray(label_of, dtype=np.int32)
     out.lines = np.asarray(lines, dtype=np.int64)

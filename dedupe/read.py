@@ -1,8 +1,9 @@
 """Read stage: find the input files, pick a reader for each, and yield batches of records.
 
-Bad input never stops a run: a missing path, an unreadable or binary file, a malformed line or
-an empty document becomes a :class:`BadRecord` (file, line, reason) that is reported and
-counted, and reading goes on. Documents are numbered in reading order, which is deterministic,
+Bad input never stops a run: a missing path, an unreadable or binary file or a malformed line
+becomes a :class:`BadRecord` (file, line, reason) that is reported and counted, and reading
+goes on. An empty document is not bad input: it is a record like any other (a copy of
+nothing, so it is kept). Documents are numbered in reading order, which is deterministic,
 so a second pass over the same input sees the same numbers.
 """
 
@@ -193,15 +194,11 @@ def discover(
 def read_sources(
     sources: Iterable[Source], readers: dict[str, Reader], options: ReadOptions
 ) -> Iterator[Record | BadRecord]:
-    """Every record of every source, in order; an empty document becomes a bad record."""
+    """Every record of every source, in order."""
     for source in sources:
         reader = readers[source.reader]
         try:
-            for item in reader.read(source, options):
-                if isinstance(item, Record) and not item.text.strip():
-                    yield BadRecord(item.source, item.line, "empty document")
-                else:
-                    yield item
+            yield from reader.read(source, options)
         except OSError as exc:
             yield BadRecord(source.label, None, f"cannot read: {exc.strerror or exc}")
 

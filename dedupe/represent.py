@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from dedupe.cluster import Adjacency, split_around_centres
+from dedupe.result import Cluster
 from dedupe.score import PairContext
 
 #: Members beyond this many are compared with a sample of this size (containment matrix).
@@ -165,3 +167,92 @@ class RepresentativePolicy:
         if chosen not in set(view.members.tolist()):
             raise ValueError(f"representative policy {self.name!r} chose a non-member {chosen}")
         return chosen
+
+
+def _id_rank(ids: list[str], n: int) -> np.ndarray:
+    """Each document's position in id order (ties between equal scores go by id, so clusters
+    do not depend on the order of the input)."""
+    order = sorted(range(n), key=ids.__getitem__)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(n)
+    return rank
+
+
+def clusters(
+    groups: list[np.ndarray],
+    ctx: PairContext,
+    ids: list[str],
+    n: int,
+    adjacency: Adjacency,
+    policy: RepresentativePolicy,
+    options: dict[str, Any],
+    cannot: set[tuple[int, int]] | None = None,
+) -> tuple[list[Cluster], np.ndarray]:
+    """Coherent clusters of connected ``groups``: each with its representative (chosen by the
+    policy), its members' roles and their scores against it; and which documents are dropped.
+
+    A group whose representative has an accepted pair with every other member is one cluster
+    (the common case: copies of one article). Any other group is split around centres
+    (:func:`dedupe.cluster.split_around_centres`), so that every dropped document names a kept
+    one it was verified against. Two-member groups are decided in bulk when the policy can.
+    """
+    dropped = np.zeros(n, dtype=bool)
+    ctx.prefetch_intersections(within_pairs(groups))
+    rank: np.ndarray | None = None
+    stars: list[tuple[int, np.ndarray, dict[int, str]]] = []
+    two = [g for g in groups if len(g) == 2]
+    bulk = policy.choose_pairs is not None and len(ctx.store.kept_share) > 0 and not cannot
+    if bulk and two:
+        pairs = np.stack(two)
+        chosen = np.asarray(policy.choose_pairs(pairs, ctx, options), dtype=np.int64)  # type: ignore[misc]
+        for members, rep, other_role in zip(
+            two, chosen.tolist(), pair_roles(pairs, chosen, ctx), strict=True
+        ):
+            other = int(members[1] if members[0] == rep else members[0])
+            stars.append((rep, members, {rep: "original", other: other_role}))
+    for members in groups:
+        if bulk and len(members) == 2:
+            continue
+        view = ClusterView(members, ctx, options)
+        rep = policy(view)
+        near = adjacency.neighbours(rep)[0]
+        star = np.isin(members, near).sum() == len(members) - 1
+        if star and not (cannot and _has_link(cannot, members)):
+            stars.append((rep, members, roles(view, rep)))
+            continue
+        if rank is None:
+            rank = _id_rank(ids, n)
+
+        def choose(group: np.ndarray) -> int:
+            return policy(ClusterView(group, ctx, options))
+
+        for centre, part in split_around_centres(members, adjacency, choose, rank, cannot, rep):
+            stars.append((centre, part, roles(ClusterView(part, ctx, options), centre)))
+    out: list[Cluster] = []
+    for rep, members, role in stars:
+        near, edge_scores = adjacency.neighbours(rep)
+        score_of = dict(zip(near.tolist(), edge_scores.tolist(), strict=True))
+        scores = {ids[rep]: 1.0}
+        for m in members.tolist():
+            if m != rep:
+                scores[ids[m]] = round(float(score_of[m]), 6)
+                dropped[m] = True
+        out.append(
+            Cluster(
+                0,
+                ids[rep],
+                sorted(ids[m] for m in members.tolist()),
+                dict(sorted(scores.items())),
+                {ids[d]: r for d, r in sorted(role.items(), key=lambda x: ids[x[0]])},
+            )
+        )
+    out.sort(key=lambda c: c.members[0])
+    for number, cluster in enumerate(out):
+        cluster.number = number
+    return out, dropped
+
+
+def _has_link(cannot: set[tuple[int, int]], members: np.ndarray) -> bool:
+    """Whether any two members are cannot-linked."""
+    inside = set(members.tolist())
+    return any(a in inside and b in inside for a, b in cannot)

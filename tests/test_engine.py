@@ -64,8 +64,9 @@ def test_python_api_on_in_memory_documents(seed_texts):
     docs.append({"id": "blank", "text": "   "})
     result = engine.run_documents(docs)
     assert [c.representative for c in result.clusters] == ["lemonde_original.txt"]
-    assert [b.reason for b in result.bad_records] == ["empty document"]
-    assert result.counts["documents_read"] == len(seed_texts)
+    assert result.bad_records == []  # a blank document is kept, not skipped
+    assert result.counts["documents_read"] == len(seed_texts) + 1
+    assert result.counts["kept"] == len(seed_texts)
 
 
 @pytest.mark.parametrize("workers", [2, 3])
@@ -149,19 +150,20 @@ def test_report_counts_and_parameters(seeds, engine, tmp_path):
     (tmp_path / "in" / "empty.txt").write_text("")
     engine.run([tmp_path / "in", tmp_path / "nope"], tmp_path / "out")
     report = json.loads((tmp_path / "out" / "report.json").read_text())
-    assert report["counts"]["documents_read"] == 6
-    assert report["skipped"]["total"] == 2
-    assert report["skipped"]["by_reason"] == {"empty document": 1, "no such file or directory": 1}
+    assert report["counts"]["documents_read"] == 7  # the empty file is a document, kept
+    assert report["counts"]["kept"] == 6
+    assert report["skipped"]["total"] == 1
+    assert report["skipped"]["by_reason"] == {"no such file or directory": 1}
     assert report["parameters"]["num_perm"] == 128
     assert report["banding"] == {"bands": 25, "rows": 5}
     assert set(report["timings"]) >= {"read+signatures", "lsh", "total"}
 
 
-def test_documents_empty_after_normalisation_are_skipped(engine):
+def test_documents_empty_after_normalisation_are_kept(engine):
     result = engine.run_documents([("a", "!!! ???"), ("b", "!!! ???"), ("c", "real words")])
     assert result.clusters == []
-    assert [b.reason for b in result.bad_records] == ["empty after normalisation"] * 2
-    assert result.counts["kept"] == 1
+    assert result.bad_records == []
+    assert result.counts["kept"] == 3 and result.counts["empty_after_normalisation"] == 2
 
 
 def test_prepare_and_score_for_incremental_use(seed_texts):

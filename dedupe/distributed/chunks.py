@@ -245,11 +245,10 @@ def write_kept(
     dropped: pd.DataFrame,
     path: str,
 ) -> int:
-    """Write the chunk's kept documents (not copies, not empty) to ``path``, in input order,
+    """Write the chunk's kept documents (every one that is not a copy) to ``path``, in input order,
     as :meth:`dedupe.Engine` writes ``kept.jsonl``; returns how many."""
     _, corpus = worker_engine(spec)
     gone = set((dropped["doc"].to_numpy(dtype=np.int64) - base).tolist())
-    gone.update(signed.empty)
     keep = {signed.location(k) for k in range(len(signed.ids)) if k not in gone}
     count = 0
     with open(path, "w", encoding="utf-8") as f:

@@ -203,10 +203,25 @@ class DaskEngine:
         t0 = time.perf_counter()
         progress.stage("clustering")
         parts = self.partitions
+        import dask.dataframe as dd
+
         labels = component_labels(accepted[["a", "b"]], client, parts)
-        members = labels.merge(docs, on="doc", npartitions=parts).shuffle(
-            on="label", npartitions=parts
+        members = labels.merge(docs, on="doc", npartitions=parts)
+        # The accepted pairs travel with their component, so a cluster can be split around
+        # its representative (every copy verified against the document kept).
+        edges = accepted[["a", "b", "s0"]].merge(
+            labels.rename(columns={"doc": "a"}), on="a", npartitions=parts
         )
+        members = dd.concat(
+            [
+                members.assign(a=-1, b=-1, s0=0.0),
+                edges.assign(doc=-1, data=None)[list(frames.MEMBERS.columns)],
+            ]
+        )[list(frames.MEMBERS.columns)].shuffle(on="label", npartitions=parts)
+        # Persisted before the sort below: computing the sort's divisions over the concat
+        # expression deadlocks on Python 3.11 (functools.cached_property holds a class-wide
+        # lock while dask computes in another thread).
+        members = client.persist(members)
         clusters = members.map_partitions(represent_partition, spec_f, meta=frames.CLUSTERS)
         clusters = client.persist(clusters.sort_values("key"))
         timings["cluster+represent"] = time.perf_counter() - t0

@@ -36,6 +36,18 @@ DOC = _frame({"doc": "int64"})
 DOCS = _frame({"doc": "int64", "data": "object"})
 #: Node labels of the accepted-pair graph: ``label`` is the smallest node of the component.
 LABELS = _frame({"doc": "int64", "label": "int64"})
+#: Members of the components with their data (``a = b = -1``), and the accepted pairs of the
+#: components with their primary score (``doc = -1``), shuffled together by label.
+MEMBERS = _frame(
+    {
+        "doc": "int64",
+        "label": "int64",
+        "data": "object",
+        "a": "int64",
+        "b": "int64",
+        "s0": "float64",
+    }
+)
 #: Edges of the accepted-pair graph.
 EDGES = _frame({"a": "int64", "b": "int64"})
 #: A cluster (a :class:`dedupe.result.Cluster`, numbered later) by its sort key (first

@@ -3,7 +3,9 @@
 After the shuffle on the component label, every member of a cluster is in one partition, with
 its data. The partition's documents are numbered in run order (:func:`local_context`) and the
 local engine's own step, ``Engine._clusters``, names each cluster's representative with the
-configured policy, labels the members' roles and scores them against the representative.
+configured policy, splits the component around it where it is not one coherent cluster (the
+component's accepted pairs arrive in the same partition), labels the members' roles and
+scores them against the representative.
 Clusters are numbered later, once sorted by their first member id across all partitions.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dedupe.cluster import Adjacency
 from dedupe.distributed.frames import CLUSTERS, KEY, empty_like
 from dedupe.distributed.spec import EngineSpec, worker_engine
 from dedupe.distributed.verify import local_context
@@ -22,7 +25,11 @@ def represent_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
     if part.empty:
         return empty_like(CLUSTERS)
     engine, _ = worker_engine(spec)
-    part = part.sort_values("doc", kind="stable")
+    is_edge = part["doc"].to_numpy() < 0
+    edges = part[is_edge]
+    part = part[~is_edge].sort_values("doc", kind="stable")
+    if part.empty:
+        return empty_like(CLUSTERS)
     docs = part["doc"].to_numpy(dtype=np.int64)
     labels = part["label"].to_numpy(dtype=np.int64)
     data = list(part["data"])
@@ -32,7 +39,9 @@ def represent_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
     groups = np.split(order, np.flatnonzero(sorted_labels[1:] != sorted_labels[:-1]) + 1)
     groups = [np.sort(g) for g in groups if len(g) >= 2]
     ids = [d.id for d in data]
-    clusters, dropped = engine._clusters(groups, ctx, ids, len(docs))
+    ends = np.searchsorted(docs, edges[["a", "b"]].to_numpy(dtype=np.int64))
+    adjacency = Adjacency(len(docs), ends, edges["s0"].to_numpy(dtype=np.float64))
+    clusters, dropped = engine._clusters(groups, ctx, ids, len(docs), adjacency)
     first_doc = {min(ids[int(m)] for m in g): g for g in groups}
     rows = []
     for cluster in clusters:

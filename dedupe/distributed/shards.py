@@ -45,4 +45,4 @@ def chunk_bytes(corpus: Corpus, config: Config, workers: int) -> int:
         with contextlib.suppress(OSError):
             total += os.path.getsize(source.path)
     spread = -(-total // max(1, workers * CHUNKS_PER_WORKER))
-    return max(MIN_CHUNK_BYTES, min(config.chunk_mb * 1024 * 1024, spread))
+    return max(MIN_CHUNK_BYTES, min(int(config.chunk_mb * 1024 * 1024), spread))

@@ -115,7 +115,7 @@ def _join_index(index: Index, corpus: Any, result: RunResult) -> None:
     result.counts.update(
         clusters=len(result.clusters),
         documents_in_clusters=int(sum(len(c.members) for c in result.clusters)),
-        duplicates_removed=dropped - result.counts.get("empty_after_normalisation", 0),
+        duplicates_removed=dropped,
         kept=int(n - dropped),
         index={
             "location": index.location,

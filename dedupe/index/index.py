@@ -283,7 +283,7 @@ class Index:
         ``parallel_min_mb``, helper processes prepare the next batches while this one is
         looked up and written (a window of a few batches, so memory stays flat)."""
         cfg = self.engine.config
-        chunks = corpus.chunks(cfg.chunk_mb * 1024 * 1024)
+        chunks = corpus.chunks(int(cfg.chunk_mb * 1024 * 1024))
         size = sum(c.size for c in chunks)
         helpers = (cfg.workers or available_cores()) - 1
         if helpers < 1 or size < cfg.parallel_min_mb * 1024 * 1024:
