@@ -26,7 +26,7 @@ import xxhash
 from dedupe import __version__, kernels
 from dedupe.anchors import PARTITIONS, AnchorSettings, anchor_pairs, partition, split
 from dedupe.atomic import OutputSet, check_writable
-from dedupe.checkpoint import Checkpoint, run_key
+from dedupe.checkpoint import Checkpoint, checkpoint_for
 from dedupe.cluster import Adjacency, components
 from dedupe.config import Config, ScorerSpec
 from dedupe.corpus import Chunk, Corpus, FileCorpus, Location, MemoryCorpus, records_from
@@ -507,16 +507,10 @@ class Engine:
         size = sum(c.size for c in chunks)
         if not resume and size < self.config.parallel_min_mb * 1024 * 1024:
             return None
-        settings = {k: v for k, v in self.config.to_dict().items() if k not in ("workers",)}
-        learned = {
-            n.name: sorted(getattr(n.func, "lines", ())) or repr(n.func)
-            for n in self.chain.normalisers
-            if n.learn is None and n.name in self.learned
-        }
-        key = run_key(settings, learned, chunks)
-        checkpoint = Checkpoint(Path(output_dir) / CHECKPOINT_DIR, key)
-        checkpoint.start(resume)
-        return checkpoint
+        root = Path(output_dir) / CHECKPOINT_DIR
+        return checkpoint_for(
+            self.config, self.base_chain, self.chain, self.banding.bands, root, chunks, resume
+        )
 
     def _signed(
         self,

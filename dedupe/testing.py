@@ -58,6 +58,7 @@ __all__ = [
     "ScorerCheck",
     "check_normaliser",
     "check_plugin",
+    "check_restore",
     "check_scorer",
     "dedupe_engine",
     "dedupe_engine_factory",
@@ -293,6 +294,36 @@ def _check_normaliser_on(normaliser: Normaliser, text: str) -> None:
     )
 
 
+def check_restore(registered: Normaliser, fitted: Normaliser, texts: Sequence[str]) -> None:
+    """Assert that a fitted learning normaliser declares what it learned as data: its
+    ``state`` survives a JSON round trip, and the registered normaliser's ``restore`` rebuilds
+    from that JSON a normaliser with the same name, the same state and the same output on
+    ``texts``. Checkpoints (``--resume``), indexes and Dask workers store and ship only this
+    state, never the fitted object."""
+    name = registered.name
+    assert fitted.state is not None, (
+        f"normaliser {name!r} learns but its fitted normaliser declares no state: "
+        "--resume, indexes and --engine dask cannot use it"
+    )
+    assert registered.restore is not None, (
+        f"normaliser {name!r} learns but gives no restore(state) to rebuild what it learned"
+    )
+    try:
+        as_json = json.loads(json.dumps(fitted.state))
+    except (TypeError, ValueError) as exc:
+        raise AssertionError(f"normaliser {name!r}: its state is not JSON data: {exc}") from exc
+    restored = registered.restore(as_json)
+    assert isinstance(restored, Normaliser) and restored.name == name, (
+        f"normaliser {name!r}: restore() returned {restored!r}, not the {name!r} normaliser"
+    )
+    assert json.loads(json.dumps(restored.state)) == as_json, (
+        f"normaliser {name!r}: restore(state).state differs from the state restored"
+    )
+    assert restored(list(texts)) == fitted(list(texts)), (
+        f"normaliser {name!r}: restore(state) normalises differently from the fitted normaliser"
+    )
+
+
 def check_normaliser(
     normaliser: Normaliser,
     *,
@@ -306,7 +337,8 @@ def check_normaliser(
     - total: any Unicode text gives a ``str`` and never an exception (hypothesis searches
       :func:`texts` for ``max_examples`` inputs, and shrinks a failure to a small example);
     - idempotent: normalising its own output changes nothing;
-    - batch-consistent: a batch gives the same texts as one text at a time, same length.
+    - batch-consistent: a batch gives the same texts as one text at a time, same length;
+    - for a normaliser that learns: what it learned is data (:func:`check_restore`).
 
     ``samples`` are real texts to check as well (the tiny corpus is always checked). The search
     is derandomised by default, so a CI run is repeatable; pass ``derandomize=False`` to explore
@@ -316,6 +348,8 @@ def check_normaliser(
     """
     real = [text for _, text in TINY_CORPUS] + list(samples)
     fitted = _fitted(normaliser, real)
+    if normaliser.learn is not None:
+        check_restore(normaliser, fitted, real)
     for text in real:
         _check_normaliser_on(fitted, text)
     batch = fitted(list(real))

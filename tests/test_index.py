@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from dedupe import Engine, Scorer, hookimpl
 from dedupe.config import DEFAULT_NORMALISERS
 from dedupe.errors import ConfigError
-from dedupe.index import Index
+from dedupe.index import Index, StorageError
 from dedupe.index.codec import decode_set, decode_signature, encode_set, encode_signature
 from dedupe.index.prepare import prepare
 from dedupe.lsh import Banding, band_keys
@@ -203,7 +203,7 @@ def test_creating_over_an_index_or_opening_a_non_index_fails(full_index, tmp_pat
         Index.open(tmp_path / "missing.db", read_only=True, load_plugins=False)
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
-    with pytest.raises(ConfigError, match="not a dedupe index"):
+    with pytest.raises(StorageError, match="not a dedupe index"):
         Index.open(junk, load_plugins=False)
 
 

@@ -112,3 +112,19 @@ def test_redis_index_reopens_refuses_mixing_and_removes(redis_url, docs):
 def test_an_unreachable_server_is_a_one_line_error():
     with pytest.raises(ConfigError, match="cannot reach the Redis server"):
         Index.open(f"redis://127.0.0.1:{_free_port()}/0", load_plugins=False)
+
+
+def test_redis_keeps_ids_with_lone_surrogates_and_nuls(redis_url):
+    """Ids UTF-8 cannot hold (a lone surrogate) or that hide a NUL are stored exactly, and a
+    second add finds them (``exists``), on Redis as on SQLite."""
+    text = "Eleven members of the council voted for the plan to close the bridge on Friday"
+    ids = ["x\ud800", "a\x00b", "\x01plain"]
+    location = f"{redis_url}?prefix=odd"
+    with Index.create(location, load_plugins=False, normalise=NO_BOILERPLATE) as index:
+        first = index.add([(i, f"{text} {k}") for k, i in enumerate(ids)])
+        assert [(o.id, o.status) for o in first] == [(i, "added") for i in ids]
+        again = index.add([(i, text) for i in ids])
+        assert [o.status for o in again] == ["exists"] * 3
+        assert list(index.ids()) == ids and index.remove(ids[:1]) == ids[:1]
+        texts = index.storage.fetch(sorted(index.storage.docs_by_id(ids[1:]).values()))
+        assert [d.id for d in texts] == ids[1:]

@@ -41,7 +41,7 @@ def test_interrupt_leaves_no_output_and_resume_reads_only_the_rest(
     with pytest.raises(KeyboardInterrupt):
         small_chunks().run([corpus], out)
     assert sorted(p.name for p in out.iterdir()) == [CHECKPOINT_DIR]  # no output file at all
-    shards = list((out / CHECKPOINT_DIR).rglob("chunk-*.pkl"))
+    shards = list((out / CHECKPOINT_DIR).rglob("chunk-*.npz"))
     assert len(shards) == 3
 
     calls.clear()

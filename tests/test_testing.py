@@ -93,13 +93,16 @@ def test_check_normaliser_catches_a_batch_of_the_wrong_length():
 def test_check_normaliser_fits_a_learning_normaliser_first():
     seen = []
 
+    def restore(state):
+        return Normaliser("learner", str.strip, state=state, restore=restore)
+
     def learn(batches):
         for batch in batches:
             seen.extend(batch)
-        return Normaliser("learned", str.strip)
+        return restore({"seen": len(seen)})
 
     check_normaliser(
-        Normaliser("learner", lambda t: t + "unfitted", learn=learn),
+        Normaliser("learner", lambda t: t + "unfitted", learn=learn, restore=restore),
         samples=["extra sample"],
         max_examples=20,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,7 @@ import click
 from dedupe.cli.options import comma_list, scorer_specs
 from dedupe.cli.run import BadRecordPrinter
 from dedupe.config import DEFAULT_NORMALISERS, Config
+from dedupe.display import safe, tsv_field
 from dedupe.index.dates import parse_now
 from dedupe.index.index import Index, Outcome
 
@@ -118,12 +120,25 @@ def _pop(params: dict[str, Any], *names: str) -> list[Any]:
     return [params.pop(name) for name in names]
 
 
+# What json.dumps(ensure_ascii=False) leaves raw but a terminal must not see (C1 controls, DEL,
+# lone surrogates, bidi controls, line separators): written as \uXXXX, the same JSON value.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def json_line(value: Any) -> str:
+    """One line of JSON whose strings cannot reach a terminal as control characters."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _print(outcome: Outcome, as_json: bool) -> None:
+    """One output line: JSON, or tab-separated fields escaped with ``tsv_field`` (a tab or a
+    newline in an id cannot make another field or line)."""
     if as_json:
-        click.echo(json.dumps(outcome.to_dict(), ensure_ascii=False))
+        click.echo(json_line(outcome.to_dict()))
         return
-    found = "".join(f"\t{m.id} {m.score:.3f}" for m in outcome.duplicates)
-    click.echo(f"{outcome.id}\t{outcome.status}{found}")
+    found = "".join(f"\t{tsv_field(m.id)} {m.score:.3f}" for m in outcome.duplicates)
+    click.echo(f"{tsv_field(outcome.id)}\t{outcome.status}{found}")
 
 
 _AS_STORED = "[default: as stored at creation; another value is refused]"
@@ -176,7 +191,10 @@ def create(
     )
     with index:
         learned = "; ".join(f"{k}: {v}" for k, v in index.engine.learned.items()) or "nothing"
-        click.echo(f"created {path} (fingerprint {index.meta['fingerprint']}; learned {learned})")
+        click.echo(
+            f"created {safe(path)} (fingerprint {index.meta['fingerprint']}; "
+            f"learned {safe(learned)})"
+        )
 
 
 def _open(path: str, params: dict[str, Any], read_only: bool, options: dict[str, Any]) -> Index:
@@ -296,7 +314,7 @@ def stats(path: str, as_json: bool) -> None:
         click.echo(json.dumps(facts, indent=2))
         return
     for key, value in facts.items():
-        shown = json.dumps(value) if isinstance(value, (dict, list)) else value
+        shown = json.dumps(value) if isinstance(value, (dict, list)) else safe(value)
         click.echo(f"{key}: {shown}")
 
 

@@ -1,14 +1,17 @@
 """What a worker needs to act as the client's engine, shipped as data, never as code.
 
-The client builds an :class:`EngineSpec`: the run's :class:`~dedupe.config.Config` and the
-normalisers it learned from the corpus (the ``boilerplate`` model is a frozen dataclass of
-strings, so it pickles as plain data). A worker rebuilds ``Engine(config)`` from its own
-installed plugins (entry points, as any run) and swaps the learned normalisers in, so its chain
-is exactly the client's. The engine is built once per worker process and run, then reused.
+The client builds an :class:`EngineSpec`: the run's :class:`~dedupe.config.Config` and what
+its normalisers learned from the corpus, as their ``state`` in JSON text (never the fitted
+objects: nothing a worker receives can run code). A worker rebuilds ``Engine(config)`` from its
+own installed plugins (entry points, as any run) and rebuilds each fitted normaliser with its
+registered normaliser's ``restore(state)``, so its chain is exactly the client's. The engine
+is built once per worker process and run, then reused.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import threading
 import uuid
 from dataclasses import dataclass
@@ -17,29 +20,51 @@ from dedupe.config import Config
 from dedupe.corpus import FileCorpus
 from dedupe.distributed.parquet import plugin_manager
 from dedupe.engine import Engine
+from dedupe.errors import ConfigError
 from dedupe.normalise import Chain, Normaliser
 from dedupe.read import Discovery
 
 
 @dataclass(frozen=True)
 class EngineSpec:
-    """The engine of a run as data: ``learned`` holds the fitted normalisers by chain position."""
+    """The engine of a run as data: ``learned`` holds, by chain position, each learning
+    normaliser's name and fitted ``state`` as JSON text."""
 
     token: str
     config: Config
-    learned: tuple[tuple[int, Normaliser], ...] = ()
+    learned: tuple[tuple[int, str, str], ...] = ()
 
     @classmethod
     def of(cls, engine: Engine) -> EngineSpec:
         """The spec of a client engine whose ``chain`` is already fitted to the corpus."""
-        learned = tuple(
-            (k, fitted)
-            for k, (base, fitted) in enumerate(
-                zip(engine.base_chain.normalisers, engine.chain.normalisers, strict=True)
-            )
-            if base.learn is not None
-        )
-        return cls(uuid.uuid4().hex, engine.config, learned)
+        learned = []
+        pairs = zip(engine.base_chain.normalisers, engine.chain.normalisers, strict=True)
+        for k, (base, fitted) in enumerate(pairs):
+            if base.learn is None:
+                continue
+            if fitted.state is None or base.restore is None:
+                raise ConfigError(
+                    f"normaliser {base.name!r} learns from the corpus but does not declare what "
+                    "it learned as data (state and restore): it cannot run on Dask workers"
+                )
+            try:
+                text = json.dumps(fitted.state, sort_keys=True)
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(
+                    f"normaliser {base.name!r}: its state is not JSON data ({exc})"
+                ) from None
+            learned.append((k, base.name, text))
+        return cls(uuid.uuid4().hex, engine.config, tuple(learned))
+
+
+def restored(base: Normaliser, state_json: str) -> Normaliser:
+    """The fitted normaliser rebuilt from its JSON state by the registered one's ``restore``."""
+    if base.restore is None:
+        raise ConfigError(f"normaliser {base.name!r} here cannot restore a learned state")
+    fitted = base.restore(json.loads(state_json))
+    if not isinstance(fitted, Normaliser):
+        raise ConfigError(f"normaliser {base.name!r}: restore() returned no normaliser")
+    return dataclasses.replace(fitted, learn=None)
 
 
 _LOCK = threading.Lock()
@@ -49,9 +74,13 @@ _ENGINES: dict[str, tuple[Engine, FileCorpus]] = {}
 def build_engine(spec: EngineSpec) -> Engine:
     """A new engine from the spec, with the learned normalisers in its chain."""
     engine = Engine(spec.config, plugin_manager=plugin_manager())
-    learned = dict(spec.learned)
-    engine.chain = Chain([learned.get(k, n) for k, n in enumerate(engine.base_chain.normalisers)])
-    engine.learned = {n.name: n.description for _, n in spec.learned}
+    normalisers = list(engine.base_chain.normalisers)
+    for k, name, state in spec.learned:
+        if k >= len(normalisers) or normalisers[k].name != name:
+            raise ConfigError(f"the client's normaliser {name!r} is not in this worker's chain")
+        normalisers[k] = restored(normalisers[k], state)
+        engine.learned[name] = normalisers[k].description
+    engine.chain = Chain(normalisers)
     return engine
 
 

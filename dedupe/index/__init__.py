@@ -10,7 +10,16 @@ See ``docs/index.md``.
 
 from __future__ import annotations
 
-from dedupe.index.base import Postings, Storage, StorageBackend, StoredDoc
+from dedupe.index.base import Postings, Storage, StorageBackend, StorageError, StoredDoc
 from dedupe.index.index import Index, Match, Outcome
 
-__all__ = ["Index", "Match", "Outcome", "Postings", "Storage", "StorageBackend", "StoredDoc"]
+__all__ = [
+    "Index",
+    "Match",
+    "Outcome",
+    "Postings",
+    "Storage",
+    "StorageBackend",
+    "StorageError",
+    "StoredDoc",
+]

@@ -19,6 +19,13 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from dedupe.errors import DedupeError
+
+
+class StorageError(DedupeError):
+    """An index that cannot be read or written (damaged, truncated, not permitted, locked):
+    one line naming the index and what to do, never a traceback."""
+
 
 @dataclass
 class StoredDoc:

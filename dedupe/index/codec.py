@@ -45,12 +45,17 @@ def encode_set(values: np.ndarray) -> bytes:
 
 
 def decode_set(blob: bytes) -> np.ndarray:
-    """The values :func:`encode_set` encoded."""
+    """The values :func:`encode_set` encoded; a blob that cannot be one (a damaged index) is a
+    ``ValueError``, found before anything is allocated for it."""
+    if len(blob) < _HEADER.size:
+        raise ValueError("shingle set shorter than its header")
     n, low_bits = _HEADER.unpack_from(blob)
     if n == 0:
         return np.zeros(0, dtype=np.uint32)
     data = np.frombuffer(blob, dtype=np.uint8, offset=_HEADER.size)
     low_bytes = (n * low_bits + 7) // 8
+    if low_bits != _low_bits(n) or low_bytes + (n + 7) // 8 > len(data):
+        raise ValueError(f"shingle set of {n} values does not fit its {len(blob)} bytes")
     values = np.zeros(n, dtype="<u4")
     if low_bits:
         bits = np.zeros((n, UNIVERSE_BITS), dtype=np.uint8)
@@ -58,7 +63,10 @@ def decode_set(blob: bytes) -> np.ndarray:
         bits[:, :low_bits] = low.reshape(n, low_bits)
         values = np.packbits(bits, axis=1, bitorder="little").view("<u4").ravel()
     upper = np.unpackbits(data[low_bytes:], bitorder="little")
-    high = (np.flatnonzero(upper)[:n] - np.arange(n)).astype(np.uint64)
+    ones = np.flatnonzero(upper)[:n]
+    if len(ones) < n:
+        raise ValueError(f"shingle set of {n} values holds only {len(ones)}")
+    high = (ones - np.arange(n)).astype(np.uint64)
     return (values.astype(np.uint64) | (high << np.uint64(low_bits))).astype(np.uint32)
 
 
@@ -68,4 +76,7 @@ def encode_signature(signature: np.ndarray) -> bytes:
 
 
 def decode_signature(blob: bytes) -> np.ndarray:
+    """The signature :func:`encode_signature` encoded (``ValueError`` for a partial one)."""
+    if not isinstance(blob, bytes) or len(blob) % 4:
+        raise ValueError("signature of a partial number of values")
     return np.frombuffer(blob, dtype="<u4").astype(np.uint32)

@@ -39,6 +39,7 @@ from dedupe.index.candidates import (
     unique_rows,
 )
 from dedupe.index.dates import epoch_seconds
+from dedupe.index.escape import EscapedStorage
 from dedupe.index.prepare import prepare, take
 from dedupe.index.rows import as_prepared, postings_of, stored_rows
 from dedupe.lsh import candidate_pairs, unique_pairs
@@ -142,13 +143,13 @@ class Index:
         learned = stored_settings.learn(engine, learn_from) if learn_from else []
         meta = stored_settings.meta_for(engine, keep_text=keep_text, learned=learned)
         backend = _backend(pm, where, storage)
-        store = backend.open(where, False, dict(options or {}))
+        store = EscapedStorage(backend.open(where, False, dict(options or {})))
         try:
             store.create(meta)
         except BaseException:
             store.close()
             raise
-        stored_settings.restore_chain(engine, meta)
+        stored_settings.restore_chain(engine, meta, where)
         return cls(store, engine, meta, where)
 
     @classmethod
@@ -168,7 +169,9 @@ class Index:
         setting with another value than the stored one is refused."""
         where = os.fspath(location)
         pm = plugin_manager or get_plugin_manager(load_entrypoints=load_plugins)
-        store = _backend(pm, where, storage).open(where, read_only, dict(options or {}))
+        store = EscapedStorage(
+            _backend(pm, where, storage).open(where, read_only, dict(options or {}))
+        )
         try:
             meta = store.read_meta()
             if meta is None:
@@ -179,7 +182,7 @@ class Index:
                 merged = stored_settings.merged_config(stored, settings, engine, where)
                 engine = Engine(merged, plugin_manager=pm)
             stored_settings.check_engine(engine, meta, where)
-            stored_settings.restore_chain(engine, meta)
+            stored_settings.restore_chain(engine, meta, where)
             stored_settings.check_text_free(engine, meta.get("keep_text") == "1")
         except BaseException:
             store.close()
@@ -461,7 +464,9 @@ class Index:
 
     def _delete(self, docs: list[StoredDoc]) -> None:
         if docs:
-            self.storage.delete(docs, postings_of(docs, self.engine.banding))
+            self.storage.delete(
+                docs, postings_of(docs, self.engine.banding, self.engine.config.num_perm)
+            )
 
     # -- facts ----------------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import struct
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -23,7 +24,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import numpy as np
 
 from dedupe.errors import ConfigError
-from dedupe.index.base import Postings, StoredDoc
+from dedupe.index.base import Postings, StorageError, StoredDoc
 from dedupe.index.codec import decode_set, decode_signature, encode_set, encode_signature
 
 _FIELDS = (
@@ -124,7 +125,7 @@ class RedisStorage:
                     "signature": encode_signature(d.signature),
                     "shingles": encode_set(d.shingles),
                     "anchors": encode_set(d.anchors),
-                    "meta": json.dumps(d.meta, ensure_ascii=False, default=str),
+                    "meta": json.dumps(d.meta, default=str),
                     "text": d.text if d.text is not None else "",
                 },
             )
@@ -204,24 +205,32 @@ class RedisStorage:
             if row[0] is None:
                 continue
             f = dict(zip(_FIELDS, row, strict=True))
-            meta = json.loads(f["meta"]) if f["meta"] else {}
-            out.append(
-                StoredDoc(
-                    doc=doc,
-                    id=f["id"].decode(),
-                    date=float(f["date"]),
-                    added=float(f["added"]),
-                    text_length=int(f["text_length"]),
-                    normalised_length=int(f["normalised_length"]),
-                    removed_share=float(f["removed_share"]),
-                    signature=decode_signature(f["signature"]),
-                    shingles=decode_set(f["shingles"]),
-                    anchors=decode_set(f["anchors"]),
-                    meta=meta,
-                    text=f["text"].decode() if f["text"] else None,
-                )
-            )
+            try:
+                out.append(self._doc(doc, f))
+            except (AttributeError, TypeError, ValueError, struct.error) as exc:
+                raise StorageError(
+                    f"index {self.location} is damaged (document {doc}: {exc}): create a new "
+                    "index and add the documents again"
+                ) from None
         return out
+
+    def _doc(self, doc: int, f: dict[str, Any]) -> StoredDoc:
+        """One document hash decoded (a ``ValueError`` or ``TypeError`` if damaged)."""
+        meta = json.loads(f["meta"]) if f["meta"] else {}
+        return StoredDoc(
+            doc=doc,
+            id=f["id"].decode(),
+            date=float(f["date"]),
+            added=float(f["added"]),
+            text_length=int(f["text_length"]),
+            normalised_length=int(f["normalised_length"]),
+            removed_share=float(f["removed_share"]),
+            signature=decode_signature(f["signature"]),
+            shingles=decode_set(f["shingles"]),
+            anchors=decode_set(f["anchors"]),
+            meta=meta,
+            text=f["text"].decode() if f["text"] else None,
+        )
 
     def dated_before(self, cutoff: float) -> list[int]:
         members = self.client.zrangebyscore(self._key("dates"), "-inf", f"({cutoff!r}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from dedupe.engine import Engine
-from dedupe.index.base import Postings, StoredDoc
+from dedupe.index.base import Postings, StorageError, StoredDoc
 from dedupe.lsh import Banding, band_keys
 from dedupe.shingle import ShingleSets
 from dedupe.store import Prepared
@@ -60,10 +60,24 @@ def stored_rows(
     return docs, postings
 
 
-def postings_of(docs: list[StoredDoc], banding: Banding) -> Postings:
+def checked_signatures(docs: list[StoredDoc], num_perm: int) -> np.ndarray:
+    """The stored documents' signatures as one array; one of another length than the index's
+    ``num_perm`` is a damaged index (:class:`StorageError`)."""
+    for d in docs:
+        if d.signature.shape != (num_perm,):
+            raise StorageError(
+                f"indexed document {d.doc} is damaged: its signature has {d.signature.size} "
+                f"values, not {num_perm}"
+            )
+    if not docs:
+        return np.zeros((0, num_perm), dtype=np.uint32)
+    return np.stack([d.signature for d in docs])
+
+
+def postings_of(docs: list[StoredDoc], banding: Banding, num_perm: int) -> Postings:
     """The postings stored documents put in the index (band keys from their signatures)."""
     numbers = np.array([d.doc for d in docs], dtype=np.int64)
-    keys = band_keys(np.stack([d.signature for d in docs]), banding)
+    keys = band_keys(checked_signatures(docs, num_perm), banding)
     sizes = np.array([len(d.anchors) for d in docs], dtype=np.int64)
     values = [d.anchors for d in docs if len(d.anchors)]
     return Postings(
@@ -82,11 +96,7 @@ def as_prepared(docs: list[StoredDoc], engine: Engine, keep_text: bool) -> Prepa
     a text is blanks of its stored length: what the built-in scorers and policies read."""
     texts = [d.text if d.text is not None else " " * d.text_length for d in docs]
     normalised = engine.chain(texts) if keep_text else [" " * d.normalised_length for d in docs]
-    signatures = (
-        np.stack([d.signature for d in docs])
-        if docs
-        else np.zeros((0, engine.config.num_perm), dtype=np.uint32)
-    )
+    signatures = checked_signatures(docs, engine.config.num_perm)
     sizes = np.array([len(d.shingles) for d in docs], dtype=np.int64)
     offsets = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])

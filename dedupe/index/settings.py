@@ -9,19 +9,17 @@ refused with one line. Reading options (fields, format, batch size) may differ p
 
 Normalisers that learn from a corpus (``boilerplate``) cannot learn from a stream: an index
 uses what they learned from the ``--learn-from`` sample given at creation, or, without one, the
-normaliser unfitted (``boilerplate`` then removes nothing). The fitted normaliser is stored
-pickled; it is loaded back with only dedupe's own classes, numpy's and those of the plugin
-that registered it allowed.
+normaliser unfitted (``boilerplate`` then removes nothing). What they learned is stored as
+data, never as code: each fitted normaliser's ``state`` (JSON), rebuilt at every open by the
+registered normaliser's ``restore(state)``. Everything stored is JSON or text, so opening an
+index runs no code from it.
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import io
 import json
 import os
-import pickle
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -31,9 +29,10 @@ from dedupe import __version__
 from dedupe.config import Config
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError
+from dedupe.index.base import StorageError
 from dedupe.normalise import Chain, Normaliser
 
-FORMAT = "dedupe-index/1"
+FORMAT = "dedupe-index/2"
 
 #: Settings fixed at creation -> the command-line option that sets them.
 FIXED: dict[str, str] = {
@@ -55,19 +54,11 @@ FIXED: dict[str, str] = {
 TEXT_FREE_PLUGINS = frozenset(
     {"dedupe.default_plugins.scorers", "dedupe.default_plugins.representatives"}
 )
-_SAFE_BUILTINS = frozenset(
-    {"frozenset", "set", "tuple", "list", "dict", "str", "int", "float", "bool", "bytes"}
-)
 
 
 def meta_for(engine: Engine, *, keep_text: bool, learned: Sequence[Normaliser]) -> dict[str, str]:
     """What an index stores about itself at creation (all values JSON or text)."""
     cfg = engine.config
-    try:
-        blob = pickle.dumps({n.name: n for n in learned}, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as exc:
-        names = ", ".join(n.name for n in learned)
-        raise ConfigError(f"what {names} learned cannot be stored in an index: {exc}") from None
     return {
         "format": FORMAT,
         "config": json.dumps(cfg.to_dict(), sort_keys=True),
@@ -76,28 +67,58 @@ def meta_for(engine: Engine, *, keep_text: bool, learned: Sequence[Normaliser]) 
         "signature_settings": json.dumps(cfg.signature_settings(), sort_keys=True),
         "banding": json.dumps({"bands": engine.banding.bands, "rows": engine.banding.rows}),
         "anchors": json.dumps(asdict(engine.anchors) if engine.anchors else None),
-        "learned": base64.b64encode(blob).decode("ascii"),
-        "learned_descriptions": json.dumps({n.name: n.description for n in learned}),
+        "learned": json.dumps({n.name: _stored_state(n) for n in learned}, sort_keys=True),
         "keep_text": "1" if keep_text else "0",
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "dedupe_version": __version__,
     }
 
 
+def _stored_state(normaliser: Normaliser) -> Any:
+    """A fitted normaliser's ``state`` as stored (checked to be JSON data)."""
+    if normaliser.state is None:
+        raise ConfigError(
+            f"normaliser {normaliser.name!r} learns but does not declare what it learned as "
+            "data (state and restore): it cannot be stored in an index"
+        )
+    try:
+        return json.loads(json.dumps(normaliser.state))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"normaliser {normaliser.name!r}: its state is not JSON data ({exc})"
+        ) from None
+
+
+def _json(meta: dict[str, str], key: str, location: str) -> Any:
+    """A stored JSON value, or a :class:`StorageError` saying the index is damaged."""
+    try:
+        return json.loads(meta[key])
+    except (KeyError, TypeError, ValueError):
+        raise StorageError(f"{location}: its stored settings are damaged ({key!r})") from None
+
+
 def config_from_meta(meta: dict[str, str], location: str) -> Config:
     """The stored :class:`Config` (its fingerprint checked)."""
     if meta.get("format") != FORMAT:
-        raise ConfigError(
-            f"{location} is an index of format {meta.get('format')!r}; this dedupe reads {FORMAT!r}"
+        raise StorageError(
+            f"{location} is an index of format {meta.get('format')!r}; this dedupe reads "
+            f"{FORMAT!r} (create a new index and add the documents again)"
         )
-    settings = json.loads(meta["config"])
+    settings = _json(meta, "config", location)
+    extra = _json(meta, "extra", location) if "extra" in meta else {}
+    if not isinstance(settings, dict) or not isinstance(extra, dict):
+        raise StorageError(f"{location}: its stored settings are damaged")
     settings.pop("fingerprint", None)
-    settings["extra"] = json.loads(meta.get("extra", "{}"))
-    config = make_config(**settings)
-    if config.fingerprint() != meta["fingerprint"]:
-        raise ConfigError(
+    settings["extra"] = extra
+    try:
+        config = make_config(**settings)
+    except (ConfigError, TypeError, ValueError) as exc:
+        raise StorageError(f"{location}: its stored settings cannot be used: {exc}") from None
+    if config.fingerprint() != meta.get("fingerprint"):
+        raise StorageError(
             f"{location}: its settings give fingerprint {config.fingerprint()} in this version "
-            f"of dedupe, not the stored {meta['fingerprint']}; its signatures cannot be reused"
+            f"of dedupe, not the stored {meta.get('fingerprint')!r}; its signatures cannot be "
+            "reused"
         )
     return config
 
@@ -106,13 +127,13 @@ def check_engine(engine: Engine, meta: dict[str, str], location: str) -> None:
     """Refuse an engine whose derived banding or anchor rules differ from the stored ones
     (a new dedupe version could derive them differently)."""
     banding = {"bands": engine.banding.bands, "rows": engine.banding.rows}
-    if banding != json.loads(meta["banding"]):
+    if banding != _json(meta, "banding", location):
         raise ConfigError(
             f"{location} was built with LSH banding {meta['banding']}; this engine uses "
             f"{json.dumps(banding)}"
         )
     anchors = asdict(engine.anchors) if engine.anchors else None
-    if anchors != json.loads(meta["anchors"]):
+    if anchors != _json(meta, "anchors", location):
         raise ConfigError(
             f"{location} was built with anchors {meta['anchors']}; this engine uses "
             f"{json.dumps(anchors)}"
@@ -200,36 +221,41 @@ def learn(engine: Engine, sample: Sequence[str | os.PathLike[str]]) -> list[Norm
     ]
 
 
-class _Unpickler(pickle.Unpickler):
-    """Loads only classes of dedupe, numpy, the given plugin packages and plain builtins."""
-
-    def __init__(self, data: bytes, roots: set[str]) -> None:
-        super().__init__(io.BytesIO(data))
-        self.roots = roots
-
-    def find_class(self, module: str, name: str) -> Any:
-        root = module.split(".")[0]
-        if root in self.roots or (module == "builtins" and name in _SAFE_BUILTINS):
-            return super().find_class(module, name)
-        raise ConfigError(f"the index's learned normalisers refer to {module}.{name}; not loaded")
-
-
-def restore_chain(engine: Engine, meta: dict[str, str]) -> None:
+def restore_chain(engine: Engine, meta: dict[str, str], location: str = "the index") -> None:
     """Put the stored fitted normalisers in the engine's chain, and freeze the rest: learning
-    normalisers learn nothing more (the index's normalisation never changes)."""
-    chain = engine.base_chain
-    roots = {"dedupe", "numpy"}
-    for n in chain.normalisers:
-        if n.learn is not None:
-            roots.add(type(n.func).__module__.split(".")[0])
-            roots.add(n.learn.__module__.split(".")[0])
-    stored: dict[str, Normaliser] = {}
-    if meta.get("learned"):
-        stored = _Unpickler(base64.b64decode(meta["learned"]), roots).load()
+    normalisers learn nothing more (the index's normalisation never changes). Each is rebuilt
+    from its stored ``state`` by the registered normaliser's ``restore``."""
+    stored = _json(meta, "learned", location) if meta.get("learned") else {}
+    if not isinstance(stored, dict):
+        raise StorageError(f"{location}: its stored learned normalisers are damaged")
     normalisers = []
-    for n in chain.normalisers:
+    learned: dict[str, str] = {}
+    for n in engine.base_chain.normalisers:
         if n.learn is not None:
-            n = dataclasses.replace(stored.get(n.name, n), learn=None)
+            if n.name in stored:
+                n = _restored(n, stored[n.name], location)
+                learned[n.name] = n.description
+            n = dataclasses.replace(n, learn=None)
         normalisers.append(n)
     engine.base_chain = engine.chain = Chain(normalisers)
-    engine.learned = {name: n.description for name, n in stored.items()}
+    engine.learned = learned
+
+
+def _restored(registered: Normaliser, state: Any, location: str) -> Normaliser:
+    """The fitted normaliser from its stored state; a state its ``restore`` refuses (or a
+    normaliser that cannot restore) is a :class:`StorageError` naming it."""
+    name = registered.name
+    if registered.restore is None:
+        raise StorageError(
+            f"{location} stores what normaliser {name!r} learned, but the installed {name!r} "
+            "cannot restore a learned state"
+        )
+    try:
+        fitted = registered.restore(state)
+    except Exception as exc:
+        raise StorageError(
+            f"{location}: the stored state of normaliser {name!r} cannot be restored: {exc}"
+        ) from None
+    if not isinstance(fitted, Normaliser) or fitted.name != name:
+        raise StorageError(f"{location}: normaliser {name!r} restored something else")
+    return fitted

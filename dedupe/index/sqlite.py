@@ -14,23 +14,29 @@ of readers (opened read-only, ``mode=ro``) keep reading the last committed state
 killed process loses nothing committed and never corrupts the file; an OS crash or power loss
 can lose the last commits but still leaves a consistent file. ``durable=True`` uses
 ``synchronous=FULL`` (an fsync per commit) for that case too.
+
+Every SQLite error (a damaged or truncated file, a read-only or unreadable file or folder, a
+lock held too long) becomes one :class:`~dedupe.index.base.StorageError` line naming the file
+and the cause (:meth:`SQLiteStorage.errors`), never a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+import struct
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import numpy as np
 
 from dedupe.errors import ConfigError, OutputError
-from dedupe.index.base import Postings, StoredDoc
+from dedupe.index.base import Postings, StorageError, StoredDoc
 from dedupe.index.codec import decode_set, decode_signature, encode_set, encode_signature
 
 #: 16 KB pages hold five document rows each (a 3 KB row would leave 4 KB pages a quarter empty).
@@ -84,6 +90,20 @@ _ANCHOR_LOOKUP = (
 )
 
 
+_T = TypeVar("_T")
+
+
+def _guarded(method: Callable[..., _T]) -> Callable[..., _T]:
+    """The method with SQLite errors turned into one-line :class:`StorageError`."""
+
+    @functools.wraps(method)
+    def wrapper(self: SQLiteStorage, *args: Any, **kwargs: Any) -> _T:
+        with self.errors():
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 def _chunks(values: list[Any], size: int = LOOKUP_CHUNK) -> Iterator[list[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -124,6 +144,7 @@ class SQLiteStorage:
             if self.path.parent and not self.path.parent.exists():
                 raise OutputError(f"cannot create an index in {self.path.parent}: no such folder")
             db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+            self._refuse_foreign(db)
             db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before the file is made (then ignored)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(f"PRAGMA synchronous={'FULL' if self.durable else 'NORMAL'}")
@@ -133,12 +154,78 @@ class SQLiteStorage:
             db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT_BYTES}")
         return db
 
+    def _refuse_foreign(self, db: sqlite3.Connection) -> None:
+        """Before anything is written (WAL mode changes the file's header): refuse an SQLite
+        file that holds tables but no index."""
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_schema")}
+        if tables and "meta" not in tables:
+            db.close()
+            raise StorageError(f"{self.path} is an SQLite database but not an index: not touched")
+
     def close(self) -> None:
         if self._db is not None:
-            self._db.close()
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
             self._db = None
 
+    @contextlib.contextmanager
+    def errors(self) -> Iterator[None]:
+        """Turn an SQLite error into a :class:`StorageError` saying what is wrong."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise StorageError(self._explain(exc)) from None
+
+    def _explain(self, exc: sqlite3.Error) -> str:
+        where, message = self.path, str(exc)
+        lowered = message.lower()
+        folder = where.parent if str(where.parent) else Path(".")
+        if "malformed" in lowered or "not a database" in lowered or "decode" in lowered:
+            return (
+                f"index {where} is damaged ({message}): restore it from a backup, or create "
+                "a new index and add the documents again"
+            )
+        blocked_reader = self.read_only and ("readonly" in lowered or "unable to open" in lowered)
+        if blocked_reader and os.access(where, os.R_OK) and not os.access(folder, os.W_OK):
+            return (
+                f"cannot read index {where}: its folder {folder} is read-only, and SQLite "
+                f"needs to create {where.name}-shm beside it to read an index in WAL mode "
+                "(copy the index to a writable folder)"
+            )
+        if "readonly" in lowered or "read-only" in lowered:
+            return f"cannot write index {where}: {self._read_only_reason(folder)}"
+        if "unable to open" in lowered or "disk i/o" in lowered or "cannot open" in lowered:
+            return f"cannot open index {where}: {self._open_reason(folder)} ({message})"
+        if "locked" in lowered or "busy" in lowered:
+            return (
+                f"index {where} is locked by another writer (waited {BUSY_TIMEOUT_S:g} s); "
+                "try again when it is done"
+            )
+        if "full" in lowered:
+            return f"cannot write index {where}: the disk is full"
+        return f"index {where}: {message}"
+
+    def _read_only_reason(self, folder: Path) -> str:
+        if self.path.exists() and not os.access(self.path, os.W_OK):
+            return "the file is read-only"
+        if not os.access(folder, os.W_OK):
+            return f"its folder {folder} is read-only (SQLite writes its journal beside it)"
+        return "it is read-only"
+
+    def _open_reason(self, folder: Path) -> str:
+        if self.path.exists() and not os.access(self.path, os.R_OK):
+            return "the file is not readable (permission denied)"
+        if not os.access(folder, os.X_OK | os.R_OK):
+            return f"its folder {folder} is not readable (permission denied)"
+        if not os.access(folder, os.W_OK):
+            return (
+                f"its folder {folder} is read-only, and SQLite needs to create "
+                f"{self.path.name}-wal and {self.path.name}-shm beside it"
+            )
+        return "SQLite cannot open it"
+
     # -- meta -----------------------------------------------------------------------------------
+    @_guarded
     def read_meta(self) -> dict[str, str] | None:
         if self.read_only and not self.path.exists():
             return None
@@ -149,9 +236,12 @@ class SQLiteStorage:
         except sqlite3.DatabaseError as exc:
             if "no such table" in str(exc):
                 return None
-            raise ConfigError(f"{self.path} is not a dedupe index: {exc}") from None
+            if "not a database" in str(exc):
+                raise StorageError(f"{self.path} is not a dedupe index (not SQLite)") from None
+            raise
         return dict(rows)
 
+    @_guarded
     def create(self, meta: dict[str, str]) -> None:
         if self.read_meta() is not None:
             raise ConfigError(f"an index already exists at {self.path}")
@@ -167,33 +257,40 @@ class SQLiteStorage:
     def transaction(self) -> Iterator[None]:
         if self.read_only:
             raise ConfigError(f"{self.path} is open read-only")
-        self.db.execute("BEGIN IMMEDIATE")
+        with self.errors():
+            self.db.execute("BEGIN IMMEDIATE")
         self._in_transaction = True
         try:
             yield
+            with self.errors():
+                self.db.execute("COMMIT")
         except BaseException:
             self._in_transaction = False
-            self.db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
             raise
         self._in_transaction = False
-        self.db.execute("COMMIT")
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
         if self._in_transaction:
             yield
             return
-        self.db.execute("BEGIN")
+        with self.errors():
+            self.db.execute("BEGIN")
         try:
             yield
         finally:
-            self.db.execute("COMMIT")
+            with self.errors():
+                self.db.execute("COMMIT")
 
     # -- writes ---------------------------------------------------------------------------------
+    @_guarded
     def allocate(self, n: int) -> int:
         row = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'documents'").fetchone()
         return (int(row[0]) if row else 0) + 1
 
+    @_guarded
     def put(self, docs: list[StoredDoc], postings: Postings) -> None:
         db = self.db
         db.executemany(
@@ -210,7 +307,7 @@ class SQLiteStorage:
                     encode_signature(d.signature),
                     encode_set(d.shingles),
                     encode_set(d.anchors),
-                    json.dumps(d.meta, ensure_ascii=False, default=str) if d.meta else None,
+                    json.dumps(d.meta, default=str) if d.meta else None,
                     d.text,
                 )
                 for d in docs
@@ -236,6 +333,7 @@ class SQLiteStorage:
             ),
         )
 
+    @_guarded
     def delete(self, docs: list[StoredDoc], postings: Postings) -> None:
         db = self.db
         db.executemany(
@@ -253,6 +351,7 @@ class SQLiteStorage:
         db.executemany("DELETE FROM documents WHERE doc = ?", [(d.doc,) for d in docs])
 
     # -- reads ----------------------------------------------------------------------------------
+    @_guarded
     def docs_by_id(self, ids: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
         for part in _chunks(ids):
@@ -263,6 +362,7 @@ class SQLiteStorage:
             found.update(rows)
         return found
 
+    @_guarded
     def band_matches(self, keys: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
         wanted = np.unique(keys).view(np.int64).tolist()
         found_keys: list[int] = []
@@ -277,6 +377,7 @@ class SQLiteStorage:
         keys_found = np.repeat(np.asarray(found_keys, dtype=np.int64), counts)
         return keys_found.view(np.uint64), docs_found
 
+    @_guarded
     def anchor_matches(
         self, values: np.ndarray, max_posting: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -295,6 +396,7 @@ class SQLiteStorage:
         values_found = np.repeat(np.asarray(found_values, dtype=np.int64), counts)
         return values_found.astype(np.uint32), pairs[:, 0], pairs[:, 1]
 
+    @_guarded
     def fetch(self, docs: list[int]) -> list[StoredDoc]:
         by_doc: dict[int, StoredDoc] = {}
         for part in _chunks(docs):
@@ -304,33 +406,47 @@ class SQLiteStorage:
                 (json.dumps(part),),
             )
             for row in rows:
-                by_doc[row[0]] = StoredDoc(
-                    doc=row[0],
-                    id=row[1],
-                    date=row[2],
-                    added=row[3],
-                    text_length=row[4],
-                    normalised_length=row[5],
-                    removed_share=row[6],
-                    signature=decode_signature(row[7]),
-                    shingles=decode_set(row[8]),
-                    anchors=decode_set(row[9]),
-                    meta=json.loads(row[10]) if row[10] else {},
-                    text=row[11],
-                )
+                by_doc[row[0]] = self._doc(row)
         return [by_doc[d] for d in docs if d in by_doc]
 
+    def _doc(self, row: tuple[Any, ...]) -> StoredDoc:
+        """One document row decoded; a row that does not decode is a damaged index."""
+        try:
+            return StoredDoc(
+                doc=row[0],
+                id=row[1],
+                date=float(row[2]),
+                added=float(row[3]),
+                text_length=int(row[4]),
+                normalised_length=int(row[5]),
+                removed_share=float(row[6]),
+                signature=decode_signature(row[7]),
+                shingles=decode_set(row[8]),
+                anchors=decode_set(row[9]),
+                meta=json.loads(row[10]) if row[10] else {},
+                text=row[11],
+            )
+        except (TypeError, ValueError, struct.error) as exc:
+            raise StorageError(
+                f"index {self.path} is damaged (document {row[0]}: {exc}): restore it from a "
+                "backup, or create a new index and add the documents again"
+            ) from None
+
+    @_guarded
     def dated_before(self, cutoff: float) -> list[int]:
         rows = self.db.execute("SELECT doc FROM documents WHERE date < ? ORDER BY doc", (cutoff,))
         return [r[0] for r in rows]
 
     def iter_ids(self) -> Iterator[str]:
-        for (doc_id,) in self.db.execute("SELECT id FROM documents ORDER BY doc"):
-            yield doc_id
+        with self.errors():
+            for (doc_id,) in self.db.execute("SELECT id FROM documents ORDER BY doc"):
+                yield doc_id
 
+    @_guarded
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
+    @_guarded
     def stats(self) -> dict[str, Any]:
         db = self.db
         page_size = db.execute("PRAGMA page_size").fetchone()[0]
