@@ -12,6 +12,7 @@ import click
 from dedupe.cli.options import comma_list, scorer_specs
 from dedupe.cli.run import BadRecordPrinter
 from dedupe.config import DEFAULT_NORMALISERS, Config
+from dedupe.display import safe
 from dedupe.index.dates import parse_now
 from dedupe.index.index import Index, Outcome
 
@@ -176,7 +177,8 @@ def create(
     )
     with index:
         learned = "; ".join(f"{k}: {v}" for k, v in index.engine.learned.items()) or "nothing"
-        click.echo(f"created {path} (fingerprint {index.meta['fingerprint']}; learned {learned})")
+        fingerprint = index.meta["fingerprint"]
+        click.echo(safe(f"created {path} (fingerprint {fingerprint}; learned {learned})"))
 
 
 def _open(path: str, params: dict[str, Any], read_only: bool, options: dict[str, Any]) -> Index:
@@ -237,7 +239,7 @@ def add(
     if not quiet:
         summary = ", ".join(f"{v:,} {k}" for k, v in counts.items())
         click.echo(
-            f"{summary or 'nothing read'}; {len(evicted):,} evicted; {path} holds {total:,}",
+            f"{summary or 'nothing read'}; {len(evicted):,} evicted; {safe(path)} holds {total:,}",
             err=True,
         )
 
@@ -297,7 +299,7 @@ def stats(path: str, as_json: bool) -> None:
         return
     for key, value in facts.items():
         shown = json.dumps(value) if isinstance(value, (dict, list)) else value
-        click.echo(f"{key}: {shown}")
+        click.echo(safe(f"{key}: {shown}"))
 
 
 def run_from_cli(

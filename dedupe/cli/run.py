@@ -10,6 +10,7 @@ import click
 
 from dedupe.cli.options import comma_list, scorer_specs
 from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, Config
+from dedupe.display import safe
 from dedupe.documents import BadRecord
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, DedupeError
@@ -29,7 +30,7 @@ class BadRecordPrinter:
     def __call__(self, bad: BadRecord) -> None:
         self.count += 1
         if self.count <= self.limit:
-            click.echo(f"dedupe: skipped {bad}", err=True)
+            click.echo(f"dedupe: skipped {safe(bad)}", err=True)
         elif self.count == self.limit + 1:
             click.echo("dedupe: more records skipped; report.json lists them", err=True)
 
@@ -336,7 +337,7 @@ def run(
             f"read {counts['documents_read']:,} documents "
             f"({counts['documents_skipped']:,} skipped) in {total:.1f} s; "
             f"{counts['clusters']:,} clusters, {counts['duplicates_removed']:,} copies removed, "
-            f"{counts['kept']:,} kept -> {output_dir}/"
+            f"{counts['kept']:,} kept -> {safe(output_dir)}/"
         )
     if counts["documents_read"] == 0 and counts["documents_skipped"] > 0:
         raise DedupeError("no document could be read (see the skipped records above)")

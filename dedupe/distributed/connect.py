@@ -11,14 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from dedupe.errors import DedupeError
+from dedupe.errors import DedupeError, MissingDependency
 from dedupe.workers import available_cores
 
 INSTALL_HINT = "pip install 'dedupe-engine[dask]'"
-
-
-class MissingDependency(DedupeError):
-    """An optional dependency of the feature asked for is not installed."""
 
 
 def require_dask() -> None:
