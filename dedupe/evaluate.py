@@ -39,6 +39,10 @@ def _json_lines(path: Path, what: str) -> Iterator[tuple[int, Any]]:
     with f:
         n = 0
         try:
+            head = f.read(8192)  # a binary file is said to be one, not "not UTF-8"
+            if b"\x00" in head:
+                _decode(head, path, 1, what)
+            f.seek(0)
             for n, raw in enumerate(f, start=1):
                 line = _decode(raw, path, n, what)
                 if line.strip():

@@ -279,6 +279,9 @@ def run(
         "max_doc_bytes": max_doc_bytes,
         "duplicate_ids": "rename" if rename_duplicate_ids else "error",
     }
+    if not output_dir.strip():
+        # An unset shell variable (-o "$OUT") would write over files of the current folder.
+        raise click.BadParameter("is empty: name a directory", param_hint="'-o' / '--output-dir'")
     specs = scorer_specs(scorers)
     if specs:
         settings["scorers"] = specs
