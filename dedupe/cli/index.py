@@ -177,8 +177,7 @@ def create(
     )
     with index:
         learned = "; ".join(f"{k}: {v}" for k, v in index.engine.learned.items()) or "nothing"
-        fingerprint = index.meta["fingerprint"]
-        click.echo(safe(f"created {path} (fingerprint {fingerprint}; learned {learned})"))
+        click.echo(f"created {path} (fingerprint {index.meta['fingerprint']}; learned {learned})")
 
 
 def _open(path: str, params: dict[str, Any], read_only: bool, options: dict[str, Any]) -> Index:
@@ -299,7 +298,7 @@ def stats(path: str, as_json: bool) -> None:
         return
     for key, value in facts.items():
         shown = json.dumps(value) if isinstance(value, (dict, list)) else value
-        click.echo(safe(f"{key}: {shown}"))
+        click.echo(f"{key}: {shown}")
 
 
 def run_from_cli(
