@@ -333,3 +333,18 @@ def test_a_scheduler_file_written_while_waiting_is_read(tmp_path):
         assert address_in_file(os.fspath(path), wait=10) == "tcp://10.0.0.1:8786"
     finally:
         writer.cancel()
+
+
+@pytest.mark.parametrize(
+    "option", ["--ngram", "--containment-sampling", "--max-doc-bytes"], ids=str.lstrip
+)
+def test_numbers_beyond_what_the_kernels_take_are_usage_errors(tmp_path, option):
+    """20 digits used to fail deep in the run (numba TypingError, OverflowError)."""
+    huge = "99999999999999999999"
+    result = invoke("run", EXAMPLES / "news", "-o", tmp_path / "out", option, huge)
+    assert result.exit_code == 2
+    assert f"'{option}': {huge} is not in the range" in result.stderr
+    assert not (tmp_path / "out").exists()
+    if option != "--max-doc-bytes":
+        result = invoke("index", "create", tmp_path / "i.db", option, huge)
+        assert result.exit_code == 2 and "is not in the range" in result.stderr

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from dedupe.cli.options import comma_list, scorer_specs
+from dedupe.cli.options import NGRAM, SAMPLING, comma_list, scorer_specs
 from dedupe.cli.run import BadRecordPrinter
 from dedupe.config import DEFAULT_NORMALISERS, Config
 from dedupe.display import safe
@@ -26,7 +26,7 @@ _FIXED_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any], Any]] = [
         ",".join(DEFAULT_NORMALISERS),
     ),
     (("--unit",), {"help": "Shingle unit: word or char."}, DEFAULTS.unit),
-    (("-n", "--ngram"), {"type": click.IntRange(min=1), "help": "Shingle size."}, DEFAULTS.ngram),
+    (("-n", "--ngram"), {"type": NGRAM, "help": "Shingle size."}, DEFAULTS.ngram),
     (
         ("--num-perm",),
         {"type": click.IntRange(1, 4096), "help": "MinHash permutations."},
@@ -49,7 +49,7 @@ _FIXED_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any], Any]] = [
     (("--rows",), {"type": click.IntRange(min=1), "help": "Rows per LSH band."}, None),
     (
         ("--containment-sampling",),
-        {"type": click.IntRange(min=0), "help": "Anchor density (1 in N shingles; 0: off)."},
+        {"type": SAMPLING, "help": "Anchor density (1 in N shingles; 0: off)."},
         DEFAULTS.containment_sampling,
     ),
     (

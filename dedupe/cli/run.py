@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from dedupe.cli.options import comma_list, scorer_specs
+from dedupe.cli.options import DOC_BYTES, NGRAM, SAMPLING, comma_list, scorer_specs
 from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, Config
 from dedupe.display import safe
 from dedupe.documents import BadRecord
@@ -85,7 +85,7 @@ class BadRecordPrinter:
     "--ngram",
     default=DEFAULTS.ngram,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=NGRAM,
     help="Shingle size in units.",
 )
 @click.option(
@@ -117,7 +117,7 @@ class BadRecordPrinter:
     "--containment-sampling",
     default=DEFAULTS.containment_sampling,
     show_default=True,
-    type=click.IntRange(min=0),
+    type=SAMPLING,
     help="Keep 1 in N shingles (1 in 4 of a document's first 64) as anchors to find copies "
     "that contain each other (teasers, wrapped reposts); 0 turns it off.",
 )
@@ -176,7 +176,7 @@ class BadRecordPrinter:
 )
 @click.option(
     "--max-doc-bytes",
-    type=click.IntRange(min=1),
+    type=DOC_BYTES,
     help="Skip (and report) documents larger than this many bytes.",
 )
 @click.option(
