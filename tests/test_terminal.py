@@ -290,3 +290,34 @@ def _env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith("DEDUPE_")}
+
+
+def test_a_warning_quoting_the_data_is_one_escaped_line(tmp_path, hostile_corpus):
+    """Libraries warn with pieces of the text (markup that looks like a file name...)."""
+    source = """
+        import warnings
+        from dedupe import hookimpl, Normaliser
+
+        def noisy(text):
+            warnings.warn("odd text: " + text[-12:])
+            return text
+
+        @hookimpl
+        def register_normalisers(register):
+            register(Normaliser("noisy", noisy))
+    """
+    dist = make_dist(tmp_path, "dedupe-noisy", source)
+    env = {**_env(), "PYTHONPATH": str(dist), "DEDUPE_LOAD_PLUGINS": "dedupe-noisy"}
+    args = ["run", str(hostile_corpus), "--normalise", "noisy", "-o", str(tmp_path / "out")]
+    proc = subprocess.run(
+        [sys.executable, "-m", "dedupe", *args, "-q"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    warned = [line for line in proc.stderr.splitlines() if line.startswith("dedupe: warning:")]
+    assert warned and all(
+        line.startswith("dedupe: warning: UserWarning: odd text") for line in warned
+    )
+    assert UNSAFE.search(proc.stderr) is None, proc.stderr

@@ -7,6 +7,7 @@ text from the data escaped (:mod:`dedupe.cli.errors`).
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 import click
@@ -75,6 +76,18 @@ _add_commands()
 BUILTIN_COMMANDS = dict(cli.commands)
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A warning (a library's too) as one escaped line: its message may quote the data."""
+    click.echo(f"dedupe: warning: {category.__name__}: {safe(message)}", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``dedupe`` script: add plugin commands, then run.
 
@@ -89,6 +102,8 @@ def main(argv: list[str] | None = None) -> None:
     except DedupeError as exc:
         click.echo(f"Error: {safe(exc)}", err=True)
         raise SystemExit(1) from None
+    if not os.environ.get(TRACEBACK_VAR):
+        warnings.showwarning = _show_warning
     cli.commands = dict(BUILTIN_COMMANDS)
     add_plugin_commands(pm, cli, warn=lambda line: click.echo(f"dedupe: {line}", err=True))
     try:
