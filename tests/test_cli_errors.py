@@ -198,19 +198,18 @@ def test_loaded_truth_and_clusters_always_evaluate(tmp_path, news_run):
 
 
 def test_explain_html_into_a_missing_folder(tmp_path):
+    """(The explain helper words the line; here: one line naming the folder, status 1.)"""
     news = EXAMPLES / "news"
-    target = tmp_path / "no" / "such" / "folder" / "page.html"
+    folder = tmp_path / "no" / "such" / "folder"
     result = invoke(
         "explain",
         news / "flood-original.txt",
         news / "flood-aggregator-repost.txt",
         "--html",
-        target,
+        folder / "page.html",
     )
     assert result.exit_code == 1
-    assert one_error_line(result) == (
-        f"Error: Could not open file {str(target)!r}: No such file or directory"
-    )
+    assert str(folder) in one_error_line(result)
     assert not (tmp_path / "no").exists()
 
 

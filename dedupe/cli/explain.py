@@ -177,11 +177,8 @@ def explain(
     reference, explanations = explain_cluster(explainer, docs)
     if html_path:
         title = f"dedupe: {len(docs)} documents around {docs[0][0]}"
-        try:
-            with atomic_open(Path(html_path), "w", encoding="utf-8") as f:
-                f.write(render(reference, explanations, title))
-        except OSError as exc:
-            raise click.FileError(html_path, exc.strerror) from None
+        with atomic_open(Path(html_path), "w", encoding="utf-8") as f:
+            f.write(render(reference, explanations, title))
         if not as_json:
             click.echo(f"wrote {html_path}", err=True)
     if as_json:
