@@ -23,5 +23,10 @@ class InputError(DedupeError):
     """The input as a whole cannot be used (as opposed to one bad record, which is skipped)."""
 
 
+class MissingDependency(DedupeError):
+    """An optional dependency of the feature asked for is not installed (the message says
+    which extra to install)."""
+
+
 class OutputError(DedupeError):
     """The output directory cannot be written."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,63 +29,188 @@ class Truth:
     originals: dict[str, str] = field(default_factory=dict)
 
 
-def load_truth(path: str | Path) -> Truth:
-    """Read JSONL truth (``id``, ``cluster``[, ``role``]) or a seeds ``truth.json``."""
-    path = Path(path)
+def _json_lines(path: Path, what: str) -> Iterator[tuple[int, Any]]:
+    """(line number, JSON value) of each non-blank line; a file that cannot be read, a binary
+    or non-UTF-8 file and a malformed line are an :class:`InputError` naming the file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        f = open(path, "rb")  # noqa: SIM115  # closed below; open() errors are reported
     except OSError as exc:
-        raise InputError(f"{path}: cannot read truth: {exc.strerror}") from None
-    stripped = text.lstrip()
-    if stripped.startswith("{") and '"clusters"' in text and path.suffix == ".json":
-        data = json.loads(text)
-        labels: dict[str, str] = {}
-        originals: dict[str, str] = {}
-        for k, members in enumerate(data.get("clusters", [])):
-            for m in members:
-                labels[str(m)] = f"t{k}"
-        for s in data.get("singletons", []):
-            labels[str(s)] = f"s:{s}"
-        for copy, orig in data.get("original", {}).items():
-            originals[labels[str(copy)]] = str(orig)
-        roles = {}
-        for copy, orig in data.get("original", {}).items():
-            roles[str(copy)] = "copy"
-            roles[str(orig)] = "original"
-        return Truth(labels, roles, originals)
-    labels = {}
-    roles = {}
-    originals = {}
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+        raise InputError(f"{path}: cannot read {what}: {exc.strerror}") from None
+    with f:
+        n = 0
         try:
-            row = json.loads(line)
-            doc, cluster = str(row["id"]), str(row["cluster"])
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}:{n}: truth lines need id and cluster ({exc})") from None
+            head = f.read(8192)  # a binary file is said to be one, not "not UTF-8"
+            if b"\x00" in head:
+                _decode(head, path, 1, what)
+            f.seek(0)
+            for n, raw in enumerate(f, start=1):
+                line = _decode(raw, path, n, what)
+                if line.strip():
+                    yield n, _parse(line, path, n)
+        except OSError as exc:
+            raise InputError(f"{path}:{n + 1}: cannot read {what}: {exc.strerror}") from None
+
+
+def _decode(raw: bytes, path: Path, first_line: int, what: str) -> str:
+    """``raw`` (the file from line ``first_line`` on) as text; NUL bytes or bytes that are not
+    UTF-8 are an :class:`InputError` naming the line and column."""
+
+    def line_of(offset: int) -> str:
+        line = first_line + raw.count(b"\n", 0, offset)
+        return f"{path}:{line}"
+
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise InputError(f"{line_of(nul)}: binary file (contains NUL bytes), not {what}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise InputError(
+            f"{line_of(exc.start)}: not UTF-8 (byte {raw[exc.start]:#04x} at column {column})"
+        ) from None
+    return text.removeprefix("\ufeff") if first_line == 1 else text
+
+
+def _parse(text: str, path: Path, n: int | None) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"{path}:{n}" if n is not None else f"{path}:{exc.lineno}"
+        raise InputError(f"{where}: malformed JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise InputError(f"{path}:{n or 1}: JSON nested too deeply") from None
+
+
+def _id(value: Any, where: str, name: str) -> str:
+    """An id or cluster label: a string or an integer (not a bool, list, object or null)."""
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return str(value)
+    raise InputError(f"{where}: {name} must be a string or an integer, not {_kind(value)}")
+
+
+def _kind(value: Any) -> str:
+    names = {
+        dict: "an object",
+        list: "a list",
+        bool: "a boolean",
+        float: "a number",
+        int: "an integer",
+        str: "a string",
+    }
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def load_truth(path: str | Path) -> Truth:
+    """Read JSONL truth (``id``, ``cluster``[, ``role``]) or a seeds ``truth.json``.
+
+    A truth that cannot be read, a malformed line, an id given twice and an empty truth are an
+    :class:`InputError` naming the file and line: scores against a truth misread are worse than
+    none."""
+    path = Path(path)
+    if path.suffix == ".json":
+        try:
+            with open(path, "rb") as f:
+                head = f.read(4096)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read truth: {exc.strerror}") from None
+        text_head = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+        if text_head.startswith("{") and '"clusters"' in text_head:
+            truth = _seeds_truth(path)
+            if not truth.labels:
+                raise InputError(f"{path}: the truth names no documents")
+            return truth
+    labels: dict[str, str] = {}
+    first: dict[str, int] = {}
+    roles: dict[str, str] = {}
+    originals: dict[str, str] = {}
+    for n, row in _json_lines(path, "a truth file"):
+        where = f"{path}:{n}"
+        if not isinstance(row, dict) or "id" not in row or "cluster" not in row:
+            raise InputError(f"{where}: truth lines are objects with id and cluster")
+        doc, cluster = _id(row["id"], where, "id"), _id(row["cluster"], where, "cluster")
+        if doc in first:
+            raise InputError(f"{where}: id {doc!r} is given twice (first at line {first[doc]})")
+        first[doc] = n
         labels[doc] = cluster
-        if row.get("role"):
-            role = str(row["role"])
-            roles[doc] = "original" if role in ORIGINAL_ROLES else role
-            if role in ORIGINAL_ROLES:
-                originals[cluster] = doc
+        role = row.get("role")
+        if role is None or role == "":
+            continue
+        if not isinstance(role, str):
+            raise InputError(f"{where}: role must be a string, not {_kind(role)}")
+        roles[doc] = "original" if role in ORIGINAL_ROLES else role
+        if role in ORIGINAL_ROLES:
+            originals[cluster] = doc
+    if not labels:
+        raise InputError(f"{path}: the truth names no documents")
     return Truth(labels, roles, originals)
 
 
+def _seeds_truth(path: Path) -> Truth:
+    """A seeds-style ``truth.json``: ``clusters`` (lists of ids), ``singletons``, ``original``
+    (copy -> original), every id named once."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read truth: {exc.strerror}") from None
+    data = _parse(_decode(raw, path, 1, "a truth file"), path, None)
+    where = str(path)
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: a truth.json is an object with clusters, singletons, original")
+    labels: dict[str, str] = {}
+
+    def add(value: Any, label: str, field_name: str) -> str:
+        doc = _id(value, where, f"each id of {field_name}")
+        if doc in labels:
+            raise InputError(f"{where}: id {doc!r} is named twice")
+        labels[doc] = label
+        return doc
+
+    clusters = _list(data.get("clusters", []), where, "clusters")
+    for k, members in enumerate(clusters):
+        for m in _list(members, where, f"clusters[{k}]"):
+            add(m, f"t{k}", "clusters")
+    for s in _list(data.get("singletons", []), where, "singletons"):
+        add(s, f"s:{s}", "singletons")
+    original = data.get("original", {})
+    if not isinstance(original, dict):
+        raise InputError(f"{where}: original must be an object (copy id -> original id)")
+    roles: dict[str, str] = {}
+    originals: dict[str, str] = {}
+    for copy, orig in original.items():
+        orig_id = _id(orig, where, f"original[{copy!r}]")
+        for doc in (copy, orig_id):
+            if doc not in labels:
+                raise InputError(f"{where}: original names {doc!r}, which is in no cluster")
+        if labels[copy] != labels[orig_id]:
+            raise InputError(f"{where}: original of {copy!r} is {orig_id!r}, in another cluster")
+        originals[labels[copy]] = orig_id
+        roles[copy] = "copy"
+        roles[orig_id] = "original"
+    return Truth(labels, roles, originals)
+
+
+def _list(value: Any, where: str, name: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise InputError(f"{where}: {name} must be a list, not {_kind(value)}")
+    return value
+
+
 def load_clusters(path: str | Path) -> list[dict[str, Any]]:
-    """Read a clusters.jsonl (objects with ``members``, optionally ``representative``)."""
+    """Read a clusters.jsonl (objects with ``members``, a list of ids, and optionally a
+    ``representative``); a line that is not one is an :class:`InputError` naming it."""
+    path = Path(path)
     out = []
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                row["members"] = [str(m) for m in row["members"]]
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise InputError(f"{path}:{n}: cluster lines need members ({exc})") from None
-            out.append(row)
+    for n, row in _json_lines(path, "a clusters file"):
+        where = f"{path}:{n}"
+        if not isinstance(row, dict) or not isinstance(row.get("members"), list):
+            raise InputError(f"{where}: cluster lines are objects with a list of members")
+        if not row["members"]:
+            raise InputError(f"{where}: a cluster has at least one member")
+        row["members"] = [_id(m, where, "each member") for m in row["members"]]
+        if row.get("representative") is not None:
+            row["representative"] = _id(row["representative"], where, "representative")
+        out.append(row)
     return out
 
 

@@ -6,6 +6,8 @@ import sys
 import time
 from typing import TextIO
 
+from dedupe.display import safe
+
 
 class Progress:
     """Rate-limited status line; silent when disabled or when the stream is not a tty."""
@@ -32,7 +34,7 @@ class Progress:
         if count is not None:
             elapsed = max(now - self._stage_start, 1e-9)
             message = f"{message}: {count:,} docs ({count / elapsed:,.0f} docs/s)"
-        line = f"dedupe: {message}"
+        line = f"dedupe: {safe(message)}"
         pad = max(self._width - len(line), 0)
         self.stream.write("\r" + line + " " * pad)
         self.stream.flush()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from dedupe.display import safe
 from dedupe.errors import ConfigError, DuplicateNameError, PluginError
 from dedupe.plugins import ESCAPE_HINT, DedupePluginManager
 
@@ -75,8 +76,11 @@ class Registry:
                     f"{expected.__module__}.{expected.__name__}: {component!r}"
                 )
             name = getattr(component, "name", None)
-            if not isinstance(name, str) or not name or "," in name:
-                raise PluginError(f"plugin {plugin!r} registered a {kind} with a bad name {name!r}")
+            # A name is typed on command lines and printed: no comma, blank or control character.
+            if not isinstance(name, str) or not name.strip() or "," in name or safe(name) != name:
+                raise PluginError(
+                    f"plugin {plugin!r} registered a {kind} with a bad name {safe(repr(name))}"
+                )
             taken = self._entries[kind].get(name)
             if taken is not None:
                 raise DuplicateNameError(

@@ -332,7 +332,7 @@ def test_missing_dask_is_one_line_with_the_install_hint(monkeypatch):
         require_dask()
     assert "pip install 'dedupe-engine[dask]'" in str(info.value)
     ran = CliRunner().invoke(cli, ["run", str(EXAMPLES / "news"), "--engine", "dask"])
-    assert ran.exit_code == 1
+    assert ran.exit_code == 2
     assert ran.output.strip().splitlines() == [
         "Error: --engine dask needs dask.distributed (distributed is not installed): "
         "pip install 'dedupe-engine[dask]'"

@@ -4,6 +4,8 @@ duplicates and broken plugins fail with one clear message, env vars control load
 from __future__ import annotations
 
 import inspect
+import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from dedupe.cli import cli
 from dedupe.errors import DuplicateNameError
 from dedupe.plugins import DEFAULT_PLUGINS, get_plugin_manager
 from dedupe.registry import KINDS, Registry
+
+from .conftest import EXAMPLES
 
 
 def make_dist(tmp_path: Path, name: str, module_source: str, entry: str | None = None) -> Path:
@@ -173,3 +177,106 @@ def test_every_hook_is_documented(hook):
     assert params, hook
     for name in params:
         assert f"``{name}" in doc or name in doc
+
+
+HELLO = """
+    import click
+    from dedupe import hookimpl
+    @hookimpl
+    def register_commands(cli):
+        @cli.command(name="hello-plugin")
+        def hello():
+            click.echo("hello from a plugin")
+"""
+
+
+def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``dedupe ARGS`` as the installed script runs it (plugins' commands added by main())."""
+    from dedupe.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    code = exit_info.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **sources: str) -> None:
+    """Install each source as a plugin distribution named by its key (``_`` -> ``-``)."""
+    for name, source in sources.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        monkeypatch.syspath_prepend(str(make_dist(folder, name.replace("_", "-"), source)))
+        monkeypatch.delitem(sys.modules, name, raising=False)  # another test's of that name
+    monkeypatch.delenv("DEDUPE_LOAD_PLUGINS", raising=False)
+    monkeypatch.delenv("DEDUPE_DISABLE_PLUGINS", raising=False)
+
+
+def test_a_failing_register_commands_is_one_line_and_the_rest_works(tmp_path, monkeypatch, capsys):
+    raises = """
+        import click
+        from dedupe import hookimpl
+        @hookimpl
+        def register_commands(cli):
+            @cli.command(name="half-added")
+            def half():
+                click.echo("should not be reachable")
+            raise RuntimeError("boom")
+    """
+    install(tmp_path, monkeypatch, dedupe_raises=raises, dedupe_hello=HELLO)
+    code, out, err = run_main(["hello-plugin"], capsys)
+    assert (code, out) == (0, "hello from a plugin\n")
+    assert err.splitlines() == [
+        "dedupe: plugin 'dedupe-raises' failed in register_commands: RuntimeError: boom; its "
+        "commands are left out (DEDUPE_DISABLE_PLUGINS=dedupe-raises stops loading it)"
+    ]
+    code, out, err = run_main(["half-added"], capsys)
+    assert code == 2 and "No such command 'half-added'" in err and "Traceback" not in err
+    out_dir = tmp_path / "out"
+    code, out, err = run_main(["run", EXAMPLES / "news", "-o", out_dir, "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["counts"]["clusters"] == 4
+    assert len(err.splitlines()) == 1  # only the plugin's line
+
+
+@pytest.mark.parametrize("taken", [("run",), ("eval",), ("index", "add")], ids=" ".join)
+def test_a_plugin_command_may_not_replace_a_builtin(tmp_path, monkeypatch, capsys, taken):
+    group = "cli" if len(taken) == 1 else f"cli.commands[{taken[0]!r}]"
+    hijack = f"""
+        import click
+        from dedupe import hookimpl
+        @hookimpl
+        def register_commands(cli):
+            @{group}.command(name={taken[-1]!r})
+            def hijacked():
+                click.echo("hijacked")
+            @cli.command(name="own-command")
+            def own():
+                click.echo("own command works")
+    """
+    install(tmp_path, monkeypatch, dedupe_hijack=hijack)
+    code, out, err = run_main(["own-command"], capsys)
+    assert (code, out) == (0, "own command works\n")
+    assert err.splitlines() == [
+        f"dedupe: plugin 'dedupe-hijack' may not replace the command {' '.join(taken)!r}, "
+        "which is a built-in command; kept it (the plugin must name its command otherwise)"
+    ]
+    if taken == ("run",):
+        out_dir = tmp_path / "out"
+        code, out, err = run_main(["run", EXAMPLES / "news", "-o", out_dir], capsys)
+        assert code == 0 and "hijacked" not in out and "4 clusters" in out
+        assert (out_dir / "clusters.jsonl").exists()
+    else:
+        code, out, _ = run_main([*taken, "--help"], capsys)
+        assert code == 0 and "hijacked" not in out and "Usage: dedupe" in out
+
+
+def test_a_second_plugin_may_not_replace_the_first_ones_command(tmp_path, monkeypatch, capsys):
+    again = HELLO.replace("hello from a plugin", "the other hello")
+    install(tmp_path, monkeypatch, dedupe_hello=HELLO, dedupe_hello2=again)
+    code, out, err = run_main(["hello-plugin"], capsys)
+    assert (code, out) == (0, "hello from a plugin\n")
+    assert err.splitlines() == [
+        "dedupe: plugin 'dedupe-hello2' may not replace the command 'hello-plugin', which is "
+        "plugin 'dedupe-hello''s; kept it (the plugin must name its command otherwise)"
+    ]

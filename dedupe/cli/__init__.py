@@ -1,28 +1,43 @@
 """The ``dedupe`` command line: a click group whose subcommands live one per module.
 
-Commands only parse options and call the engine; user errors become one-line messages.
+Commands only parse options and call the engine; user errors become one-line messages, with
+text from the data escaped (:mod:`dedupe.cli.errors`).
 """
 
 from __future__ import annotations
 
+import os
+import warnings
 from typing import Any
 
 import click
 
 from dedupe import __version__
-from dedupe.errors import ConfigError, DedupeError
+from dedupe.cli.errors import one_line_errors
+from dedupe.display import safe
+from dedupe.errors import DedupeError
+
+#: Set (to anything) to see the traceback of an unexpected error instead of its one line.
+TRACEBACK_VAR = "DEDUPE_TRACEBACK"
 
 
 class DedupeGroup(click.Group):
-    """Turns dedupe's own errors into one-line click errors (no traceback)."""
+    """Turns dedupe's own errors into one-line click errors (no traceback) and escapes what
+    click's errors print."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        with one_line_errors():
+            return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
+        with one_line_errors():
             return super().invoke(ctx)
-        except ConfigError as exc:
-            raise click.UsageError(str(exc), ctx) from None
-        except DedupeError as exc:
-            raise click.ClickException(str(exc)) from None
 
 
 @click.group(cls=DedupeGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,16 +72,48 @@ def _add_commands() -> None:
 
 
 _add_commands()
+#: The built-in commands, restored before plugins add theirs (so main() can run twice).
+BUILTIN_COMMANDS = dict(cli.commands)
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A warning (a library's too) as one escaped line: its message may quote the data."""
+    click.echo(f"dedupe: warning: {category.__name__}: {safe(message)}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``dedupe`` script: add plugin commands, then run."""
+    """Entry point of the ``dedupe`` script: add plugin commands, then run.
+
+    An error nobody foresaw is still one line (and exit status 1), unless ``DEDUPE_TRACEBACK``
+    is set: then its traceback, for a bug report.
+    """
+    from dedupe.cli.plugin_commands import add_plugin_commands
     from dedupe.plugins import get_plugin_manager
 
     try:
         pm = get_plugin_manager()
-        pm.hook.register_commands(cli=cli)
     except DedupeError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {safe(exc)}", err=True)
         raise SystemExit(1) from None
-    cli.main(args=argv, prog_name="dedupe")
+    if not os.environ.get(TRACEBACK_VAR):
+        warnings.showwarning = _show_warning
+    cli.commands = dict(BUILTIN_COMMANDS)
+    add_plugin_commands(pm, cli, warn=lambda line: click.echo(f"dedupe: {line}", err=True))
+    try:
+        cli.main(args=argv, prog_name="dedupe")
+    except Exception as exc:  # click shows its own errors and ours; this is anything else
+        if os.environ.get(TRACEBACK_VAR):
+            raise
+        click.echo(
+            f"Error: unexpected {type(exc).__name__}: {safe(exc)} (a bug: please report it; "
+            f"{TRACEBACK_VAR}=1 shows the traceback)",
+            err=True,
+        )
+        raise SystemExit(1) from None

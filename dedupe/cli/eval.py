@@ -6,6 +6,7 @@ import json
 
 import click
 
+from dedupe.display import safe
 from dedupe.evaluate import evaluate, load_clusters, load_truth
 
 
@@ -35,7 +36,7 @@ def eval_command(clusters: str, truth: str, as_json: bool) -> None:
     click.echo(f"{'precision':>12} {'recall':>8} {'f1':>8} {'ari':>8}")
     click.echo(f"{o['precision']:>12.4f} {o['recall']:>8.4f} {o['f1']:>8.4f} {o['ari']:>8.4f}")
     for role, figures in report.get("by_role", {}).items():
-        click.echo(f"recall of {role}: {figures['recall']:.4f} ({int(figures['count'])})")
+        click.echo(f"recall of {safe(role)}: {figures['recall']:.4f} ({int(figures['count'])})")
     named = report.get("original_named")
     if named:
         click.echo(f"original named: {named['share']:.4f} ({named['correct']}/{named['clusters']})")

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from dedupe.cli.options import comma_list, scorer_specs
+from dedupe.cli.options import NGRAM, SAMPLING, comma_list, scorer_specs
 from dedupe.cli.run import BadRecordPrinter
 from dedupe.config import DEFAULT_NORMALISERS, Config
 from dedupe.display import safe, tsv_field
@@ -27,7 +27,7 @@ _FIXED_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any], Any]] = [
         ",".join(DEFAULT_NORMALISERS),
     ),
     (("--unit",), {"help": "Shingle unit: word or char."}, DEFAULTS.unit),
-    (("-n", "--ngram"), {"type": click.IntRange(min=1), "help": "Shingle size."}, DEFAULTS.ngram),
+    (("-n", "--ngram"), {"type": NGRAM, "help": "Shingle size."}, DEFAULTS.ngram),
     (
         ("--num-perm",),
         {"type": click.IntRange(1, 4096), "help": "MinHash permutations."},
@@ -50,7 +50,7 @@ _FIXED_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any], Any]] = [
     (("--rows",), {"type": click.IntRange(min=1), "help": "Rows per LSH band."}, None),
     (
         ("--containment-sampling",),
-        {"type": click.IntRange(min=0), "help": "Anchor density (1 in N shingles; 0: off)."},
+        {"type": SAMPLING, "help": "Anchor density (1 in N shingles; 0: off)."},
         DEFAULTS.containment_sampling,
     ),
     (
@@ -255,7 +255,7 @@ def add(
     if not quiet:
         summary = ", ".join(f"{v:,} {k}" for k, v in counts.items())
         click.echo(
-            f"{summary or 'nothing read'}; {len(evicted):,} evicted; {path} holds {total:,}",
+            f"{summary or 'nothing read'}; {len(evicted):,} evicted; {safe(path)} holds {total:,}",
             err=True,
         )
 

@@ -7,6 +7,12 @@ import click
 from dedupe.config import ScorerSpec
 from dedupe.errors import ConfigError
 
+#: Option ranges that keep values within what the kernels take (an int64, a C long): a larger
+#: number would fail deep in a run instead of as a usage error.
+NGRAM = click.IntRange(1, 2**31 - 1)
+SAMPLING = click.IntRange(0, 2**31 - 1)
+DOC_BYTES = click.IntRange(1, 2**62)
+
 
 def comma_list(value: str | None) -> tuple[str, ...] | None:
     """``"a,b , c"`` -> ``("a", "b", "c")``; an empty string is an empty list."""

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from dedupe.display import safe
 from dedupe.plugins import get_plugin_manager
 from dedupe.registry import Registry
 
@@ -54,8 +55,8 @@ def plugins(as_json: bool, show_all: bool) -> None:
             if row["builtin"]
             else (f" from {row['distribution']}{version}" if row["distribution"] else "")
         )
-        click.echo(f"{row['name']}{source}")
+        click.echo(safe(f"{row['name']}{source}"))
         for kind, names in row["registers"].items():
-            click.echo(f"  {kind}: {', '.join(names)}")
+            click.echo(safe(f"  {kind}: {', '.join(names)}"))
         if not row["registers"] and row["hooks"]:
-            click.echo(f"  hooks: {', '.join(row['hooks'])}")
+            click.echo(safe(f"  hooks: {', '.join(row['hooks'])}"))

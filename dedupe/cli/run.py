@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
-from dedupe.cli.options import comma_list, scorer_specs
+from dedupe.cli.options import DOC_BYTES, NGRAM, SAMPLING, comma_list, scorer_specs
 from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, Config
+from dedupe.display import safe
 from dedupe.documents import BadRecord
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, DedupeError
@@ -29,7 +30,7 @@ class BadRecordPrinter:
     def __call__(self, bad: BadRecord) -> None:
         self.count += 1
         if self.count <= self.limit:
-            click.echo(f"dedupe: skipped {bad}", err=True)
+            click.echo(f"dedupe: skipped {safe(bad)}", err=True)
         elif self.count == self.limit + 1:
             click.echo("dedupe: more records skipped; report.json lists them", err=True)
 
@@ -84,7 +85,7 @@ class BadRecordPrinter:
     "--ngram",
     default=DEFAULTS.ngram,
     show_default=True,
-    type=click.IntRange(min=1),
+    type=NGRAM,
     help="Shingle size in units.",
 )
 @click.option(
@@ -116,7 +117,7 @@ class BadRecordPrinter:
     "--containment-sampling",
     default=DEFAULTS.containment_sampling,
     show_default=True,
-    type=click.IntRange(min=0),
+    type=SAMPLING,
     help="Keep 1 in N shingles (1 in 4 of a document's first 64) as anchors to find copies "
     "that contain each other (teasers, wrapped reposts); 0 turns it off.",
 )
@@ -175,7 +176,7 @@ class BadRecordPrinter:
 )
 @click.option(
     "--max-doc-bytes",
-    type=click.IntRange(min=1),
+    type=DOC_BYTES,
     help="Skip (and report) documents larger than this many bytes.",
 )
 @click.option(
@@ -278,6 +279,9 @@ def run(
         "max_doc_bytes": max_doc_bytes,
         "duplicate_ids": "rename" if rename_duplicate_ids else "error",
     }
+    if not output_dir.strip():
+        # An unset shell variable (-o "$OUT") would write over files of the current folder.
+        raise click.BadParameter("is empty: name a directory", param_hint="'-o' / '--output-dir'")
     specs = scorer_specs(scorers)
     if specs:
         settings["scorers"] = specs
@@ -336,7 +340,7 @@ def run(
             f"read {counts['documents_read']:,} documents "
             f"({counts['documents_skipped']:,} skipped) in {total:.1f} s; "
             f"{counts['clusters']:,} clusters, {counts['duplicates_removed']:,} copies removed, "
-            f"{counts['kept']:,} kept -> {output_dir}/"
+            f"{counts['kept']:,} kept -> {safe(output_dir)}/"
         )
     if counts["documents_read"] == 0 and counts["documents_skipped"] > 0:
         raise DedupeError("no document could be read (see the skipped records above)")

@@ -13,7 +13,23 @@ until a distributed run starts. See ``docs/distributed.md``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from dedupe.distributed.connect import MissingDependency, require_dask
-from dedupe.distributed.engine import DaskEngine, DaskResult, run_dask
+
+if TYPE_CHECKING:
+    from dedupe.distributed.engine import DaskEngine, DaskResult, run_dask
 
 __all__ = ["DaskEngine", "DaskResult", "MissingDependency", "require_dask", "run_dask"]
+
+_FROM_ENGINE = frozenset({"DaskEngine", "DaskResult", "run_dask"})
+
+
+def __getattr__(name: str) -> Any:
+    """The engine's names on first use: importing this package (or its ``connect`` module, to
+    check for the extra) must not need pandas or dask."""
+    if name in _FROM_ENGINE:
+        from dedupe.distributed import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,19 +6,19 @@ hint, checked only when a distributed run is asked for.
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from dedupe.errors import DedupeError
+from dedupe.errors import DedupeError, MissingDependency
 from dedupe.workers import available_cores
 
 INSTALL_HINT = "pip install 'dedupe-engine[dask]'"
-
-
-class MissingDependency(DedupeError):
-    """An optional dependency of the feature asked for is not installed."""
+#: Seconds a run waits for a scheduler file to appear (or be complete) before giving up.
+SCHEDULER_FILE_WAIT = 30.0
 
 
 def require_dask() -> None:
@@ -33,6 +33,31 @@ def require_dask() -> None:
         raise MissingDependency(
             f"--engine dask needs dask.distributed ({missing} is not installed): {INSTALL_HINT}"
         ) from None
+
+
+def address_in_file(path: str, wait: float | None = None) -> str:
+    """The scheduler's address in a scheduler file (``dask scheduler --scheduler-file``),
+    waiting up to ``wait`` seconds (default :data:`SCHEDULER_FILE_WAIT`) for a scheduler that
+    is starting to write it: dask itself would wait forever, and fail on a malformed file."""
+    deadline = time.monotonic() + (SCHEDULER_FILE_WAIT if wait is None else wait)
+    while True:
+        try:
+            with open(path, encoding="utf-8") as f:
+                address = json.load(f)["address"]
+            if isinstance(address, str) and address:
+                return address
+            problem = f"{path} is not a Dask scheduler file (its address is not a string)"
+        except FileNotFoundError:
+            problem = f"no Dask scheduler file at {path}"
+        except (ValueError, KeyError, TypeError):  # not a scheduler file, or not flushed yet
+            problem = f"{path} is not a Dask scheduler file (JSON with an address)"
+        except OSError as exc:
+            raise DedupeError(
+                f"cannot read the Dask scheduler file {path}: {exc.strerror}"
+            ) from None
+        if time.monotonic() >= deadline:
+            raise DedupeError(problem)
+        time.sleep(0.1)
 
 
 @contextmanager
@@ -58,11 +83,9 @@ def connect(scheduler: str | None = "local", workers: int = 0) -> Iterator[Any]:
             yield client
         return
     assert scheduler is not None
+    address = address_in_file(scheduler) if scheduler.endswith(".json") else scheduler
     try:
-        if scheduler.endswith(".json"):
-            client = Client(scheduler_file=scheduler, timeout="30s")
-        else:
-            client = Client(scheduler, timeout="30s")
+        client = Client(address, timeout="30s")
     except (OSError, TimeoutError) as exc:
         raise DedupeError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     with client:
