@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -69,9 +70,12 @@ def run_cli(data: Path, work: Path, extra: list[str]) -> dict:
     n = write_pairs(data, pairs)
     command = [sys.executable, "-m", "dedupe", "explain", "--pairs", str(pairs), "-i", str(data)]
     command += ["--json", *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     explained = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     pred = work / "pred.jsonl"
     predictions(explained, pred)
@@ -80,6 +84,7 @@ def run_cli(data: Path, work: Path, extra: list[str]) -> dict:
         "pairs": n,
         "explained": len(explained),
         "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
         "pairs_per_s": round(len(explained) / wall, 1),
         "stderr_lines": len(result.stderr.splitlines()),
         "scores": score(data, pred),

@@ -178,13 +178,14 @@ def token_ids(a: Sequence[str], b: Sequence[str]) -> tuple[np.ndarray, np.ndarra
 
 def align(a: np.ndarray, b: np.ndarray, n: int, gap: int, min_length: int) -> list[Alignment]:
     """The passages B shares with A, in B order (see the module docstring); ``a`` and ``b``
-    are token ids (:func:`token_ids`). Sequences shorter than ``n`` or ``min_length`` are
-    matched with those lengths cut to fit."""
+    are token ids (:func:`token_ids`). A sequence shorter than ``n`` is seeded with its length;
+    against a document shorter than twice ``min_length``, half its length (at least a seed)
+    is enough for a passage."""
     if not len(a) or not len(b):
         return []
     shortest = min(len(a), len(b))
     n = max(1, min(n, shortest))
-    min_length = max(1, min(min_length, shortest))
+    min_length = max(1, min(min_length, max(n, shortest // 2)))
     ia, ib = np.asarray(a).astype(np.uint64), np.asarray(b).astype(np.uint64)
     pieces = _claim(_runs(ia, ib, n), len(b))
     kept = [p for p in _chain(pieces, gap) if p.matched >= min_length]

@@ -74,6 +74,12 @@ def relation(a_in_b: float, b_in_a: float) -> str:
     return "different"
 
 
+def _gram_hashes(grams: list[str]) -> np.ndarray:
+    """A shingle set as sorted distinct 64-bit hashes (compact; within one process a
+    collision is a 2^-64 chance per pair of shingles)."""
+    return np.unique(np.fromiter(map(hash, grams), np.int64, len(grams)))
+
+
 class Explainer:
     """Explains pairs with one normaliser chain, shingle unit and n; ``gap`` and
     ``min_length`` (in units) set the alignment. Documents are prepared once and kept for
@@ -121,13 +127,14 @@ class Explainer:
             return hit[1]
         display = self.pre.one(text) if self.pre.normalisers else text
         matches = list((_CHAR if self.chars else _WORD).finditer(display))
-        spans = [m.span() for m in matches]
         tokens = [m.group() for m in matches]
+        spans = np.array([m.span() for m in matches], dtype=np.int64).reshape(-1, 2)
         if display == text:
-            raw_spans: list[Any] = spans
+            raw_spans = spans
             dropped: list[tuple[int, int, str]] = []
         else:
-            raw_spans, dropped = locate(text, tokens)
+            found, dropped = locate(text, tokens)
+            raw_spans = np.array([s or (-1, -1) for s in found], dtype=np.int64).reshape(-1, 2)
         chrome = self._chrome(display, tokens)
         normalised = self.per_word(tokens) if tokens else []
         if self.chars:
@@ -140,12 +147,9 @@ class Explainer:
         owner = np.repeat(np.arange(len(parts), dtype=np.int64), sizes)
         units = [u for k in np.flatnonzero(sizes).tolist() for u in parts[k]]
         vocab = self._vocab
-        if len(vocab) > _VOCAB:
-            vocab.clear()
-            self._cache.clear()
         ids = np.fromiter((vocab.setdefault(u, len(vocab)) for u in units), np.int64, len(units))
         words = Words(text, display, spans, raw_spans, chrome, empty, dropped)
-        grams = set(self.shingles(self.chain.one(text), self.n)) if self.shingles else set()
+        grams = _gram_hashes(self.shingles(self.chain.one(text), self.n) if self.shingles else [])
         doc = Document(doc_id, words, ids, owner, grams)
         self._cache[doc_id] = (text, doc)
         if len(self._cache) > _CACHE:
@@ -154,6 +158,9 @@ class Explainer:
 
     def explain(self, a: tuple[str, str], b: tuple[str, str]) -> Explanation:
         """Explain document ``b`` against document ``a`` (each an (id, text) pair)."""
+        if len(self._vocab) > _VOCAB:  # start afresh: both documents' ids from one vocabulary
+            self._vocab.clear()
+            self._cache.clear()
         da, db = self.document(*a), self.document(*b)
         shared_a: list[Shared] = []
         shared_b: list[Shared] = []
@@ -163,9 +170,9 @@ class Explainer:
             shared_b += on_b
         side_a = Side(da.id, build(da.words, shared_a, "a"), len(da.grams))
         side_b = Side(db.id, build(db.words, shared_b, "b"), len(db.grams))
-        inter = len(da.grams & db.grams)
-        union = len(da.grams | db.grams)
         na, nb = len(da.grams), len(db.grams)
+        inter = len(np.intersect1d(da.grams, db.grams, assume_unique=True))
+        union = na + nb - inter
         a_in_b = inter / na if na else 0.0
         b_in_a = inter / nb if nb else 0.0
         scores = {

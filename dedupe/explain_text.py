@@ -31,10 +31,23 @@ SENTENCES = {
 }
 MARKS = {"added": ("[+ ", " +]"), "chrome": ("[~ ", " ~]")}
 LONG = 300
+CONTEXT_CHARS = 40
 
 
 def _short(text: str, full: bool) -> str:
     return text if full or len(text) <= LONG else text[:LONG] + " …"
+
+
+def _context(text: str, words: int, tail: bool) -> str:
+    """The last (``tail``) or first ``words`` words of ``text``, at most :data:`CONTEXT_CHARS`
+    characters (a script without spaces has no words to count)."""
+    if not words:
+        return ""
+    split = text.split()
+    kept = " ".join(split[-words:] if tail else split[:words])
+    if len(kept) > CONTEXT_CHARS:
+        kept = kept[-CONTEXT_CHARS:] if tail else kept[:CONTEXT_CHARS]
+    return kept
 
 
 def _segments(side: Side, edits: bool) -> list[tuple[str, str, str | None]]:
@@ -82,7 +95,7 @@ class _Printer:
             out = []
             for kind, text, other in segments:
                 out.append(safe_text(text) if kind == "same" else self.mark(kind, text, other))
-            click.echo(" ".join(out))
+            click.echo(" ".join(out), color=self.color)
             return
         k, shown = 0, 0
         while k < len(segments):
@@ -92,18 +105,16 @@ class _Printer:
             j = k
             while j + 1 < len(segments) and segments[j + 1][0] != "same":
                 j += 1
-            before = segments[k - 1][1].split()[-self.context :] if k and self.context else []
+            before = _context(segments[k - 1][1], self.context, True) if k else ""
             after = (
-                segments[j + 1][1].split()[: self.context]
-                if j + 1 < len(segments) and self.context
-                else []
+                _context(segments[j + 1][1], self.context, False) if j + 1 < len(segments) else ""
             )
             line = [self.mark(kind, text, other) for kind, text, other in segments[k : j + 1]]
             if before:
-                line.insert(0, self.style("… " + safe(" ".join(before)), "context"))
+                line.insert(0, self.style("… " + safe(before), "context"))
             if after:
-                line.append(self.style(safe(" ".join(after)) + " …", "context"))
-            click.echo(" ".join(line))
+                line.append(self.style(safe(after) + " …", "context"))
+            click.echo(" ".join(line), color=self.color)
             shown += 1
             k = j + 1
         if not shown:
@@ -137,7 +148,7 @@ def print_explanation(ex: Explanation, color: bool, full: bool, context: int = 4
         f"jaccard {s['jaccard']:.3f}; "
         f"{s['a_in_b']:.0%} of A is in B, {s['b_in_a']:.0%} of B is in A"
     )
-    click.echo(printer.legend())
+    click.echo(printer.legend(), color=color)
     for label, side in (("A", ex.a), ("B", ex.b)):
         words = {k: side.words(k) for k in ("shared", "edited", "added", "chrome")}
         what = "what it adds" if label == "A" else "what it adds and edits"

@@ -20,32 +20,29 @@ STATUSES = ("added", "shared", "chrome")
 
 @dataclass
 class Words:
-    """A document as the words explain shows: display spans, raw spans (``None``: not found
-    in the raw text), which words are chrome, which have no matching units (punctuation),
-    and the raw text a structural normaliser dropped (chrome with offsets)."""
+    """A document as the words explain shows: ``spans`` (display ``[start, end)`` per word, an
+    ``(n, 2)`` array), ``raw_spans`` (the same in the raw text, ``-1`` for a word not found
+    there), which words are chrome, which have no units to match (punctuation), and the raw
+    text a structural normaliser dropped, as ``(start, end, text)`` (chrome with offsets)."""
 
     raw: str
     display: str
-    spans: list[Span]
-    raw_spans: list[Span | None]
+    spans: np.ndarray
+    raw_spans: np.ndarray
     chrome: np.ndarray
     empty: np.ndarray
     dropped: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._start = self.raw_spans[:, 0] if len(self.raw_spans) else np.zeros(0, np.int64)
+        self._end = self.raw_spans[:, 1] if len(self.raw_spans) else np.zeros(0, np.int64)
 
     def __len__(self) -> int:
         return len(self.spans)
 
     def text(self, w0: int, w1: int) -> str:
         """Display text of words ``w0..w1`` (inclusive)."""
-        return self.display[self.spans[w0][0] : self.spans[w1][1]]
-
-    def __post_init__(self) -> None:
-        self._start = np.fromiter(
-            (-1 if s is None else s[0] for s in self.raw_spans), np.int64, len(self.raw_spans)
-        )
-        self._end = np.fromiter(
-            (-1 if s is None else s[1] for s in self.raw_spans), np.int64, len(self.raw_spans)
-        )
+        return self.display[int(self.spans[w0, 0]) : int(self.spans[w1, 1])]
 
     def raw_span(self, w0: int, w1: int) -> Span | None:
         """Raw ``[start, end)`` of words ``w0..w1`` (inclusive), from the first and last of
@@ -147,16 +144,16 @@ def _shared_passage(words: Words, s: Shared, own: str) -> Passage:
     text = words.text(s.w0, s.w1)
     edits: list[Edit] = []
     parts: list[tuple[str, str | None]] = []
-    cut = words.spans[s.w0][0]
+    cut = int(words.spans[s.w0, 0])
     edited = 0
     for e0, e1, other_span, other_text in s.edits:
         if e1 < e0:  # nothing on this side: the other's text goes after word e1
             here = words.point_after(e1)
-            at = words.spans[e1][1]
+            at = int(words.spans[e1, 1])
             mine = ""
         else:
             here = words.raw_span(e0, e1) or words.point_after(e0)
-            at = words.spans[e0][0]
+            at = int(words.spans[e0, 0])
             mine = words.text(e0, e1)
             edited += e1 - e0 + 1
         if at > cut:
@@ -166,7 +163,7 @@ def _shared_passage(words: Words, s: Shared, own: str) -> Passage:
         pair = (here, other_span) if own == "a" else (other_span, here)
         texts = (mine, other_text) if own == "a" else (other_text, mine)
         edits.append(Edit(pair[0], pair[1], texts[0], texts[1]))
-    end = words.spans[s.w1][1]
+    end = int(words.spans[s.w1, 1])
     if end > cut:
         parts.append((words.display[cut:end], None))
     ends = (span, s.other) if own == "a" else (s.other, span)

@@ -20,13 +20,14 @@ from dedupe.passages import Shared, Words
 @dataclass
 class Document:
     """A document ready to align: its words, its units (as ids in the explainer's vocabulary)
-    and the word each unit belongs to, and its shingle set (for the scores)."""
+    and the word each unit belongs to, and its shingle set as sorted hashes (for the
+    scores)."""
 
     id: str
     words: Words
     units: np.ndarray
     owner: np.ndarray
-    grams: set[str]
+    grams: np.ndarray
 
 
 def _past_empty(words: Words, w: int, limit: int) -> int:
