@@ -5,9 +5,9 @@ located in the text as read (:mod:`dedupe.offsets`), so every passage has charac
 into the raw text. Each word is normalised on its own by the run's form normalisers (case,
 quotes, punctuation...) into units; the two unit sequences are aligned (:mod:`dedupe.align`:
 n-gram seeds, chained over short gaps, short matches dropped), a word inside an aligned passage
-is ``shared``, a word on a line the chrome/boilerplate normalisers remove (or raw text the
-structural normaliser dropped) is ``chrome``, any other is ``added``. Scores are the run's:
-shingles of each document through the whole chain.
+is ``shared``, a word the chrome/boilerplate normalisers remove (or raw text the structural
+normaliser dropped) is ``chrome``, any other is ``added``. Scores are the run's: shingles of
+each document through the whole chain.
 """
 
 from __future__ import annotations
