@@ -20,7 +20,8 @@ header { flex: none; padding: 12px 20px; background: #263238; color: #eceff1; }
 header h1 { font-size: 18px; margin: 0 0 4px; word-break: break-all; }
 header label { font: 13px sans-serif; }
 .legend span { padding: 0 6px; margin-right: 8px; }
-.legend .shared { background: white; color: #222; }
+.legend .shared, .legend .added, .legend del, .legend ins { color: #222; }
+.legend .shared { background: white; }
 main.columns { flex: 1 1 auto; min-height: 0; display: flex; gap: 16px; padding: 16px;
                align-items: flex-start; overflow: auto; }
 .doc { flex: 0 0 400px; background: white; border: 1px solid #ddd; border-radius: 4px;
