@@ -1,51 +1,45 @@
 """Why two documents match: the passages they share and the text each adds.
 
-Each document is shown as it was written (HTML stripped to text). Every word is normalised on
-its own by the run's form normalisers (case, quotes, punctuation...) so its n-grams can be
-matched against the other document's; a word inside an n-gram the two share is ``shared``, a
-word on a line the chrome/boilerplate normalisers remove is ``chrome``, any other is ``added``.
-Consecutive words of one status form a passage.
+Each document is shown as its structural normalisers render it (HTML as text) and its words are
+located in the text as read (:mod:`dedupe.offsets`), so every passage has character offsets
+into the raw text. Each word is normalised on its own by the run's form normalisers (case,
+quotes, punctuation...) into units; the two unit sequences are aligned (:mod:`dedupe.align`:
+n-gram seeds, chained over short gaps, short matches dropped), a word inside an aligned passage
+is ``shared``, a word the chrome/boilerplate normalisers remove (or raw text the structural
+normaliser dropped) is ``chrome``, any other is ``added``. Scores are the run's: shingles of
+each document through the whole chain.
 """
 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from dedupe.align import align
 from dedupe.normalise import Chain
+from dedupe.offsets import locate, surviving
+from dedupe.passages import Shared, Side, Words, build
 from dedupe.represent import SAME_TEXT, TEASER_BELOW
+from dedupe.shared import Document, shared
 
-_WORD = re.compile(r"\S+")
+#: Shared passages separated by at most this many differing units (words, or characters with
+#: the char unit) on both sides are one passage with edits (chosen on pan13-dev, see
+#: benchmarks/pan13_explain.py).
+DEFAULT_GAP = 8
+#: Aligned passages matching fewer units than this are not shared (common phrases).
+DEFAULT_MIN_LENGTH = 12
 
-
-@dataclass
-class Passage:
-    """A run of words with one status: ``shared``, ``added`` or ``chrome``."""
-
-    status: str
-    text: str
-    words: int
-
-
-@dataclass
-class Side:
-    """One document as explained against another."""
-
-    id: str
-    passages: list[Passage]
-    shingles: int
-
-    def words(self, status: str) -> int:
-        return sum(p.words for p in self.passages if p.status == status)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "shingles": self.shingles,
-            "words": {s: self.words(s) for s in ("shared", "added", "chrome")},
-            "passages": [{"status": p.status, "text": p.text} for p in self.passages],
-        }
+# Scripts written without spaces: each character is a word.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
+_CHAR = re.compile(r"\S")
+_CACHE = 512
+#: Distinct units remembered before the vocabulary (and the document cache) start afresh.
+_VOCAB = 5_000_000
 
 
 @dataclass
@@ -56,6 +50,7 @@ class Explanation:
     b: Side
     scores: dict[str, float] = field(default_factory=dict)
     relation: str = "different"
+    a_shared: list[Shared] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,116 +74,129 @@ def relation(a_in_b: float, b_in_a: float) -> str:
     return "different"
 
 
-class Explainer:
-    """Explains pairs with one normaliser chain, shingle unit and n."""
+def _gram_hashes(grams: list[str]) -> np.ndarray:
+    """A shingle set as sorted distinct 64-bit hashes (compact; within one process a
+    collision is a 2^-64 chance per pair of shingles)."""
+    return np.unique(np.fromiter(map(hash, grams), np.int64, len(grams)))
 
-    def __init__(self, chain: Chain, shingles: Any, n: int) -> None:
+
+class Explainer:
+    """Explains pairs with one normaliser chain, shingle unit and n; ``gap`` and
+    ``min_length`` (in units) set the alignment. Documents are prepared once and kept for
+    the next pairs (a small cache by id), so explaining many pairs costs little per pair."""
+
+    def __init__(
+        self,
+        chain: Chain,
+        shingles: Any,
+        n: int,
+        *,
+        unit: str = "word",
+        gap: int = DEFAULT_GAP,
+        min_length: int = DEFAULT_MIN_LENGTH,
+    ) -> None:
         self.chain = chain
         self.shingles = shingles
         self.n = n
+        self.chars = unit == "char"
+        self.gap = gap
+        self.min_length = min_length
         self.pre = Chain([x for x in chain.normalisers if x.structural])
         self.furniture = Chain([x for x in chain.normalisers if x.removes_boilerplate])
         self.per_word = Chain(
             [x for x in chain.normalisers if not x.structural and not x.removes_boilerplate]
         )
+        self._cache: OrderedDict[str, tuple[str, Document]] = OrderedDict()
+        self._vocab: dict[str, int] = {}
 
-    def _tokens(self, text: str) -> tuple[str, list[re.Match[str]], list[list[str]], set[int]]:
+    def _chrome(self, display: str, words: list[str]) -> np.ndarray:
+        """Per word: removed by the furniture normalisers (a line, the tail of a line)."""
+        if not self.furniture.normalisers or not words:
+            return np.zeros(len(words), dtype=bool)
+        kept = self.furniture.one(display)
+        if kept == display:
+            return np.zeros(len(words), dtype=bool)
+        pattern = _CHAR if self.chars else _WORD
+        return ~surviving(words, pattern.findall(kept))
+
+    def document(self, doc_id: str, text: str) -> Document:
+        """The document prepared for alignment (cached by id while its text is the same)."""
+        hit = self._cache.get(doc_id)
+        if hit is not None and (hit[0] is text or hit[0] == text):
+            self._cache.move_to_end(doc_id)
+            return hit[1]
         display = self.pre.one(text) if self.pre.normalisers else text
-        matches = list(_WORD.finditer(display))
-        normalised = self.per_word([m.group() for m in matches]) if matches else []
-        # Words on lines that the furniture normalisers remove.
-        chrome: set[int] = set()
-        if self.furniture.normalisers:
-            kept_lines = set(self.furniture.one(display).split("\n"))
-            offset = 0
-            line_of_word = 0
-            lines = display.split("\n")
-            starts = []
-            for line in lines:
-                starts.append(offset)
-                offset += len(line) + 1
-            for k, m in enumerate(matches):
-                while line_of_word + 1 < len(starts) and starts[line_of_word + 1] <= m.start():
-                    line_of_word += 1
-                if lines[line_of_word] not in kept_lines:
-                    chrome.add(k)
-        return display, matches, [w.split() for w in normalised], chrome
-
-    def _grams(self, units: list[str]) -> list[str]:
-        if self.shingles is None:
-            raise ValueError("no shingle unit")
-        grams: list[str] = self.shingles(" ".join(units), self.n)
-        return grams
-
-    def side(self, doc_id: str, text: str, other: set[str]) -> tuple[Side, set[str]]:
-        display, matches, normalised, chrome = self._tokens(text)
-        units: list[str] = []
-        owner: list[int] = []
-        for k, words in enumerate(normalised):
-            if k in chrome:
-                continue
-            for w in words:
-                units.append(w)
-                owner.append(k)
-        grams = self._grams(units) if units else []
-        mine = set(grams)
-        shared_words: set[int] = set()
-        if other:
-            span = min(self.n, len(units))
-            for i, gram in enumerate(grams):
-                if gram in other:
-                    shared_words.update(owner[i : i + span])
-        statuses = [
-            "chrome" if k in chrome else "shared" if k in shared_words else "added"
-            for k in range(len(matches))
-        ]
-        # Words that normalise to nothing (« , —) take the status of the word before them.
-        for k in range(len(matches)):
-            if not normalised[k] and k not in chrome:
-                before = next((statuses[j] for j in range(k - 1, -1, -1) if normalised[j]), None)
-                after = next(
-                    (statuses[j] for j in range(k + 1, len(matches)) if normalised[j]), None
-                )
-                statuses[k] = before or after or statuses[k]
-        passages: list[Passage] = []
-        k = 0
-        while k < len(matches):
-            j = k
-            while j + 1 < len(matches) and statuses[j + 1] == statuses[k]:
-                j += 1
-            passages.append(
-                Passage(statuses[k], display[matches[k].start() : matches[j].end()], j - k + 1)
-            )
-            k = j + 1
-        return Side(doc_id, passages, len(mine)), mine
+        matches = list((_CHAR if self.chars else _WORD).finditer(display))
+        tokens = [m.group() for m in matches]
+        spans = np.array([m.span() for m in matches], dtype=np.int64).reshape(-1, 2)
+        if display == text:
+            raw_spans = spans
+            dropped: list[tuple[int, int, str]] = []
+        else:
+            found, dropped = locate(text, tokens)
+            raw_spans = np.array([s or (-1, -1) for s in found], dtype=np.int64).reshape(-1, 2)
+        chrome = self._chrome(display, tokens)
+        normalised = self.per_word(tokens) if tokens else []
+        if self.chars:
+            parts = [list("".join(norm.split())) for norm in normalised]
+        else:
+            parts = [norm.split() for norm in normalised]
+        sizes = np.fromiter(map(len, parts), np.int64, len(parts))
+        empty = sizes == 0
+        sizes[chrome] = 0
+        owner = np.repeat(np.arange(len(parts), dtype=np.int64), sizes)
+        units = [u for k in np.flatnonzero(sizes).tolist() for u in parts[k]]
+        vocab = self._vocab
+        ids = np.fromiter((vocab.setdefault(u, len(vocab)) for u in units), np.int64, len(units))
+        words = Words(text, display, spans, raw_spans, chrome, empty, dropped)
+        grams = _gram_hashes(self.shingles(self.chain.one(text), self.n) if self.shingles else [])
+        doc = Document(doc_id, words, ids, owner, grams)
+        self._cache[doc_id] = (text, doc)
+        if len(self._cache) > _CACHE:
+            self._cache.popitem(last=False)
+        return doc
 
     def explain(self, a: tuple[str, str], b: tuple[str, str]) -> Explanation:
         """Explain document ``b`` against document ``a`` (each an (id, text) pair)."""
-        _, grams_a = self.side(a[0], a[1], set())
-        _, grams_b = self.side(b[0], b[1], set())
-        side_a, _ = self.side(a[0], a[1], grams_b)
-        side_b, _ = self.side(b[0], b[1], grams_a)
-        inter = len(grams_a & grams_b)
-        union = len(grams_a | grams_b)
-        a_in_b = inter / len(grams_a) if grams_a else 0.0
-        b_in_a = inter / len(grams_b) if grams_b else 0.0
+        if len(self._vocab) > _VOCAB:  # start afresh: both documents' ids from one vocabulary
+            self._vocab.clear()
+            self._cache.clear()
+        da, db = self.document(*a), self.document(*b)
+        shared_a: list[Shared] = []
+        shared_b: list[Shared] = []
+        for al in align(da.units, db.units, self.n, self.gap, self.min_length):
+            on_a, on_b = shared(da, db, al)
+            shared_a += on_a
+            shared_b += on_b
+        side_a = Side(da.id, build(da.words, shared_a, "a"), len(da.grams))
+        side_b = Side(db.id, build(db.words, shared_b, "b"), len(db.grams))
+        na, nb = len(da.grams), len(db.grams)
+        inter = len(np.intersect1d(da.grams, db.grams, assume_unique=True))
+        union = na + nb - inter
+        a_in_b = inter / na if na else 0.0
+        b_in_a = inter / nb if nb else 0.0
         scores = {
             "jaccard": inter / union if union else 0.0,
-            "containment": inter / min(len(grams_a), len(grams_b)) if grams_a and grams_b else 0.0,
+            "containment": inter / min(na, nb) if na and nb else 0.0,
             "a_in_b": a_in_b,
             "b_in_a": b_in_a,
         }
-        return Explanation(side_a, side_b, scores, relation(a_in_b, b_in_a))
+        return Explanation(side_a, side_b, scores, relation(a_in_b, b_in_a), shared_a)
 
 
 def explain_cluster(
     explainer: Explainer, docs: list[tuple[str, str]]
 ) -> tuple[Side, list[Explanation]]:
-    """The first document against each of the others, and the first marked against all."""
+    """The first document against each of the others, and the first marked against all
+    (a word of it is shared when any other document shares it)."""
     reference = docs[0]
     explanations = [explainer.explain(reference, other) for other in docs[1:]]
-    union: set[str] = set()
-    for other in docs[1:]:
-        union |= explainer.side(other[0], other[1], set())[1]
-    side, _ = explainer.side(reference[0], reference[1], union)
-    return side, explanations
+    doc = explainer.document(*reference)
+    covered = np.zeros(len(doc.words), dtype=bool)
+    for ex in explanations:
+        for s in ex.a_shared:
+            covered[s.w0 : s.w1 + 1] = True
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], covered.astype(np.int8), [0]))))
+    pairs = zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True)
+    ranges = [Shared(s, e - 1, None) for s, e in pairs]
+    return Side(doc.id, build(doc.words, ranges, "a"), len(doc.grams)), explanations
