@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe import Engine
-from dedupe.default_plugins.chrome import learn_boilerplate, required_repeats, strip_chrome
+from dedupe.default_plugins.boilerplate import learn_boilerplate, required_repeats
+from dedupe.default_plugins.chrome import strip_chrome
 from dedupe.evaluate import evaluate, load_clusters, load_truth
 
 
