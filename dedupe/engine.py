@@ -33,6 +33,7 @@ from dedupe.corpus import Chunk, Corpus, FileCorpus, Location, MemoryCorpus, rec
 from dedupe.decide import accept, score_and_decide
 from dedupe.documents import BadRecord, Record
 from dedupe.errors import ConfigError, InputError, OutputError
+from dedupe.learn import learn_chain
 from dedupe.lsh import Banding, band_keys, candidate_pairs, unique_pairs
 from dedupe.normalise import Chain
 from dedupe.passes import NO_LINE, SignedChunk, copy_sets, sign_chunk
@@ -386,35 +387,8 @@ class Engine:
 
     # -- stages ---------------------------------------------------------------------------------
     def learn(self, corpus: Corpus, progress: Progress | None = None) -> Chain:
-        """Fit the normalisers that learn from the corpus on its first documents.
-
-        Each learning normaliser sees the sample as the normalisers before it leave it, and is
-        replaced by what it learned; a chain without such normalisers is returned unchanged.
-        """
-        chain = self.base_chain
-        if not chain.needs_learning:
-            return chain
-        if progress is not None:
-            progress.stage("learning boilerplate")
-        size = int(self.config.extra.get("learn_sample", 20_000))
-        sample: list[str] = []
-        for record in corpus.records(self.config.chunk_mb * 1024 * 1024):
-            sample.append(record.text)
-            if len(sample) >= size:
-                break
-        fitted = []
-        step = self.config.batch_size
-        last = max(k for k, n in enumerate(chain.normalisers) if n.learn is not None)
-        for k, normaliser in enumerate(chain.normalisers):
-            if normaliser.learn is not None:
-                normaliser = normaliser.learn(
-                    sample[i : i + step] for i in range(0, len(sample), step)
-                )
-                self.learned[normaliser.name] = normaliser.description
-            if k < last:
-                sample = normaliser(sample)
-            fitted.append(normaliser)
-        return Chain(fitted)
+        """The chain fitted on a sample of the corpus (see :func:`dedupe.learn.learn_chain`)."""
+        return learn_chain(self, corpus, progress)
 
     def signatures_of(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Normalise, shingle and sign a batch: (signatures, number of shingles per text)."""

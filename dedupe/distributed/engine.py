@@ -3,8 +3,9 @@
 What runs where (``C`` chunks, every arrow a Dask computation; only small things, marked
 *client*, come back to the client):
 
-1. *client*: discover the inputs, cut them into chunks, learn the ``boilerplate`` lines from the
-   first documents exactly as :meth:`dedupe.Engine.learn` does, and ship the engine as data
+1. *client*: discover the inputs, cut them into chunks, learn the ``boilerplate`` lines from a
+   sample of the input exactly as a local run does (:func:`dedupe.learn.learn_chain`), and
+   ship the engine as data
    (:class:`~dedupe.distributed.spec.EngineSpec`).
 2. pass 1 per chunk (:func:`dedupe.passes.sign_chunk`); results stay on the workers, the client
    gets each chunk's document count (for numbering) and skipped records.
@@ -53,6 +54,7 @@ from dedupe.distributed.verify import score_partition
 from dedupe.documents import BadRecord
 from dedupe.engine import MAX_KEPT_BAD_RECORDS, Engine
 from dedupe.errors import ConfigError, OutputError, PluginError
+from dedupe.learn import learn_chain
 from dedupe.progress import Progress
 from dedupe.result import RunResult
 
@@ -166,7 +168,7 @@ class DaskEngine:
         self._check_workers()
 
         t0 = time.perf_counter()
-        engine.chain = engine.learn(corpus, progress)
+        engine.chain = learn_chain(engine, corpus, progress)
         spec = EngineSpec.of(engine)
         spec_f = client.scatter(spec, broadcast=True)
         timings["learn"] = time.perf_counter() - t0
