@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 #: Records a learning normaliser is fitted on (``learn_sample`` in the config's extras).
 SAMPLE_SIZE = 20_000
+#: Chosen lines this close are read in one range (skipping a line costs less than a seek).
+GAP_LINES = 8
 
 
 def learn_chain(engine: Engine, corpus: Corpus, progress: Progress | None = None) -> Chain:
@@ -159,15 +161,18 @@ def sample(corpus: Corpus, size: int, chunk_bytes: int) -> list[str]:
         pick = np.flatnonzero(found.hashes <= np.uint64(cutoff))
         if not len(pick):
             continue
-        # Each chosen line is read as a one-line range of its source, by the source's reader.
+        # The chosen lines are read by the source's reader, as ranges of the source that
+        # hold them and at most a few other lines between them (skipped unparsed).
+        cut = np.flatnonzero(np.diff(pick) > GAP_LINES) + 1
         ranges = tuple(
-            replace(found.source, start=start, stop=start + length, first_line=line)
-            for start, length, line in zip(
-                found.starts[pick].tolist(),
-                found.sizes[pick].tolist(),
-                found.numbers[pick].tolist(),
-                strict=True,
+            replace(
+                found.source,
+                start=int(found.starts[group[0]]),
+                stop=int(found.starts[group[-1]] + found.sizes[group[-1]]),
+                first_line=int(found.numbers[group[0]]),
+                only_lines=frozenset(found.numbers[group].tolist()),
             )
+            for group in np.split(pick, cut)
         )
         hashes = dict(zip(found.numbers[pick].tolist(), found.hashes[pick].tolist(), strict=True))
         for record in _records(corpus, Chunk(chunks[number].number, ranges)):
