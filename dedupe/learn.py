@@ -1,12 +1,14 @@
 """Learn stage: fit the normalisers that learn from the corpus (``boilerplate``) on a sample.
 
 The sample is drawn from the whole input and depends only on what the input holds, never on
-its order: it is the :data:`SAMPLE_SIZE` records with the smallest hash of their content (all
-of them when the input has fewer), so reversing, shuffling or splitting the rows across files
-learns the same thing. A JSON Lines record is hashed on its raw line, without parsing it; only
-the chosen lines are parsed, read again by the corpus (which skips the others). Records of
-other formats are hashed on their text as they are read. A run, an index (``--learn-from``)
-and the Dask client all learn through :func:`learn_chain`.
+its order: it is the :data:`SAMPLE_SIZE` good records with the smallest hash of their content
+(all of them when the input has fewer), so reversing, shuffling or splitting the rows across
+files learns the same thing. A JSON Lines record is hashed on its raw line, without parsing
+it: the scan reads the input's bytes once more (the run reads them just before, to cut the
+input into chunks, so they are usually in the page cache), and only the chosen lines are
+parsed, read again by the source's reader in ranges. Records of other formats (whole files,
+CSV, Parquet) are read and hashed on their text: a full extra read. A run, an index
+(``--learn-from``) and the Dask client all learn through :func:`learn_chain`.
 """
 
 from __future__ import annotations
@@ -125,9 +127,9 @@ def _records(corpus: Corpus, chunk: Chunk) -> Iterator[Record]:
 
 
 def sample(corpus: Corpus, size: int, chunk_bytes: int) -> list[str]:
-    """The texts of the ``size`` records with the smallest content hash (all records when
-    there are fewer; records with equal hashes are equal), in hash order. A chosen JSON
-    Lines record that turns out to be bad (malformed, empty) is left out, not replaced."""
+    """The texts of the ``size`` good records with the smallest content hash (all records when
+    there are fewer; records with equal hashes are equal), in hash order. A chosen JSON Lines
+    record that turns out to be bad (malformed, empty) is replaced by the next ones by hash."""
     if size <= 0:
         return []
     chunks = corpus.chunks(chunk_bytes)
@@ -149,16 +151,38 @@ def sample(corpus: Corpus, size: int, chunk_bytes: int) -> list[str]:
                     heapq.heappush(heap, (-h, record.text))
                 elif -h > heap[0][0]:
                     heapq.heapreplace(heap, (-h, record.text))
-    pooled = np.concatenate(
-        [*(r.hashes for _, r in raw), np.array([-h for h, _ in heap], dtype=np.uint64)]
+    pooled = np.sort(
+        np.concatenate(
+            [*(r.hashes for _, r in raw), np.array([-h for h, _ in heap], dtype=np.uint64)]
+        )
     )
-    if len(pooled) > size:
-        cutoff = int(np.partition(pooled, size - 1)[size - 1])
-    else:
-        cutoff = int(np.iinfo(np.uint64).max)
-    chosen: list[tuple[int, str]] = [(-h, text) for h, text in heap if -h <= cutoff]
+    chosen: list[tuple[int, str]] = []
+    taken = 0  # the records of the first ``taken`` hashes of ``pooled`` are chosen
+    while len(chosen) < size and taken < len(pooled):
+        # Take the records missing, or more after a round that met bad ones (by its rate).
+        missing = size - len(chosen)
+        more = (
+            missing if not taken else max(2 * missing, -(-missing * taken // max(len(chosen), 1)))
+        )
+        low = int(pooled[taken - 1]) if taken else -1
+        high = int(pooled[min(taken + more, len(pooled)) - 1])
+        taken = int(np.searchsorted(pooled, np.uint64(high), side="right"))
+        chosen += [(-h, text) for h, text in heap if low < -h <= high]
+        chosen += _read_chosen(corpus, chunks, raw, low, high)
+    chosen.sort()
+    return [text for _, text in chosen[:size]]  # in (hash, text) order: equal ones are equal
+
+
+def _read_chosen(
+    corpus: Corpus, chunks: list[Chunk], raw: list[tuple[int, _Lines]], low: int, high: int
+) -> list[tuple[int, str]]:
+    """(hash, text) of the good JSON Lines records whose hash is in ``(low, high]``."""
+    out = []
     for number, found in raw:
-        pick = np.flatnonzero(found.hashes <= np.uint64(cutoff))
+        inside = found.hashes <= np.uint64(high)
+        if low >= 0:
+            inside &= found.hashes > np.uint64(low)
+        pick = np.flatnonzero(inside)
         if not len(pick):
             continue
         # The chosen lines are read by the source's reader, as ranges of the source that
@@ -177,6 +201,5 @@ def sample(corpus: Corpus, size: int, chunk_bytes: int) -> list[str]:
         hashes = dict(zip(found.numbers[pick].tolist(), found.hashes[pick].tolist(), strict=True))
         for record in _records(corpus, Chunk(chunks[number].number, ranges)):
             if record.line is not None:
-                chosen.append((hashes[record.line], record.text))
-    chosen.sort()
-    return [text for _, text in chosen]
+                out.append((hashes[record.line], record.text))
+    return out

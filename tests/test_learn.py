@@ -118,12 +118,23 @@ def test_other_formats_sample_the_same_records_in_any_order(tmp_path):
     assert len(from_files) == 100
 
 
-def test_a_chosen_bad_line_is_skipped(tmp_path):
-    path = tmp_path / "bad.jsonl"
-    path.write_text('{"id": "a", "text": "one"}\nnot json\n\n{"id": "b", "text": "two"}\n')
+def test_chosen_bad_lines_are_replaced_by_the_next_good_ones(tmp_path):
+    good = [f'{{"id": "g{k}", "text": "story number {k}"}}' for k in range(30)]
+    bad = [f"not json {k}" for k in range(60)] + ['{"id": "e", "text": "  "}', ""]
+    rows = good + bad
+    random.Random(5).shuffle(rows)
     engine = Engine(load_plugins=False)
-    corpus = engine.open_files([str(path)])
-    try:
-        assert sorted(sample(corpus, 10, 1 << 20)) == ["one", "two"]
-    finally:
-        corpus.close()
+    samples = []
+    for name, lines in (("rows", rows), ("reversed", rows[::-1])):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("\n".join(lines) + "\n")
+        corpus = engine.open_files([str(path)])
+        try:
+            samples.append(sample(corpus, 20, 1 << 20))
+            assert sorted(sample(corpus, 100, 1 << 20)) == sorted(
+                f"story number {k}" for k in range(30)
+            )
+        finally:
+            corpus.close()
+    assert samples[0] == samples[1] and len(samples[0]) == 20
+    assert all(t.startswith("story number") for t in samples[0])
