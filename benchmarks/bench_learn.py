@@ -3,6 +3,8 @@
 
     .venv/bin/python benchmarks/bench_learn.py /work/bench-data/100000/corpus.jsonl [--json PATH]
 
+Writes ``results/learn_<documents>.json`` unless ``--json`` says where.
+
 Times (wall and CPU seconds, one process) each part of :func:`dedupe.learn.learn_chain` on a
 JSON Lines corpus, after one untimed pass that puts the file in the page cache (a run reads it
 just before, to cut it into chunks):
@@ -29,6 +31,9 @@ from typing import Any
 from dedupe import Engine
 from dedupe.learn import SAMPLE_SIZE, _line_hashes, fit, sample
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from provenance import dedupe_source
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -47,7 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--size", type=int, default=SAMPLE_SIZE)
-    parser.add_argument("--json", type=Path, default=HERE / "results" / "learn.json")
+    parser.add_argument("--json", type=Path, help="default: results/learn_<documents>.json")
     args = parser.parse_args()
     with open(args.corpus, "rb") as f:
         while f.read(1 << 24):  # into the page cache, as after the run's chunk plan
@@ -76,11 +81,15 @@ def main() -> None:
         timed("apply", lambda: chain.normalisers[k](before), times)
     finally:
         corpus.close()
-    documents = sum(1 for line in open(args.corpus, "rb") if line.strip())
+    with open(args.corpus, "rb") as f:
+        documents = sum(1 for line in f if line.strip())
     per_doc = times["apply"]["cpu_s"] / max(len(texts), 1) * 1e6
-    print(f"{documents:,} documents, {args.corpus.stat().st_size / 1e6:,.0f} MB; sample of "
-          f"{len(texts):,}; {learned}; apply {per_doc:.1f} µs per document")
+    print(
+        f"{documents:,} documents, {args.corpus.stat().st_size / 1e6:,.0f} MB; sample of "
+        f"{len(texts):,}; {learned}; apply {per_doc:.1f} µs per document"
+    )
     result = {
+        "dedupe": dedupe_source(),
         "corpus": str(args.corpus),
         "documents": documents,
         "bytes": args.corpus.stat().st_size,
@@ -89,8 +98,9 @@ def main() -> None:
         "apply_us_per_doc": round(per_doc, 1),
         "times": times,
     }
-    args.json.parent.mkdir(exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n")
+    path = args.json or HERE / "results" / f"learn_{documents}.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":
