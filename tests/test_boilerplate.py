@@ -13,7 +13,10 @@ from dedupe import Engine
 from dedupe.default_plugins.boilerplate import (
     MAX_REMOVED_SHARE,
     BoilerplateModel,
+    Carriers,
+    LineTable,
     boilerplate_lines,
+    content_order,
     fitted_boilerplate,
     learn_boilerplate,
     required_repeats,
@@ -62,6 +65,37 @@ def test_boilerplate_is_learned_from_repetition_not_from_copies():
     assert model.one(f"{story}\n{chrome}") == story
     assert model.one(f"Header\n{article}") == f"Header\n{article}"
     assert required_repeats(30, 1000) > required_repeats(5, 1000)
+
+
+def _different(texts: list[str], line: str) -> float:
+    """The number of otherwise different documents holding ``line`` among ``texts``."""
+    table = LineTable.of(texts)
+    at = np.array([table.keys.index(line)])
+    carriers = Carriers.of(table, at, content_order(texts))
+    return float(carriers.different(table, table.weights.astype(np.float64))[0])
+
+
+def test_copies_count_once_and_different_documents_each():
+    footer = "all rights reserved by the wire"
+    stories = wire_stories(200, seed=9)
+    assert _different([f"{stories[0]}\n{footer}"] * 40, footer) == 1.0
+    assert _different([f"{s}\n{footer}" for s in stories[:40]], footer) == 40.0
+    # 150 different stories: 64 are sampled, all different: extrapolated to all 150.
+    assert _different([f"{s}\n{footer}" for s in stories[:150]], footer) == 150.0
+    # A site's template (more than the page's own text) around 30 different short notes: the
+    # notes share most of their text, so they count as copies, until the template is known.
+    template = "\n".join(f"menu entry number {k} of the site" for k in range(30))
+    pages = [f"{template}\nnote {k}\n{footer}" for k in range(30)]
+    assert _different(pages, footer) == 1.0
+    table = LineTable.of(pages)
+    weights = table.weights.astype(np.float64)
+    weights[[table.keys.index(f"menu entry number {k} of the site") for k in range(30)]] = 0
+    at = np.array([table.keys.index(footer)])
+    carriers = Carriers.of(table, at, content_order(pages))
+    assert carriers.different(table, weights)[0] == 30.0
+    # Reposts each adding a line of their own chrome are copies of one story.
+    reposts = [f"Posted on site {k}\n{stories[1]}\n{footer}" for k in range(30)]
+    assert _different(reposts, footer) == 1.0
 
 
 def test_a_wire_story_reposted_dozens_of_times_among_thousands_is_kept(tmp_path):
@@ -146,8 +180,9 @@ def test_learned_wire_lines_take_at_most_half_of_any_reuters_story():
     texts = _reuters_stories(20000, min_words=1)
     engine = Engine(load_plugins=False)
     chain = learn_chain(engine, engine.open_documents([(str(i), t) for i, t in enumerate(texts)]))
-    before = Chain([n for n in chain.normalisers[:2]])(texts)  # html, chrome
-    (model,) = [n for n in chain.normalisers if n.name == "boilerplate"]
+    k = chain.names.index("boilerplate")
+    before = Chain(chain.normalisers[:k])(texts)  # as the normalisers before it leave them
+    model = chain.normalisers[k]
     after = model(before)
 
     def visible(text: str) -> int:

@@ -50,7 +50,8 @@ from dedupe.normalise import Normaliser
 MAX_BOILERPLATE_LINE = 600
 #: A document keeps its learned lines when they would take more than this share of it.
 MAX_REMOVED_SHARE = 0.5
-#: Carriers of a frequent line on which its number of different documents is measured.
+#: Carriers of a frequent line on which its number of different documents is measured (at
+#: most 64: which carriers hold a line is a 64-bit mask).
 CARRIERS = 64
 #: Carriers sharing this share of the smaller one's other text are copies of one document
 #: (the engine's default verification, containment, accepts a copy at 0.7).
@@ -153,19 +154,19 @@ class Carriers:
     """What the counts of otherwise different documents are measured on, for some lines: how
     many documents hold each line, its sampled carriers (the first :data:`CARRIERS` in content
     order) and, per line, which of its sampled carriers hold which of the lines that two of
-    them or more share (a 0/1 matrix, carriers by shared lines)."""
+    them or more share (see :func:`_shared_lines`)."""
 
     lines: np.ndarray
     holders: np.ndarray
     docs: list[np.ndarray]
-    shared: list[tuple[np.ndarray, np.ndarray]]
+    shared: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
 
     @classmethod
     def of(
         cls, table: LineTable, lines: np.ndarray, order: np.ndarray, carriers: int = CARRIERS
     ) -> Carriers:
-        if carriers < 2:
-            raise ValueError("counting different documents needs at least 2 carriers")
+        if not 2 <= carriers <= 64:
+            raise ValueError("carriers are counted 2 to 64 at a time (a 64-bit mask each)")
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))
         sizes = np.diff(table.offsets)
@@ -179,7 +180,7 @@ class Carriers:
         starts = np.searchsorted(line_of, np.arange(len(lines) + 1))
         holders = np.diff(starts)
         docs = [doc_of[a : min(b, a + carriers)] for a, b in itertools.pairwise(starts.tolist())]
-        shared: list[tuple[np.ndarray, np.ndarray]] = []
+        shared: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for block in range(0, len(lines), BLOCK):
             shared.extend(_shared_lines(table, lines[block : block + BLOCK], docs[block:]))
         return cls(lines, holders, docs, shared)
@@ -192,10 +193,10 @@ class Carriers:
             np.repeat(np.arange(len(sizes)), sizes), weights[table.values], len(sizes)
         )
         out = np.zeros(len(self.lines))
-        for c, (docs, (held, cols)) in enumerate(zip(self.docs, self.shared, strict=True)):
+        for c, (docs, (held, cols, group)) in enumerate(zip(self.docs, self.shared, strict=True)):
             other = doc_weight[docs] - weights[self.lines[c]]
             x = held.astype(np.float64)
-            common = (x * weights[cols]) @ x.T
+            common = (x * np.bincount(group, weights[cols], held.shape[1])) @ x.T
             copy = common >= COPY_SHARE * np.minimum.outer(other, other)
             found = float((~np.tril(copy, -1).any(axis=1)).sum())
             k, n = len(docs), int(self.holders[c])
@@ -204,14 +205,15 @@ class Carriers:
 
 
 #: Lines whose carriers are gathered at once (bounds the memory of :meth:`Carriers.of`).
-BLOCK = 256
+BLOCK = 64
 
 
 def _shared_lines(
     table: LineTable, lines: np.ndarray, docs: list[np.ndarray]
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """For each line, a 0/1 matrix of which of its carriers ``docs`` hold which of the other
-    lines that two of them or more hold, and those lines."""
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For each line, which of its carriers ``docs`` hold which of the other lines that two of
+    them or more hold: a 0/1 matrix of carriers by groups of lines held by the same carriers
+    (a template's lines weigh as one group), those lines, and the group of each."""
     n = len(table.keys)
     sampled = np.concatenate(docs[: len(lines)])
     counts = np.fromiter((len(d) for d in docs[: len(lines)]), np.int64, len(lines))
@@ -221,21 +223,26 @@ def _shared_lines(
     begin = np.cumsum(lengths) - lengths
     at = np.repeat(table.offsets[sampled] - begin, lengths) + np.arange(int(lengths.sum()))
     key = np.repeat(which, lengths) * n + table.values[at]
-    local = np.repeat(position, lengths)
+    # Each (measured line, other line) with the set of carriers holding both, as a bit mask
+    # (at most CARRIERS <= 64 carriers).
+    bit = np.left_shift(np.uint64(1), np.repeat(position, lengths).astype(np.uint64))
     by = np.argsort(key, kind="stable")
-    key, local = key[by], local[by]
-    _, inverse, count = np.unique(key, return_inverse=True, return_counts=True)
+    key, bit = key[by], bit[by]
+    first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    holders = np.diff(np.append(first, len(key)))
+    masks = np.add.reduceat(bit, first) if len(first) else np.zeros(0, dtype=np.uint64)
+    key = key[first]
     line = key % n
-    keep = (count[inverse] >= 2) & (line != lines[key // n])
-    key, local, line = key[keep], local[keep], line[keep]
+    keep = (holders >= 2) & (line != lines[key // n])
+    key, line, masks = key[keep], line[keep], masks[keep]
     bounds = np.searchsorted(key // n, np.arange(len(lines) + 1))
     out = []
     for c in range(len(lines)):
         lo, hi = bounds[c], bounds[c + 1]
-        cols, col_of = np.unique(line[lo:hi], return_inverse=True)
-        held = np.zeros((counts[c], len(cols)), dtype=np.uint8)
-        held[local[lo:hi], col_of] = 1
-        out.append((held, cols))
+        patterns, group = np.unique(masks[lo:hi], return_inverse=True)
+        shifts = np.arange(counts[c], dtype=np.uint64)
+        held = ((patterns[None, :] >> shifts[:, None]) & np.uint64(1)).astype(np.uint8)
+        out.append((held, line[lo:hi], group.reshape(-1)))
     return out
 
 
