@@ -88,26 +88,33 @@ def _is_linked(links: set[tuple[int, int]], a: int, b: int) -> bool:
     return (min(a, b), max(a, b)) in links
 
 
+#: Scores pairs ``(centre, member)``: which pass the scorers, and their primary score.
+Verify = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
 def split_around_centres(
     members: np.ndarray,
     adjacency: Adjacency,
     choose: Callable[[np.ndarray], int],
     rank: np.ndarray,
+    verify: Verify | None = None,
     cannot: set[tuple[int, int]] | None = None,
     centre: int | None = None,
-) -> list[tuple[int, np.ndarray]]:
-    """Split one connected group into coherent clusters: ``(centre, members)`` each.
+) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """Split one connected group into coherent clusters: ``(centre, members, scores)`` each
+    (``scores[k]``: member k's score against the centre, 1.0 for the centre itself).
 
     Connected components chain documents that share nothing (A copies part of B, B of C). Here
-    ``choose`` names the centre of the group (the representative policy), the centre keeps the
-    members it has an accepted pair with, and what is left is split into its own connected
-    groups and treated the same way. Every member of a cluster is therefore a verified copy of
-    its centre. Members are admitted best score first (ties by ``rank``, an order of ids, so
-    the result does not depend on input order); a member with a ``cannot`` link (a pair a
-    scorer vetoed) to one already admitted waits for a later cluster. ``centre``, when given,
-    is the centre already chosen for the whole group.
+    ``choose`` names the centre of the group (the representative policy) and the centre keeps
+    the members it has an accepted pair with; ``verify`` scores the centre against the other
+    members too, since candidate generation proposes only some pairs of a big group of copies.
+    What is left is split into its own connected groups and treated the same way. Every member
+    of a cluster is therefore a verified copy of its centre. Members are admitted best score
+    first (ties by ``rank``, an order of ids, so the result does not depend on input order); a
+    member with a ``cannot`` link (a pair a scorer vetoed) to one already admitted waits for a
+    later cluster. ``centre``, when given, is the centre already chosen for the whole group.
     """
-    out: list[tuple[int, np.ndarray]] = []
+    out: list[tuple[int, np.ndarray, np.ndarray]] = []
     work = [np.sort(np.asarray(members, dtype=np.int64))]
     while work:
         group = work.pop()
@@ -115,19 +122,27 @@ def split_around_centres(
         near, scores = adjacency.neighbours(centre)
         inside = np.isin(near, group)
         near, scores = near[inside], scores[inside]
+        others = np.setdiff1d(group, np.concatenate([[centre], near]), assume_unique=True)
+        if verify is not None and len(others):
+            passed, more = verify(np.stack([np.full(len(others), centre), others], axis=1))
+            near = np.concatenate([near, others[passed]])
+            scores = np.concatenate([scores, more[passed]])
         if cannot:
             order = np.lexsort((rank[near], -scores))
             admitted: list[int] = []
-            for m in near[order].tolist():
+            for k in order.tolist():
+                m = int(near[k])
                 if not _is_linked(cannot, centre, m) and not any(
                     _is_linked(cannot, m, a) for a in admitted
                 ):
-                    admitted.append(m)
-            near = np.asarray(admitted, dtype=np.int64)
-        star = np.sort(np.concatenate([[centre], near]).astype(np.int64))
-        out.append((centre, star))
+                    admitted.append(k)
+            near, scores = near[admitted], scores[admitted]
+        star = np.concatenate([[centre], near]).astype(np.int64)
+        star_scores = np.concatenate([[1.0], scores]).astype(np.float64)
+        order = np.argsort(star, kind="stable")
+        out.append((centre, star[order], star_scores[order]))
         centre = None
-        rest = np.setdiff1d(group, star, assume_unique=True)
+        rest = np.setdiff1d(group, star)
         if len(rest) < 2:
             continue
         edges = adjacency.edges_within(rest)

@@ -81,6 +81,8 @@ class Config:
     workers: int = 0
     chunk_mb: float = 16
     parallel_min_mb: float = 32
+    #: The preset whose settings filled those not given (see :mod:`dedupe.presets`).
+    preset: str = "default"
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -121,6 +123,10 @@ class Config:
             raise ConfigError(f"workers must be 0 (all cores) or more, not {self.workers}")
         if not self.chunk_mb > 0 or self.parallel_min_mb < 0:
             raise ConfigError("chunk size must be more than 0 MB")
+        from dedupe.presets import PRESETS
+
+        if self.preset not in PRESETS:
+            raise ConfigError(f"unknown preset {self.preset!r} (known: {', '.join(PRESETS)})")
         if self.max_bucket < 2:
             raise ConfigError(f"max bucket must be at least 2, not {self.max_bucket}")
 

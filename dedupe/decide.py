@@ -58,3 +58,56 @@ def score_and_decide(
         else:
             raise ValueError(f"decide mode must be 'all' or 'any', not {mode!r}")
     return scores, accepted
+
+
+class Verifier:
+    """Scores pairs that candidate generation did not propose (a member of a big group of
+    copies against the group's representative) and keeps them, accepted or not, so that they
+    are reported with the other verified pairs.
+
+    Called with pairs ``(centre, member)``, it returns which pass and their primary score.
+    """
+
+    def __init__(self, scorers: Sequence[tuple[Any, float]], ctx: Any, mode: str = "all"):
+        self.scorers = scorers
+        self.ctx = ctx
+        self.mode = mode
+        self.pairs: list[np.ndarray] = []
+        self.scores: list[dict[str, np.ndarray]] = []
+        self.accepted: list[np.ndarray] = []
+
+    def __call__(self, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        scores, accepted = score_and_decide(pairs, self.scorers, self.ctx, self.mode)
+        self.pairs.append(pairs)
+        self.scores.append(scores)
+        self.accepted.append(accepted)
+        return accepted, scores[self.scorers[0][0].name]
+
+    @property
+    def count(self) -> int:
+        """How many pairs were verified here."""
+        return int(sum(len(p) for p in self.pairs))
+
+    def accepted_pairs(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The pairs verified here that passed, and their scores by scorer."""
+        if not self.pairs:
+            names = [scorer.name for scorer, _ in self.scorers]
+            return np.zeros((0, 2), dtype=np.int64), {name: np.zeros(0) for name in names}
+        passed = np.concatenate(self.accepted)
+        scores = {
+            name: np.concatenate([s[name] for s in self.scores])[passed] for name in self.scores[0]
+        }
+        return np.concatenate(self.pairs)[passed], scores
+
+    def extend(
+        self, pairs: np.ndarray, scores: dict[str, np.ndarray], accepted: np.ndarray
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+        """``pairs``, ``scores`` and ``accepted`` with the pairs that passed here appended."""
+        more, more_scores = self.accepted_pairs()
+        if len(more) == 0:
+            return pairs, scores, accepted
+        return (
+            np.concatenate([pairs, more]),
+            {name: np.concatenate([values, more_scores[name]]) for name, values in scores.items()},
+            np.concatenate([accepted, np.ones(len(more), dtype=bool)]),
+        )

@@ -27,12 +27,13 @@ from dedupe import __version__, kernels
 from dedupe.anchors import PARTITIONS, AnchorSettings, anchor_pairs, partition, split
 from dedupe.atomic import OutputSet, check_writable
 from dedupe.checkpoint import Checkpoint, checkpoint_for
-from dedupe.cluster import Adjacency, components
+from dedupe.cluster import Adjacency, Verify, components
 from dedupe.config import Config, ScorerSpec
 from dedupe.corpus import Chunk, Corpus, FileCorpus, Location, MemoryCorpus, records_from
-from dedupe.decide import accept, score_and_decide
+from dedupe.decide import Verifier, accept, score_and_decide
 from dedupe.documents import BadRecord, Record
 from dedupe.errors import ConfigError, InputError, OutputError
+from dedupe.learn import learn_chain
 from dedupe.lsh import Banding, band_keys, candidate_pairs, unique_pairs
 from dedupe.normalise import Chain
 from dedupe.passes import NO_LINE, SignedChunk, copy_sets, sign_chunk
@@ -333,14 +334,18 @@ class Engine:
         primary = scores[self.scorers[0][0].name]
         adjacency = Adjacency(n, pairs[accepted], primary[accepted])
         groups = components(n, pairs[accepted])
-        clusters, dropped = self._clusters(groups, ctx, first.ids, n, adjacency)
+        verifier = Verifier(self.scorers, ctx, cfg.decide)
+        clusters, dropped = self._clusters(groups, ctx, first.ids, n, adjacency, verifier)
+        n_candidates = len(pairs)
+        pairs, scores, accepted = verifier.extend(pairs, scores, accepted)
         timings["cluster+represent"] = time.perf_counter() - t0
 
         counts = {
             "documents_read": n,
             "documents_skipped": 0,
             "empty_after_normalisation": len(first.empty),
-            "candidate_pairs": len(pairs),
+            "candidate_pairs": n_candidates,
+            "representative_pairs_verified": verifier.count,
             "candidate_pairs_lsh": int(lsh_pairs),
             "candidate_documents": len(candidate_docs),
             "accepted_pairs": int(accepted.sum()),
@@ -373,6 +378,7 @@ class Engine:
             pairs=pairs,
             pair_scores=scores,
             accepted=accepted,
+            via_representative=np.arange(len(pairs)) >= n_candidates,
             ids=first.ids,
             dropped=dropped,
             bad_records=[],
@@ -387,35 +393,8 @@ class Engine:
 
     # -- stages ---------------------------------------------------------------------------------
     def learn(self, corpus: Corpus, progress: Progress | None = None) -> Chain:
-        """Fit the normalisers that learn from the corpus on its first documents.
-
-        Each learning normaliser sees the sample as the normalisers before it leave it, and is
-        replaced by what it learned; a chain without such normalisers is returned unchanged.
-        """
-        chain = self.base_chain
-        if not chain.needs_learning:
-            return chain
-        if progress is not None:
-            progress.stage("learning boilerplate")
-        size = int(self.config.extra.get("learn_sample", 20_000))
-        sample: list[str] = []
-        for record in corpus.records(int(self.config.chunk_mb * 1024 * 1024)):
-            sample.append(record.text)
-            if len(sample) >= size:
-                break
-        fitted = []
-        step = self.config.batch_size
-        last = max(k for k, n in enumerate(chain.normalisers) if n.learn is not None)
-        for k, normaliser in enumerate(chain.normalisers):
-            if normaliser.learn is not None:
-                normaliser = normaliser.learn(
-                    sample[i : i + step] for i in range(0, len(sample), step)
-                )
-                self.learned[normaliser.name] = normaliser.description
-            if k < last:
-                sample = normaliser(sample)
-            fitted.append(normaliser)
-        return Chain(fitted)
+        """The chain fitted on a sample of the corpus (see :func:`dedupe.learn.learn_chain`)."""
+        return learn_chain(self, corpus, progress)
 
     def signatures_of(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Normalise, shingle and sign a batch: (signatures, number of shingles per text)."""
@@ -726,10 +705,11 @@ class Engine:
         ids: list[str],
         n: int,
         adjacency: Adjacency,
+        verify: Verify | None = None,
     ) -> tuple[list[Cluster], np.ndarray]:
         """Coherent clusters with their representatives (see :func:`dedupe.represent.clusters`)."""
         options = {"date_field": self.config.date_field}
-        return represent_clusters(groups, ctx, ids, n, adjacency, self.policy, options)
+        return represent_clusters(groups, ctx, ids, n, adjacency, self.policy, options, verify)
 
     @staticmethod
     def _kept_by_chunk(first: Signed, dropped: np.ndarray) -> Iterator[tuple[Chunk, set[Location]]]:
@@ -817,7 +797,12 @@ def _coerce(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def make_config(**settings: Any) -> Config:
-    """A :class:`Config` from keyword settings; unknown keys go to ``extra``."""
+    """A :class:`Config` from keyword settings (``preset``: a :mod:`dedupe.presets` name whose
+    settings fill those not given); unknown keys go to ``extra``."""
+    from dedupe import presets
+
+    if "preset" in settings:
+        settings = presets.apply(settings["preset"], settings, set(settings) - {"preset"})
     try:
         return Config(**_coerce(settings))
     except TypeError as exc:

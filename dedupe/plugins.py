@@ -22,6 +22,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "dedupe.default_plugins.readers",
     "dedupe.default_plugins.normalisers",
     "dedupe.default_plugins.chrome",
+    "dedupe.default_plugins.boilerplate",
     "dedupe.default_plugins.shingles",
     "dedupe.default_plugins.scorers",
     "dedupe.default_plugins.representatives",

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.cluster import Adjacency, split_around_centres
+from dedupe.cluster import Adjacency, Verify, split_around_centres
 from dedupe.result import Cluster
 from dedupe.score import PairContext
 
@@ -178,6 +178,13 @@ def _id_rank(ids: list[str], n: int) -> np.ndarray:
     return rank
 
 
+def _adjacent_scores(adjacency: Adjacency, rep: int, members: np.ndarray) -> np.ndarray:
+    """Each member's score against ``rep`` from the accepted pairs (1.0 for ``rep``)."""
+    near, edge_scores = adjacency.neighbours(rep)
+    at = np.minimum(np.searchsorted(near, members), max(len(near) - 1, 0))
+    return np.where(members == rep, 1.0, edge_scores[at] if len(near) else 0.0)
+
+
 def clusters(
     groups: list[np.ndarray],
     ctx: PairContext,
@@ -186,20 +193,23 @@ def clusters(
     adjacency: Adjacency,
     policy: RepresentativePolicy,
     options: dict[str, Any],
+    verify: Verify | None = None,
     cannot: set[tuple[int, int]] | None = None,
 ) -> tuple[list[Cluster], np.ndarray]:
     """Coherent clusters of connected ``groups``: each with its representative (chosen by the
     policy), its members' roles and their scores against it; and which documents are dropped.
 
     A group whose representative has an accepted pair with every other member is one cluster
-    (the common case: copies of one article). Any other group is split around centres
-    (:func:`dedupe.cluster.split_around_centres`), so that every dropped document names a kept
-    one it was verified against. Two-member groups are decided in bulk when the policy can.
+    (the common case: copies of one article). In any other group the representative is scored
+    against the members it has no pair with (``verify``); those that fail are split off
+    around centres of their own (:func:`dedupe.cluster.split_around_centres`), so that every
+    dropped document names a kept one it was verified against. Two-member groups are decided
+    in bulk when the policy can.
     """
     dropped = np.zeros(n, dtype=bool)
     ctx.prefetch_intersections(within_pairs(groups))
     rank: np.ndarray | None = None
-    stars: list[tuple[int, np.ndarray, dict[int, str]]] = []
+    stars: list[tuple[int, np.ndarray, np.ndarray, dict[int, str]]] = []
     two = [g for g in groups if len(g) == 2]
     bulk = policy.choose_pairs is not None and len(ctx.store.kept_share) > 0 and not cannot
     if bulk and two:
@@ -209,7 +219,8 @@ def clusters(
             two, chosen.tolist(), pair_roles(pairs, chosen, ctx), strict=True
         ):
             other = int(members[1] if members[0] == rep else members[0])
-            stars.append((rep, members, {rep: "original", other: other_role}))
+            scores = _adjacent_scores(adjacency, rep, members)
+            stars.append((rep, members, scores, {rep: "original", other: other_role}))
     for members in groups:
         if bulk and len(members) == 2:
             continue
@@ -218,7 +229,8 @@ def clusters(
         near = adjacency.neighbours(rep)[0]
         star = np.isin(members, near).sum() == len(members) - 1
         if star and not (cannot and _has_link(cannot, members)):
-            stars.append((rep, members, roles(view, rep)))
+            scores = _adjacent_scores(adjacency, rep, members)
+            stars.append((rep, members, scores, roles(view, rep)))
             continue
         if rank is None:
             rank = _id_rank(ids, n)
@@ -226,23 +238,26 @@ def clusters(
         def choose(group: np.ndarray) -> int:
             return policy(ClusterView(group, ctx, options))
 
-        for centre, part in split_around_centres(members, adjacency, choose, rank, cannot, rep):
-            stars.append((centre, part, roles(ClusterView(part, ctx, options), centre)))
+        for centre, part, scores in split_around_centres(
+            members, adjacency, choose, rank, verify, cannot, rep
+        ):
+            if len(part) < 2:
+                continue
+            part_view = view if len(part) == len(members) else ClusterView(part, ctx, options)
+            stars.append((centre, part, scores, roles(part_view, centre)))
     out: list[Cluster] = []
-    for rep, members, role in stars:
-        near, edge_scores = adjacency.neighbours(rep)
-        score_of = dict(zip(near.tolist(), edge_scores.tolist(), strict=True))
-        scores = {ids[rep]: 1.0}
-        for m in members.tolist():
+    for rep, members, member_scores, role in stars:
+        by_id = {ids[rep]: 1.0}
+        for m, score in zip(members.tolist(), member_scores.tolist(), strict=True):
             if m != rep:
-                scores[ids[m]] = round(float(score_of[m]), 6)
+                by_id[ids[m]] = round(float(score), 6)
                 dropped[m] = True
         out.append(
             Cluster(
                 0,
                 ids[rep],
                 sorted(ids[m] for m in members.tolist()),
-                dict(sorted(scores.items())),
+                dict(sorted(by_id.items())),
                 {ids[d]: r for d, r in sorted(role.items(), key=lambda x: ids[x[0]])},
             )
         )

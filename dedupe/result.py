@@ -52,6 +52,9 @@ class RunResult:
     counts: dict[str, Any]
     timings: dict[str, float]
     info: dict[str, Any]
+    #: Per pair: found by verifying a cluster member against its representative (a pair
+    #: candidate generation did not propose), not by LSH or anchors.
+    via_representative: np.ndarray | None = None
     kept_lines: Callable[[], Iterator[str]] | None = None
     kept_record_reader: Callable[[], Iterator[Record]] | None = None
     kept_block_reader: Callable[[], Iterator[bytes]] | None = None
@@ -60,23 +63,31 @@ class RunResult:
     def primary_scorer(self) -> str:
         return self.config.scorers[0].name
 
-    def accepted_pairs(self) -> Iterator[tuple[str, str, dict[str, float | None]]]:
-        """(id a, id b, scores by scorer) of every accepted pair, ``a < b``, sorted by ids (so
-        the order does not depend on the order of the input)."""
+    def accepted_rows(self) -> Iterator[tuple[str, str, dict[str, float | None], bool]]:
+        """(id a, id b, scores by scorer, found by verifying against a representative) of
+        every accepted pair, ``a < b``, sorted by ids (so the order does not depend on the
+        order of the input)."""
         rows: list[tuple[str, str, int]] = []
         for k in np.flatnonzero(self.accepted).tolist():
             a, b = sorted((self.ids[self.pairs[k, 0]], self.ids[self.pairs[k, 1]]))
             rows.append((a, b, k))
         rows.sort()
+        via = self.via_representative
         for a, b, row in rows:
-            yield (
-                a,
-                b,
-                {
-                    name: None if np.isnan(s[row]) else round(float(s[row]), 6)
-                    for name, s in self.pair_scores.items()
-                },
-            )
+            scores = {
+                name: None if np.isnan(s[row]) else round(float(s[row]), 6)
+                for name, s in self.pair_scores.items()
+            }
+            yield a, b, scores, bool(via is not None and row < len(via) and via[row])
+
+    def accepted_pairs(
+        self, candidates_only: bool = False
+    ) -> Iterator[tuple[str, str, dict[str, float | None]]]:
+        """(id a, id b, scores by scorer) of every accepted pair (``candidates_only``: only
+        those candidate generation proposed), as :meth:`accepted_rows` orders them."""
+        for a, b, scores, via in self.accepted_rows():
+            if not (candidates_only and via):
+                yield a, b, scores
 
     def kept_records(self) -> Iterator[Record]:
         """The kept documents as records (read again from the input), in input order."""

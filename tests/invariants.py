@@ -23,10 +23,16 @@ def _ids(path: Path) -> list[str]:
 
 
 def check_lose_nothing(
-    records: list[dict], out: Path, engine: Engine | None = None, bad_lines: int = 0
+    records: list[dict],
+    out: Path,
+    engine: Engine | None = None,
+    bad_lines: int = 0,
+    indexed: list[dict] | None = None,
 ) -> None:
     """Assert the invariant for JSONL input ``records`` (with ``id`` and ``text``) and the
-    outputs in ``out``; ``engine`` (when given) re-scores every dropped/kept pair."""
+    outputs in ``out``; ``engine`` (when given) re-scores every dropped/kept pair. With
+    ``indexed`` (a run against an index holding those records), a dropped record may name an
+    indexed one instead of a kept one."""
     kept = _ids(out / "kept.jsonl")
     dropped_rows = [json.loads(x) for x in (out / "dropped.jsonl").read_text("utf-8").splitlines()]
     dropped = [r["id"] for r in dropped_rows]
@@ -37,9 +43,9 @@ def check_lose_nothing(
     assert len(dropped) == len(set(dropped)), "a record is dropped twice"
     assert not set(kept) & set(dropped), "a record is both kept and dropped"
     wanted = [r["id"] for r in records]
-    assert sorted(kept + dropped) == sorted(wanted), "records lost or invented"
+    assert sorted(kept + dropped) == sorted(wanted), f"records lost or invented: {kept=} {dropped=}"
     assert skipped == bad_lines
-    kept_set = set(kept)
+    kept_set = set(kept) | {r["id"] for r in indexed or []}
     pairs = {
         tuple(sorted((p["a"], p["b"])))
         for p in map(json.loads, (out / "pairs.jsonl").read_text("utf-8").splitlines())
@@ -50,12 +56,13 @@ def check_lose_nothing(
             f"{row['id']} was dropped without a verified pair with {row['duplicate_of']}"
         )
     clusters = [json.loads(x) for x in (out / "clusters.jsonl").read_text("utf-8").splitlines()]
+    in_index = {r["id"] for r in indexed or []}
     for c in clusters:
         assert c["representative"] in kept_set
-        assert set(c["members"]) - {c["representative"]} <= set(dropped)
+        assert set(c["members"]) - {c["representative"]} - in_index <= set(dropped)
     if engine is None or not dropped_rows:
         return
-    by_id = {r["id"]: r["text"] for r in records}
+    by_id = {r["id"]: r["text"] for r in [*records, *(indexed or [])]}
     texts = sorted({x for row in dropped_rows for x in (row["id"], row["duplicate_of"])})
     number = {doc: k for k, doc in enumerate(texts)}
     prepared = engine.prepare([(doc, by_id[doc]) for doc in texts])

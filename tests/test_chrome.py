@@ -1,4 +1,5 @@
-"""Chrome and boilerplate removal, roles, and naming the original on real data."""
+"""Chrome removal, roles, and naming the original on real data (learned boilerplate:
+test_boilerplate.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe import Engine
-from dedupe.default_plugins.chrome import learn_boilerplate, required_repeats, strip_chrome
+from dedupe.default_plugins.chrome import strip_chrome
 from dedupe.evaluate import evaluate, load_clusters, load_truth
 
 
@@ -67,17 +68,6 @@ def test_related_block_at_the_end_is_removed(seed_texts):
 def test_chrome_is_total_and_idempotent(text):
     once = strip_chrome(text)
     assert strip_chrome(once) == once
-
-
-def test_boilerplate_is_learned_from_repetition_not_from_copies():
-    chrome = "Follow us for the latest from Metro Daily"
-    docs = [f"Story {i} has its own words number {i}.\n{chrome}" for i in range(12)]
-    article = "A long paragraph of an article that was copied by five aggregators word for word."
-    docs += [f"Header {i}\n{article}" for i in range(5)]
-    model = learn_boilerplate([docs])
-    assert model.one(f"Story x.\n{chrome}") == "Story x."
-    assert model.one(f"Header\n{article}") == f"Header\n{article}"
-    assert required_repeats(30, 1000) > required_repeats(5, 1000)
 
 
 def test_repost_and_teaser_roles(seed_texts):

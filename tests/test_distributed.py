@@ -358,3 +358,27 @@ def test_components_match_the_local_union_find(client, edges):
     nodes = np.unique(frame.to_numpy())
     assert sorted(labels["doc"]) == nodes.tolist()
     assert (labels["label"].to_numpy() == expected[labels["doc"].to_numpy()]).all()
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+from .invariants import check_lose_nothing  # noqa: E402
+from .test_lose_nothing import corpora  # noqa: E402
+
+
+@settings(max_examples=5, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=corpora())
+def test_lose_nothing_on_dask(client, tmp_path_factory, records):
+    """The invariant of tests/test_lose_nothing.py, on the distributed engine, whose outputs
+    are also those of the local engine."""
+    folder = tmp_path_factory.mktemp("dask")
+    source = write_jsonl(folder / "in.jsonl", records)
+    config = make_config(writers=ALL_WRITERS)
+    out = folder / "out"
+    DaskEngine(config, client).run([source], out)
+    (out / "kept.jsonl").write_bytes(kept_shards(out))
+    check_lose_nothing(records, out, Engine(config, load_plugins=False))
+    local = folder / "local"
+    Engine(config, load_plugins=False).run([source], local)
+    for name in ("clusters.jsonl", "pairs.jsonl", "dropped.jsonl"):
+        assert same_bytes(local, out, name), name

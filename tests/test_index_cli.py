@@ -111,9 +111,13 @@ def test_run_against_an_index(halves, tmp_path):
     engine = Engine(load_plugins=False)
     whole = engine.run([corpus])  # boilerplate learned from the corpus, as the index's
     expected = {
-        (a, b) for a, b, _ in whole.accepted_pairs() if not (a in first_ids and b in first_ids)
+        (a, b)
+        for a, b, _ in whole.accepted_pairs(candidates_only=True)
+        if not (a in first_ids and b in first_ids)
     }
-    got = {(p["a"], p["b"]) for p in read_jsonl(out / "pairs.jsonl")}
+    # pairs verified against a cluster's representative depend on the clusters, which
+    # differ (a cluster reaching the index takes an indexed centre)
+    got = {(p["a"], p["b"]) for p in read_jsonl(out / "pairs.jsonl") if "via" not in p}
     assert got == expected
 
     clusters = read_jsonl(out / "clusters.jsonl")

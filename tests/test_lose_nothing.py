@@ -113,3 +113,25 @@ def test_every_record_is_kept_or_dropped_as_a_verified_copy(tmp_path_factory, re
     # parallel_min_mb=0 makes even a small input go through the worker processes.
     engine = run(records, out, workers=workers, parallel_min_mb=0, chunk_mb=0.004)
     check_lose_nothing(records, out, engine)
+
+
+@settings(max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=corpora(), split=st.floats(0.2, 0.8))
+def test_a_run_against_an_index_drops_only_verified_copies(tmp_path_factory, records, split):
+    from dedupe.index.batch import run_with_index
+    from dedupe.index.index import Index
+
+    folder = tmp_path_factory.mktemp("indexed")
+    cut = int(len(records) * split)
+    old, new = records[:cut], records[cut:]
+    db = str(folder / "news.db")
+    with Index.create(db, load_plugins=False) as index:
+        index.add(old)
+        held = set(index.ids())
+    out = folder / "out"
+    writers = ["clusters", "pairs", "kept", "dropped", "report"]
+    source = write_jsonl(folder / "new.jsonl", new)
+    result = run_with_index(db, {"writers": writers}, set(), [source], out)
+    assert result.n_docs == len(new)
+    indexed = [r for r in old if r["id"] in held]
+    check_lose_nothing(new, out, Engine(load_plugins=False), indexed=indexed)

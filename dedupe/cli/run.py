@@ -8,16 +8,35 @@ from typing import Any
 
 import click
 
+from dedupe import presets
 from dedupe.cli.options import DOC_BYTES, NGRAM, SAMPLING, comma_list, scorer_specs
 from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, Config
 from dedupe.display import safe
 from dedupe.documents import BadRecord
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, DedupeError
+from dedupe.presets import PRESETS
 from dedupe.progress import Progress
 
 MAX_PRINTED_BAD = 50
 DEFAULTS = Config()
+
+
+#: Command-line parameters named otherwise than the setting they give.
+_SETTING_OF = {"format_": "format", "rename_duplicate_ids": "duplicate_ids"}
+
+
+def typed_settings(ctx: click.Context) -> set[str]:
+    """The settings the user gave on the command line or in the environment (a preset does
+    not override those)."""
+    from click.core import ParameterSource
+
+    typed = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    return {
+        _SETTING_OF.get(name, name)
+        for name in ctx.params
+        if ctx.get_parameter_source(name) in typed
+    }
 
 
 class BadRecordPrinter:
@@ -50,6 +69,14 @@ class BadRecordPrinter:
     "format_",
     metavar="NAME",
     help="Reader for every input (default: by suffix; see `dedupe plugins`).",
+)
+@click.option(
+    "--preset",
+    default="default",
+    show_default=True,
+    metavar="NAME",
+    help="Settings for one kind of copying; options given explicitly override it. "
+    + "; ".join(f"{p.name}: {p.description}" for p in PRESETS.values()),
 )
 @click.option(
     "--id-field",
@@ -238,6 +265,7 @@ def run(
     index_path: str | None,
     quiet: bool,
     as_json: bool,
+    preset: str,
 ) -> None:
     """Find copies in INPUT... (files, folders, or - for JSONL on stdin) and write clusters.
 
@@ -285,6 +313,10 @@ def run(
     specs = scorer_specs(scorers)
     if specs:
         settings["scorers"] = specs
+    try:
+        settings = presets.apply(preset, settings, typed_settings(click.get_current_context()))
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--preset'") from None
     if engine_name != "dask" and scheduler is not None:
         raise click.UsageError("--scheduler needs --engine dask")
     if engine_name == "dask" and index_path is not None:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from dedupe.hookspecs import hookimpl
 from dedupe.result import RunResult
 from dedupe.write import Writer
@@ -27,13 +29,11 @@ def write_pairs(result: RunResult, path: Path) -> None:
     """Every accepted pair with the score given by each scorer."""
     scorer = result.primary_scorer
     with open(path, "w", encoding="utf-8") as f:
-        for a, b, scores in result.accepted_pairs():
-            f.write(
-                _dumps(
-                    {"a": a, "b": b, "scorer": scorer, "score": scores[scorer], "scores": scores}
-                )
-                + "\n"
-            )
+        for a, b, scores, via in result.accepted_rows():
+            row = {"a": a, "b": b, "scorer": scorer, "score": scores[scorer], "scores": scores}
+            if via:  # not a candidate pair: a member scored against its representative
+                row["via"] = "representative"
+            f.write(_dumps(row) + "\n")
 
 
 def write_kept(result: RunResult, path: Path) -> None:
@@ -46,11 +46,12 @@ def write_kept(result: RunResult, path: Path) -> None:
 
 def write_dropped(result: RunResult, path: Path) -> None:
     """Why each removed document was removed: its cluster, original and score."""
+    gone = {result.ids[k] for k in np.flatnonzero(result.dropped[: result.n_docs]).tolist()}
     with open(path, "w", encoding="utf-8") as f:
         for cluster in result.clusters:
             for member in cluster.members:
-                if member == cluster.representative:
-                    continue
+                if member == cluster.representative or member not in gone:
+                    continue  # members held elsewhere (an index) are not dropped by the run
                 f.write(
                     _dumps(
                         {

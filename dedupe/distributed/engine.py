@@ -3,8 +3,9 @@
 What runs where (``C`` chunks, every arrow a Dask computation; only small things, marked
 *client*, come back to the client):
 
-1. *client*: discover the inputs, cut them into chunks, learn the ``boilerplate`` lines from the
-   first documents exactly as :meth:`dedupe.Engine.learn` does, and ship the engine as data
+1. *client*: discover the inputs, cut them into chunks, learn the ``boilerplate`` lines from a
+   sample of the input exactly as a local run does (:func:`dedupe.learn.learn_chain`), and
+   ship the engine as data
    (:class:`~dedupe.distributed.spec.EngineSpec`).
 2. pass 1 per chunk (:func:`dedupe.passes.sign_chunk`); results stay on the workers, the client
    gets each chunk's document count (for numbering) and skipped records.
@@ -46,13 +47,14 @@ from dedupe.distributed.connect import connect, require_dask
 from dedupe.distributed.ids import check_ids
 from dedupe.distributed.output import ShardedOutput, write_cluster_shard, write_pair_shard
 from dedupe.distributed.parquet import plugin_manager
-from dedupe.distributed.represent import dropped_docs, represent_partition
+from dedupe.distributed.represent import dropped_docs, represent_partition, verified_pairs
 from dedupe.distributed.shards import chunk_bytes, expand_inputs
 from dedupe.distributed.spec import EngineSpec, loaded_plugins
 from dedupe.distributed.verify import score_partition
 from dedupe.documents import BadRecord
 from dedupe.engine import MAX_KEPT_BAD_RECORDS, Engine
 from dedupe.errors import ConfigError, OutputError, PluginError
+from dedupe.learn import learn_chain
 from dedupe.progress import Progress
 from dedupe.result import RunResult
 
@@ -166,7 +168,7 @@ class DaskEngine:
         self._check_workers()
 
         t0 = time.perf_counter()
-        engine.chain = engine.learn(corpus, progress)
+        engine.chain = learn_chain(engine, corpus, progress)
         spec = EngineSpec.of(engine)
         spec_f = client.scatter(spec, broadcast=True)
         timings["learn"] = time.perf_counter() - t0
@@ -224,6 +226,13 @@ class DaskEngine:
         members = client.persist(members)
         clusters = members.map_partitions(represent_partition, spec_f, meta=frames.CLUSTERS)
         clusters = client.persist(clusters.sort_values("key"))
+        n_scorers = len(self.engine.scorers)
+        extra = client.persist(
+            clusters.map_partitions(verified_pairs, n_scorers, meta=frames.scored(n_scorers))
+        )
+        n_extra = int(extra.shape[0].compute())
+        if n_extra:
+            accepted = dd.concat([accepted, extra])
         timings["cluster+represent"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -242,9 +251,10 @@ class DaskEngine:
                 "documents_skipped": sum(bad_count.values()),
                 "empty_after_normalisation": first.empty,
                 "candidate_pairs": int(n_pairs),
+                "representative_pairs_verified": int(clusters["checked"].sum().compute()),
                 "candidate_pairs_lsh": int(n_lsh),
                 "candidate_documents": n_candidate_docs,
-                "accepted_pairs": n_accepted,
+                "accepted_pairs": n_accepted + n_extra,
                 "clusters": n_clusters,
                 "documents_in_clusters": in_clusters,
                 "duplicates_removed": in_clusters - n_clusters,

@@ -52,15 +52,18 @@ MEMBERS = _frame(
 EDGES = _frame({"a": "int64", "b": "int64"})
 #: A cluster (a :class:`dedupe.result.Cluster`, numbered later) by its sort key (first
 #: member id), with the document numbers of its copies.
-CLUSTERS = _frame({"key": KEY, "cluster": "object", "dropped": "object"})
+CLUSTERS = _frame(
+    {"key": KEY, "cluster": "object", "dropped": "object", "verified": "object", "checked": "int64"}
+)
 
 
 def scored(n_scorers: int) -> pd.DataFrame:
-    """Verified pairs: ids (sorted, ``id_a < id_b``), each scorer's score, the decision and the
-    sort key of ``pairs.jsonl``."""
+    """Verified pairs: ids (sorted, ``id_a < id_b``), each scorer's score, the decision, whether
+    the pair was found by verifying a member against its representative (``via``) and the sort
+    key of ``pairs.jsonl``."""
     columns = {"a": "int64", "b": "int64", "id_a": "object", "id_b": "object"}
     columns.update({f"s{k}": "float64" for k in range(n_scorers)})
-    columns.update({"accepted": "bool", "key": KEY})
+    columns.update({"accepted": "bool", "via": "bool", "key": KEY})
     return _frame(columns)
 
 

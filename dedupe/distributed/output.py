@@ -70,6 +70,7 @@ def write_pair_shard(part: pd.DataFrame, names: list[str], path: str) -> int:
     """Write a sorted partition of accepted pairs as lines of ``pairs.jsonl``."""
     scorer = names[0]
     columns = [part[f"s{k}"].to_numpy(dtype=np.float64) for k in range(len(names))]
+    via = part["via"].to_numpy(dtype=bool)
     with open(path, "w", encoding="utf-8") as f:
         for row, (a, b) in enumerate(zip(part["id_a"], part["id_b"], strict=True)):
             scores = {
@@ -77,6 +78,8 @@ def write_pair_shard(part: pd.DataFrame, names: list[str], path: str) -> int:
                 for name, col in zip(names, columns, strict=True)
             }
             line = {"a": a, "b": b, "scorer": scorer, "score": scores[scorer], "scores": scores}
+            if via[row]:
+                line["via"] = "representative"
             f.write(_dumps(line) + "\n")
     return len(part)
 

@@ -15,13 +15,17 @@ import numpy as np
 import pandas as pd
 
 from dedupe.cluster import Adjacency
-from dedupe.distributed.frames import CLUSTERS, KEY, empty_like
+from dedupe.decide import Verifier
+from dedupe.distributed.frames import CLUSTERS, KEY, empty_like, scored
 from dedupe.distributed.spec import EngineSpec, worker_engine
-from dedupe.distributed.verify import local_context
+from dedupe.distributed.verify import local_context, scored_frame
 
 
 def represent_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
-    """(key, cluster, dropped) for the clusters of a partition of (doc, label, data) rows."""
+    """(key, cluster, dropped, verified, checked) for the clusters of a partition of members
+    (doc, label, data) and their accepted pairs (a, b, s0). ``verified`` holds the accepted
+    pairs found while splitting a component around its representative (as scored rows) and
+    ``checked`` how many pairs were scored to find them, on the partition's first cluster."""
     if part.empty:
         return empty_like(CLUSTERS)
     engine, _ = worker_engine(spec)
@@ -41,20 +45,41 @@ def represent_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
     ids = [d.id for d in data]
     ends = np.searchsorted(docs, edges[["a", "b"]].to_numpy(dtype=np.int64))
     adjacency = Adjacency(len(docs), ends, edges["s0"].to_numpy(dtype=np.float64))
-    clusters, dropped = engine._clusters(groups, ctx, ids, len(docs), adjacency)
-    first_doc = {min(ids[int(m)] for m in g): g for g in groups}
+    verifier = Verifier(engine.scorers, ctx, engine.config.decide)
+    clusters, _ = engine._clusters(groups, ctx, ids, len(docs), adjacency, verifier)
+    local_of = {doc_id: k for k, doc_id in enumerate(ids)}
+    more, scores = verifier.accepted_pairs()
+    verified = scored_frame(
+        docs[more[:, 0]],
+        docs[more[:, 1]],
+        [ids[k] for k in more[:, 0].tolist()],
+        [ids[k] for k in more[:, 1].tolist()],
+        [scores[s.name] for s, _ in engine.scorers],
+        np.ones(len(more), dtype=bool),
+        via=True,
+    )
     rows = []
-    for cluster in clusters:
-        members = first_doc[cluster.members[0]]
-        gone = [int(docs[m]) for m in members.tolist() if dropped[m]]
-        rows.append((cluster.members[0], cluster, gone))
+    for k, cluster in enumerate(clusters):
+        gone = [int(docs[local_of[m]]) for m in cluster.members if m != cluster.representative]
+        first = k == 0
+        rows.append(
+            (cluster.members[0], cluster, gone, verified if first else None, verifier.count * first)
+        )
     return pd.DataFrame(
         {
             "key": pd.Series([r[0] for r in rows], dtype=KEY),
             "cluster": pd.Series([r[1] for r in rows], dtype=object),
             "dropped": pd.Series([r[2] for r in rows], dtype=object),
+            "verified": pd.Series([r[3] for r in rows], dtype=object),
+            "checked": pd.Series([r[4] for r in rows], dtype="int64"),
         }
     )
+
+
+def verified_pairs(part: pd.DataFrame, n_scorers: int) -> pd.DataFrame:
+    """The accepted pairs found by :func:`represent_partition`, as scored rows."""
+    frames = [v for v in part["verified"] if v is not None and len(v)]
+    return pd.concat(frames, ignore_index=True) if frames else empty_like(scored(n_scorers))
 
 
 def dropped_docs(part: pd.DataFrame) -> pd.DataFrame:

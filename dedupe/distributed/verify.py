@@ -83,16 +83,31 @@ def score_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
     scores, accepted = score_and_decide(local, engine.scorers, ctx, engine.config.decide)
     ids_a = [d.id for d in da]
     ids_b = [d.id for d in db]
+    return scored_frame(a, b, ids_a, ids_b, [scores[s.name] for s in scorers], accepted)
+
+
+def scored_frame(
+    a: np.ndarray,
+    b: np.ndarray,
+    ids_a: list[str],
+    ids_b: list[str],
+    scores: list[np.ndarray],
+    accepted: np.ndarray,
+    via: bool = False,
+) -> pd.DataFrame:
+    """Verified pairs as the rows of :func:`dedupe.distributed.frames.scored` (ids sorted,
+    one score column per scorer, the decision and the sort key of ``pairs.jsonl``)."""
     lo = [min(x, y) for x, y in zip(ids_a, ids_b, strict=True)]
     hi = [max(x, y) for x, y in zip(ids_a, ids_b, strict=True)]
-    out = {
-        "a": a,
-        "b": b,
+    out: dict[str, object] = {
+        "a": np.asarray(a, dtype=np.int64),
+        "b": np.asarray(b, dtype=np.int64),
         "id_a": pd.Series(lo, dtype=object),
         "id_b": pd.Series(hi, dtype=object),
     }
-    for k, scorer in enumerate(scorers):
-        out[f"s{k}"] = scores[scorer.name].astype(np.float64)
+    for k, values in enumerate(scores):
+        out[f"s{k}"] = np.asarray(values, dtype=np.float64)
     out["accepted"] = np.asarray(accepted, dtype=bool)
+    out["via"] = np.full(len(lo), via, dtype=bool)
     out["key"] = pd.Series([f"{x}\x00{y}" for x, y in zip(lo, hi, strict=True)], dtype=KEY)
-    return pd.DataFrame(out)[list(meta.columns)]
+    return pd.DataFrame(out)[list(scored(len(scores)).columns)]

@@ -2,10 +2,10 @@
 
 Candidates are the batch's own (a normal run, with the index's settings and learned
 normalisers) plus every batch document's matches in the index (``Index.query``'s rules, read
-only). Clusters are the connected components of all accepted pairs: a cluster that reaches an
+only). Clusters are made from all accepted pairs as a run makes them: a cluster that reaches an
 indexed document lists it among its members and in ``in_index``, its representative is chosen
-by the policy among all members (indexed documents count as read first), and every batch
-document in it is dropped from ``kept.jsonl``: the index already holds that story. Clusters
+by the policy among its indexed members (the index already holds that story), and every batch
+document verified against it is dropped from ``kept.jsonl``. Clusters
 of batch documents only are those of the plain run. The index is not changed.
 """
 
@@ -19,14 +19,16 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.cluster import components
+from dedupe.cluster import Adjacency, components
+from dedupe.decide import Verifier
 from dedupe.documents import BadRecord
 from dedupe.errors import ConfigError
 from dedupe.index.index import Index, Match
 from dedupe.index.prepare import take
 from dedupe.index.settings import FIXED, check_text_free
 from dedupe.progress import Progress
-from dedupe.represent import ClusterView, roles
+from dedupe.represent import ClusterView, RepresentativePolicy
+from dedupe.represent import clusters as represent_clusters
 from dedupe.result import Cluster, RunResult
 from dedupe.store import Prepared
 
@@ -108,7 +110,12 @@ def _join_index(index: Index, corpus: Any, result: RunResult) -> None:
     )
     edges = np.concatenate([result.pairs[result.accepted], cross])
     groups = [g for g in components(n + len(index_ids), edges) if g.max() >= n]
-    _replace_clusters(index, result, groups, index_ids, kept_rows, kept_docs)
+    primary = index.engine.scorers[0][0].name
+    cross_scores = np.array(
+        [m.scores.get(primary, m.score) for found in matches.values() for m in found],
+        dtype=np.float64,
+    )
+    _replace_clusters(index, result, groups, index_ids, kept_rows, kept_docs, cross, cross_scores)
     _add_pairs(index, result, matches, node_of, index_ids)
     touched = sum(int((g < n).sum()) for g in groups)
     dropped = int(result.dropped.sum())
@@ -133,48 +140,95 @@ def _replace_clusters(
     index_ids: list[str],
     kept_rows: list[Prepared],
     kept_docs: list[int],
+    cross: np.ndarray,
+    cross_scores: np.ndarray,
 ) -> None:
-    """Clusters reaching the index replace the batch clusters they contain."""
+    """Clusters reaching the index replace the batch clusters they contain.
+
+    They are made as a run makes clusters (:func:`dedupe.represent.clusters`): each group is
+    split around centres so that every dropped batch document was verified against the
+    document kept in its place; a group that holds indexed documents takes its centre among
+    them (the index already holds that story).
+    """
     engine = index.engine
     n = result.n_docs
     stored = index.storage.fetch(sorted(index.storage.docs_by_id(index_ids).values()))
     indexed = index.as_prepared(sorted(stored, key=lambda d: d.id))
     both = Prepared.concat([indexed, *kept_rows])
     ctx = both.context(**engine.config.extra.get("scorer_options", {}))
+    m = len(index_ids)
     # context numbers: index documents first (0..m-1), then the kept batch documents
-    number = {n + k: k for k in range(len(index_ids))}
-    number.update({doc: len(index_ids) + k for k, doc in enumerate(kept_docs)})
+    number = np.full(n + m, -1, dtype=np.int64)
+    number[n + np.arange(m)] = np.arange(m)
+    number[np.asarray(kept_docs, dtype=np.int64)] = m + np.arange(len(kept_docs))
     replaced = {int(d) for g in groups for d in g.tolist() if d < n}
     replaced_ids = {result.ids[d] for d in replaced}
     clusters = [c for c in result.clusters if replaced_ids.isdisjoint(c.members)]
-    primary = engine.scorers[0][0]
-    options = {"date_field": engine.config.date_field}
-    for group in groups:
-        members = np.sort(np.array([number[int(d)] for d in group.tolist()], dtype=np.int64))
-        view = ClusterView(members, ctx, options)
-        rep = engine.policy(view)
-        others = np.array([m for m in members.tolist() if m != rep], dtype=np.int64)
-        pairs = np.stack([np.full(len(others), rep), others], axis=1)
-        scores = primary(pairs, ctx) if len(pairs) else np.zeros(0)
-        member_scores = {both.ids[rep]: 1.0}
-        member_scores.update(
-            {both.ids[m]: round(float(s), 6) for m, s in zip(others.tolist(), scores, strict=True)}
-        )
+    primary = engine.scorers[0][0].name
+    batch_edges = result.pairs[result.accepted]
+    edges = np.concatenate([batch_edges, cross]).reshape(-1, 2)
+    edge_scores = np.concatenate([result.pair_scores[primary][result.accepted], cross_scores])
+    inside = (number[edges[:, 0]] >= 0) & (number[edges[:, 1]] >= 0)
+    local_edges = number[edges[inside]]
+    adjacency = Adjacency(len(both.ids), local_edges, edge_scores[inside])
+    local_groups = [np.sort(number[g]) for g in groups]
+    verifier = Verifier(engine.scorers, ctx, engine.config.decide)
+    made, gone = represent_clusters(
+        local_groups,
+        ctx,
+        both.ids,
+        len(both.ids),
+        adjacency,
+        _index_first(engine.policy, m),
+        {"date_field": engine.config.date_field},
+        verifier,
+    )
+    in_index = set(index_ids)
+    for cluster in made:
         clusters.append(
             IndexedCluster(
                 0,
-                both.ids[rep],
-                sorted(both.ids[m] for m in members.tolist()),
-                dict(sorted(member_scores.items())),
-                {both.ids[m]: r for m, r in sorted(roles(view, rep).items(), key=lambda x: x[0])},
-                in_index=sorted(index_ids[int(d) - n] for d in group.tolist() if d >= n),
+                cluster.representative,
+                cluster.members,
+                cluster.scores,
+                cluster.roles,
+                in_index=sorted(set(cluster.members) & in_index),
             )
         )
-    result.dropped[np.array(sorted(replaced), dtype=np.int64)] = True
+    batch_of = {int(local): doc for doc, local in enumerate(number.tolist()) if local >= 0}
+    dropped = [batch_of[k] for k in np.flatnonzero(gone).tolist() if batch_of[k] < n]
+    # the batch clusters these replace dropped their own copies: decided again here
+    result.dropped[np.array(sorted(replaced), dtype=np.int64)] = False
+    result.dropped[np.array(sorted(dropped), dtype=np.int64)] = True
+    more, more_scores = verifier.accepted_pairs()
+    if len(more):  # pairs verified against a centre join pairs.jsonl
+        to_run = np.full(len(both.ids), -1, dtype=np.int64)
+        for local, doc in batch_of.items():
+            to_run[local] = doc
+        before = len(result.pairs)
+        via = result.via_representative
+        via = np.zeros(before, dtype=bool) if via is None else via
+        result.via_representative = np.concatenate([via, np.ones(len(more), dtype=bool)])
+        result.pairs = np.concatenate([result.pairs, to_run[more]])
+        result.accepted = np.concatenate([result.accepted, np.ones(len(more), dtype=bool)])
+        for name in list(result.pair_scores):
+            result.pair_scores[name] = np.concatenate([result.pair_scores[name], more_scores[name]])
     clusters.sort(key=lambda c: c.members[0])
     for k, cluster in enumerate(clusters):
         cluster.number = k
     result.clusters = clusters
+
+
+def _index_first(policy: RepresentativePolicy, m: int) -> RepresentativePolicy:
+    """``policy`` choosing among the indexed members (numbers below ``m``) when there are any."""
+
+    def choose(view: ClusterView) -> int:
+        indexed = view.members[view.members < m]
+        if len(indexed) and len(indexed) < len(view.members):
+            view = ClusterView(indexed, view.ctx, view.options)
+        return policy(view)
+
+    return RepresentativePolicy(policy.name, choose, policy.description, policy.needs_text)
 
 
 def _add_pairs(

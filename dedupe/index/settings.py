@@ -30,6 +30,7 @@ from dedupe.config import Config
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError
 from dedupe.index.base import StorageError
+from dedupe.learn import learn_chain
 from dedupe.normalise import Chain, Normaliser
 
 FORMAT = "dedupe-index/2"
@@ -213,7 +214,7 @@ def learn(engine: Engine, sample: Sequence[str | os.PathLike[str]]) -> list[Norm
         return []
     corpus = engine.open_files(list(sample))
     try:
-        chain = engine.learn(corpus)
+        chain = learn_chain(engine, corpus)
     finally:
         corpus.close()
     return [

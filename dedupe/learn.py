@@ -1,0 +1,205 @@
+"""Learn stage: fit the normalisers that learn from the corpus (``boilerplate``) on a sample.
+
+The sample is drawn from the whole input and depends only on what the input holds, never on
+its order: it is the :data:`SAMPLE_SIZE` good records with the smallest hash of their content
+(all of them when the input has fewer), so reversing, shuffling or splitting the rows across
+files learns the same thing. A JSON Lines record is hashed on its raw line, without parsing
+it: the scan reads the input's bytes once more (the run reads them just before, to cut the
+input into chunks, so they are usually in the page cache), and only the chosen lines are
+parsed, read again by the source's reader in ranges. Records of other formats (whole files,
+CSV, Parquet) are read and hashed on their text: a full extra read. A run, an index
+(``--learn-from``) and the Dask client all learn through :func:`learn_chain`.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+import xxhash
+
+from dedupe.corpus import SPLITTABLE, Chunk, Corpus, FileCorpus
+from dedupe.documents import Record
+from dedupe.normalise import Chain, Normaliser
+from dedupe.progress import Progress
+from dedupe.read import Source
+
+if TYPE_CHECKING:
+    from dedupe.engine import Engine
+
+#: Records a learning normaliser is fitted on (``learn_sample`` in the config's extras).
+SAMPLE_SIZE = 20_000
+#: Chosen lines this close are read in one range (skipping a line costs less than a seek).
+GAP_LINES = 8
+
+
+def learn_chain(engine: Engine, corpus: Corpus, progress: Progress | None = None) -> Chain:
+    """The engine's chain with each learning normaliser fitted on a sample of ``corpus``
+    (``engine.learned`` records what each learned); a chain without such normalisers is
+    returned unchanged."""
+    chain = engine.base_chain
+    if not chain.needs_learning:
+        return chain
+    if progress is not None:
+        progress.stage("learning boilerplate")
+    cfg = engine.config
+    size = int(cfg.extra.get("learn_sample", SAMPLE_SIZE))
+    texts = sample(corpus, size, int(cfg.chunk_mb * 1024 * 1024))
+    fitted, learned = fit(chain, texts, cfg.batch_size)
+    engine.learned.update(learned)
+    return fitted
+
+
+def fit(chain: Chain, texts: list[str], batch_size: int) -> tuple[Chain, dict[str, str]]:
+    """Fit the chain's learning normalisers on ``texts``: each sees them as the normalisers
+    before it leave them, and is replaced by what it learned. Also returns, by name, the
+    description of what each learned."""
+    fitted: list[Normaliser] = []
+    learned: dict[str, str] = {}
+    last = max((k for k, n in enumerate(chain.normalisers) if n.learn is not None), default=-1)
+    for k, normaliser in enumerate(chain.normalisers):
+        if normaliser.learn is not None:
+            normaliser = normaliser.learn(
+                texts[i : i + batch_size] for i in range(0, len(texts), batch_size)
+            )
+            learned[normaliser.name] = normaliser.description
+        if k < last:
+            texts = normaliser(texts)
+        fitted.append(normaliser)
+    return Chain(fitted), learned
+
+
+def _hash(data: bytes) -> int:
+    return int(xxhash.xxh64_intdigest(data))
+
+
+@dataclass
+class _Lines:
+    """Lines of one JSON Lines source range: their hashes, numbers, byte offsets and sizes."""
+
+    source: Source
+    hashes: np.ndarray
+    numbers: np.ndarray
+    starts: np.ndarray
+    sizes: np.ndarray
+
+
+def _line_hashes(source: Source) -> _Lines:
+    """The hash of every non-empty line in a JSON Lines source's byte range (without its line
+    end), with its number (as the reader numbers lines, from ``first_line``), byte offset and
+    size (line end included)."""
+    with open(source.path, "rb") as f:
+        f.seek(source.start)
+        if source.stop:
+            data = f.read(source.stop - source.start)
+            if data and not data.endswith(b"\n"):
+                data += f.readline()  # the range ends inside a line: take it whole
+        else:
+            data = f.read()
+    buf = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(buf == 10)
+    if len(buf) and buf[-1] != 10:
+        ends = np.append(ends, len(buf))
+    starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
+    numbers = np.arange(len(ends), dtype=np.int64) + source.first_line
+    sizes = np.minimum(ends + 1, len(buf)) - starts
+    stop = ends.copy()
+    stop[(stop > starts) & (buf[np.maximum(stop - 1, 0)] == 13)] -= 1  # a CR before the LF
+    keep = stop > starts
+    starts, stop, numbers, sizes = starts[keep], stop[keep], numbers[keep], sizes[keep]
+    view = memoryview(data)
+    h = xxhash.xxh64_intdigest
+    hashes = np.fromiter(
+        (h(view[a:b]) for a, b in zip(starts.tolist(), stop.tolist(), strict=True)),
+        np.uint64,
+        len(starts),
+    )
+    return _Lines(source, hashes, numbers, starts + source.start, sizes)
+
+
+def _records(corpus: Corpus, chunk: Chunk) -> Iterator[Record]:
+    for item in corpus.read(chunk):
+        if isinstance(item, Record):
+            yield item
+
+
+def sample(corpus: Corpus, size: int, chunk_bytes: int) -> list[str]:
+    """The texts of the ``size`` good records with the smallest content hash (all records when
+    there are fewer; records with equal hashes are equal), in hash order. A chosen JSON Lines
+    record that turns out to be bad (malformed, empty) is replaced by the next ones by hash."""
+    if size <= 0:
+        return []
+    chunks = corpus.chunks(chunk_bytes)
+    raw: list[tuple[int, _Lines]] = []
+    # The smallest hashes of records read whole, as a max-heap of (-hash, text).
+    heap: list[tuple[int, str]] = []
+    for number, chunk in enumerate(chunks):
+        sources = chunk.sources if isinstance(corpus, FileCorpus) else ()
+        lines = [s for s in sources if s.reader in SPLITTABLE]
+        raw.extend((number, _line_hashes(s)) for s in lines)
+        rest = [s for s in sources if s.reader not in SPLITTABLE]
+        if lines and not rest:
+            continue
+        parts = [Chunk(chunk.number, (s,)) for s in rest] if lines else [chunk]
+        for part in parts:
+            for record in _records(corpus, part):
+                h = _hash(record.text.encode("utf-8", "surrogatepass"))
+                if len(heap) < size:
+                    heapq.heappush(heap, (-h, record.text))
+                elif -h > heap[0][0]:
+                    heapq.heapreplace(heap, (-h, record.text))
+    pooled = np.sort(
+        np.concatenate(
+            [*(r.hashes for _, r in raw), np.array([-h for h, _ in heap], dtype=np.uint64)]
+        )
+    )
+    chosen: list[tuple[int, str]] = []
+    taken = 0  # the records of the first ``taken`` hashes of ``pooled`` are chosen
+    while len(chosen) < size and taken < len(pooled):
+        # Take the records missing, or more after a round that met bad ones (by its rate).
+        missing = size - len(chosen)
+        more = (
+            missing if not taken else max(2 * missing, -(-missing * taken // max(len(chosen), 1)))
+        )
+        low = int(pooled[taken - 1]) if taken else -1
+        high = int(pooled[min(taken + more, len(pooled)) - 1])
+        taken = int(np.searchsorted(pooled, np.uint64(high), side="right"))
+        chosen += [(-h, text) for h, text in heap if low < -h <= high]
+        chosen += _read_chosen(corpus, chunks, raw, low, high)
+    chosen.sort()
+    return [text for _, text in chosen[:size]]  # in (hash, text) order: equal ones are equal
+
+
+def _read_chosen(
+    corpus: Corpus, chunks: list[Chunk], raw: list[tuple[int, _Lines]], low: int, high: int
+) -> list[tuple[int, str]]:
+    """(hash, text) of the good JSON Lines records whose hash is in ``(low, high]``."""
+    out = []
+    for number, found in raw:
+        inside = found.hashes <= np.uint64(high)
+        if low >= 0:
+            inside &= found.hashes > np.uint64(low)
+        pick = np.flatnonzero(inside)
+        if not len(pick):
+            continue
+        # The chosen lines are read by the source's reader, as ranges of the source that
+        # hold them and at most a few other lines between them (skipped unparsed).
+        cut = np.flatnonzero(np.diff(pick) > GAP_LINES) + 1
+        ranges = tuple(
+            replace(
+                found.source,
+                start=int(found.starts[group[0]]),
+                stop=int(found.starts[group[-1]] + found.sizes[group[-1]]),
+                first_line=int(found.numbers[group[0]]),
+                only_lines=frozenset(found.numbers[group].tolist()),
+            )
+            for group in np.split(pick, cut)
+        )
+        hashes = dict(zip(found.numbers[pick].tolist(), found.hashes[pick].tolist(), strict=True))
+        for record in _records(corpus, Chunk(chunks[number].number, ranges)):
+            if record.line is not None:
+                out.append((hashes[record.line], record.text))
+    return out

@@ -1,0 +1,51 @@
+"""Presets: named sets of settings for one kind of copying, so a user need not tune by hand.
+
+The default settings find verbatim copies (reposts, re-runs, teasers). Other regimes need other
+shingles, thresholds and candidate density: short rewritten answers, OCR'd reprints. A preset
+fills every setting it names that the user did not give; anything given explicitly wins. The
+preset's name is recorded in the run's settings (``report.json``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from dedupe.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named set of settings (``Config`` field names to values) and what it is for."""
+
+    name: str
+    description: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: The presets by name; ``default`` is the settings of :class:`dedupe.config.Config` as they are.
+PRESETS: dict[str, Preset] = {
+    "default": Preset("default", "verbatim copies: reposts, re-runs, corrections, teasers"),
+}
+
+
+def get(name: str) -> Preset:
+    """The preset called ``name``, or a one-line error listing the known ones."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        known = ", ".join(sorted(PRESETS))
+        raise ConfigError(f"unknown preset {name!r} (known: {known})") from None
+
+
+def apply(name: str, settings: Mapping[str, Any], given: set[str]) -> dict[str, Any]:
+    """``settings`` with the preset's values for every setting not in ``given`` (the ones the
+    user set explicitly), and the preset's name recorded."""
+    preset = get(name)
+    out = dict(settings)
+    for key, value in preset.settings.items():
+        if key not in given:
+            out[key] = value
+    out["preset"] = preset.name
+    return out
