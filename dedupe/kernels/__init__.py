@@ -85,6 +85,34 @@ def char_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     return result
 
 
+def auto_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """xxh32 of every ``auto`` n-gram of each text (words; characters of the scripts written
+    without spaces and of Arabic, Hebrew, Syriac), as (hashes uint32, offsets int64)."""
+    if BACKEND == "reference":
+        return reference.auto_hashes(texts, n)
+    return auto_hashes_encoded(*encode_batch(texts), n)
+
+
+def auto_hashes_encoded(
+    buf: np.ndarray, offsets: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`auto_hashes` of an encoded batch (compiled backend only).
+
+    Every character token is a UTF-8 sequence whose lead byte is 0xD6 or more, so a batch whose
+    bytes are all smaller (English, French, Russian...) goes straight to the word kernel: it
+    has the same shingles, and costs what it costs there.
+    """
+    from dedupe.kernels.scripts import LOWEST_LEAD_BYTE, token_classes
+
+    if len(buf) == 0 or int(buf.max()) < LOWEST_LEAD_BYTE:
+        words: tuple[np.ndarray, np.ndarray] = _impl.word_hashes(buf, offsets, n)
+        return words
+    result: tuple[np.ndarray, np.ndarray] = _impl.auto_hashes(
+        buf, offsets, n, token_classes(), LOWEST_LEAD_BYTE
+    )
+    return result
+
+
 def minhash(hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """MinHash signatures (n_docs, num_perm) uint32 in datasketch's affine32 scheme."""
     result: np.ndarray = _impl.minhash(np.ascontiguousarray(hashes, dtype=np.uint32), offsets, a, b)
@@ -172,6 +200,19 @@ def map_bytes(table: object, buf: np.ndarray, offsets: np.ndarray) -> tuple[np.n
         buf, offsets, table.single, table.starts, table.multi, table.expansion
     )
     return result
+
+
+def map_bytes_if_any(
+    table: object, buf: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`map_bytes`, or the batch itself, not copied, when the table changes none of its
+    code points (one scan of the bytes)."""
+    from dedupe.kernels.codepoints import CodepointMap
+
+    assert isinstance(table, CodepointMap)
+    if len(buf) == 0 or not _impl.any_mapped(buf, table.single):
+        return buf, offsets
+    return map_bytes(table, buf, offsets)
 
 
 def casefold_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -257,20 +257,11 @@ def _split_single_spaced(buf, doc_offsets):
 
 
 @njit(cache=True, nogil=True)
-def word_hashes(buf, doc_offsets, n):
-    """xxh32 of the word n-grams of each document in ``buf`` (UTF-8, CSR by ``doc_offsets``).
-
-    Returns (hashes, offsets). A document with fewer than ``n`` words gives one shingle of all
-    its words; one without words gives none. Unless the text already is words joined by single
-    spaces, the words are first laid out that way, so every shingle is a contiguous slice
-    hashed in place.
-    """
-    n_docs = doc_offsets.shape[0] - 1
-    ok, starts, ends, counts = _split_single_spaced(buf, doc_offsets)
-    if ok:
-        clean = buf
-    else:
-        clean, starts, ends, counts = _split_words(buf, doc_offsets)
+def _hash_tokens(clean, starts, ends, counts, n):
+    """xxh32 of each document's token n-grams, each a contiguous slice of ``clean`` (tokens
+    laid out with their separators); a document with fewer than ``n`` tokens gives one shingle
+    of all of them, one without tokens none."""
+    n_docs = counts.shape[0] - 1
     w = _words32(clean)
     out = np.empty(starts.shape[0] + n_docs, dtype=np.uint32)
     offsets = np.zeros(n_docs + 1, dtype=np.int64)
@@ -286,6 +277,106 @@ def word_hashes(buf, doc_offsets, n):
                 k += 1
         offsets[d + 1] = k
     return out[:k].copy(), offsets
+
+
+@njit(cache=True, nogil=True)
+def word_hashes(buf, doc_offsets, n):
+    """xxh32 of the word n-grams of each document in ``buf`` (UTF-8, CSR by ``doc_offsets``).
+
+    Returns (hashes, offsets). A document with fewer than ``n`` words gives one shingle of all
+    its words; one without words gives none. Unless the text already is words joined by single
+    spaces, the words are first laid out that way, so every shingle is a contiguous slice
+    hashed in place.
+    """
+    ok, starts, ends, counts = _split_single_spaced(buf, doc_offsets)
+    if ok:
+        return _hash_tokens(buf, starts, ends, counts, n)
+    clean, starts, ends, counts = _split_words(buf, doc_offsets)
+    return _hash_tokens(clean, starts, ends, counts, n)
+
+
+# Token classes (see dedupe.kernels.scripts): 0 word, 1 space, 2 character token, 3 mark.
+@njit(cache=True, nogil=True)
+def has_character_tokens(buf, classes, lowest_lead):
+    """Whether the UTF-8 buffer holds a character that is a token of its own (only sequences
+    whose lead byte is ``lowest_lead`` or more can be one, so only those are decoded)."""
+    total = buf.shape[0]
+    p = 0
+    while p < total:
+        if buf[p] >= lowest_lead:
+            cp, size = _decode(buf, p)
+            if classes[cp] == 2:
+                return True
+            p += size
+        else:
+            p += 1
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _split_tokens(buf, doc_offsets, classes):
+    """The ``auto`` unit's tokens of each document laid out in one buffer: words separated by
+    one space, character tokens (with their combining marks) joined to a neighbouring one
+    directly and to a word by one space. Returns (buffer, token starts, token ends, tokens
+    per document, cumulative)."""
+    n_docs = doc_offsets.shape[0] - 1
+    total = doc_offsets[n_docs]
+    clean = np.empty(2 * total + 1, dtype=np.uint8)
+    starts = np.empty(total // 2 + n_docs + 1, dtype=np.int64)
+    ends = np.empty(total // 2 + n_docs + 1, dtype=np.int64)
+    counts = np.zeros(n_docs + 1, dtype=np.int64)
+    q = 0
+    nt = 0
+    for d in range(n_docs):
+        p = doc_offsets[d]
+        end = doc_offsets[d + 1]
+        cur = 0  # kind of the open token: 0 none, 1 word, 2 character
+        prev = 0  # kind of the document's previous token, 0 before the first
+        while p < end:
+            c = buf[p]
+            if c < 0x80:
+                cls = classes[c]
+                size = 1
+            else:
+                cp, size = _decode(buf, p)
+                cls = classes[cp]
+            if cls == 1:
+                if cur != 0:
+                    ends[nt - 1] = q
+                    cur = 0
+                p += size
+                continue
+            if cur == 0 or cls == 2 or (cur == 2 and cls == 0):
+                # A new token: a character token always, a word after a space or after a
+                # character token, a mark only where no token is open.
+                if cur != 0:
+                    ends[nt - 1] = q
+                kind = 2 if cls == 2 else 1
+                if prev != 0 and not (prev == 2 and kind == 2):
+                    clean[q] = 0x20
+                    q += 1
+                starts[nt] = q
+                nt += 1
+                cur = kind
+                prev = kind
+            for t in range(size):
+                clean[q + t] = buf[p + t]
+            q += size
+            p += size
+        if cur != 0:
+            ends[nt - 1] = q
+        counts[d + 1] = nt
+    return clean[:q], starts[:nt], ends[:nt], counts
+
+
+@njit(cache=True, nogil=True)
+def auto_hashes(buf, doc_offsets, n, classes, lowest_lead):
+    """xxh32 of the ``auto`` unit's token n-grams (see :func:`_split_tokens`); a batch without
+    character tokens goes to :func:`word_hashes`, whose shingles it has."""
+    if not has_character_tokens(buf, classes, lowest_lead):
+        return word_hashes(buf, doc_offsets, n)
+    clean, starts, ends, counts = _split_tokens(buf, doc_offsets, classes)
+    return _hash_tokens(clean, starts, ends, counts, n)
 
 
 @njit(cache=True, nogil=True)
@@ -546,3 +637,23 @@ def _map(buf, doc_offsets, single, starts, multi, expansion, flagged, use_flags)
             p += size
         offsets[d + 1] = k
     return out[:k].copy(), offsets, flags
+
+
+@njit(cache=True, nogil=True)
+def any_mapped(buf, single):
+    """Whether a per-code-point mapping (see :func:`map_codepoints`) changes some code point
+    of the UTF-8 buffer; ASCII bytes cost one table look-up each."""
+    total = buf.shape[0]
+    p = 0
+    while p < total:
+        c = buf[p]
+        if c < 0x80:
+            if single[c] != c:
+                return True
+            p += 1
+        else:
+            cp, size = _decode(buf, p)
+            if single[cp] != cp:
+                return True
+            p += size
+    return False
