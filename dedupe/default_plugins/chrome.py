@@ -2,7 +2,8 @@
 
 Two normalisers, both line-based (run them after ``html``, which turns block tags into lines):
 
-- ``chrome``: known patterns in English and French: breadcrumbs ("Home » News"), bylines,
+- ``chrome``: known patterns in English and French (and in Chinese, Japanese and Arabic: see
+  :mod:`dedupe.default_plugins.chrome_scripts`): breadcrumbs ("Home » News"), bylines,
   "Source link", "Read more", "Lire la suite", share bars, tag and comment lines, copyright
   lines, and related-article blocks ("You may also like", "À lire aussi") with the short lines
   that follow them at the end of a page.
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from dedupe.default_plugins.chrome_scripts import script_chrome_kind, trim_title
 from dedupe.hookspecs import hookimpl
 from dedupe.normalise import Normaliser
 
@@ -177,7 +179,7 @@ def _chrome_kind(line: str) -> str | None:
         low = line.casefold()
         if any(r in low for r in _RESERVED):
             return "line"
-    return None
+    return script_chrome_kind(line)
 
 
 def strip_chrome(text: str) -> str:
@@ -212,6 +214,8 @@ def strip_chrome(text: str) -> str:
             suffix = _SITE_SUFFIX.match(stripped)
             if suffix and not _SENTENCE_END.search(stripped):
                 line = suffix.group(1)
+            else:
+                line = trim_title(line)
             # What is left may itself be chrome ("By Jane Doe | Daily Wire" -> a byline):
             # drop it now, so that a second pass finds nothing more (idempotence).
             trimmed = line != stripped or crumb
@@ -314,7 +318,8 @@ def register_normalisers(register: Callable[[Normaliser], None]) -> None:
         Normaliser(
             "chrome",
             strip_chrome,
-            description="remove aggregator chrome lines (English and French patterns)",
+            description="remove aggregator chrome lines (English, French, Chinese, Japanese and "
+            "Arabic patterns)",
             removes_boilerplate=True,
         )
     )
