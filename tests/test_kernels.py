@@ -197,15 +197,18 @@ auto_texts = st.lists(
 @given(auto_texts, st.integers(1, 6))
 @settings(max_examples=400, deadline=None)
 def test_compiled_auto_hashes_equal_reference(texts, n):
-    from dedupe.kernels.scripts import LOWEST_LEAD_BYTE, token_classes
+    from dedupe.kernels.scripts import token_classes
 
     buf, offsets = kernels.encode_batch(texts)
-    h1, o1 = compiled.auto_hashes(buf, offsets, n, token_classes(), LOWEST_LEAD_BYTE)
+    h1, o1 = compiled.auto_hashes(buf, offsets, n, token_classes())
     h2, o2 = reference.auto_hashes(texts, n)
     assert o1.tolist() == o2.tolist()
     assert h1.tolist() == h2.tolist()
+    # The routed path (the word kernel for batches without character tokens) agrees too.
     h3, o3 = kernels.auto_hashes_encoded(buf, offsets, n)
     assert h3.tolist() == h2.tolist() and o3.tolist() == o2.tolist()
+    tokens = [reference.auto_tokens(t) for t in texts]
+    assert kernels.has_character_tokens(buf) == any(c for ts in tokens for _, c in ts)
 
 
 def test_auto_tokens_and_shingles():
@@ -313,3 +316,14 @@ def test_punctuation_kernel_keeps_marks_like_the_regex(texts):
 def test_punctuation_keeps_combining_marks():
     assert reference.PUNCTUATION.sub(" ", "हिन्दी, กิน!") == "हिन्दी  กิน "
     assert kernels.punctuation_to_spaces(["हिन्दी, กิน!"]) == ["हिन्दी  กิน "]
+
+
+@pytest.mark.parametrize("where", [0, 5, 7, 8, 4093, 4095, 4096, 9999])
+def test_character_tokens_are_found_anywhere_in_a_long_batch(where):
+    # The compiled test reads 8 bytes at a time; a character at any offset (word edges, the
+    # tail) is found, and a Latin batch full of high bytes that are no such character is not.
+    latin = "l’été à Paris — 50 € " * 600
+    text = latin[:where] + "東" + latin[where:]
+    assert kernels.has_character_tokens(kernels.encode_batch([latin, text])[0])
+    assert kernels.has_character_tokens(kernels.encode_batch([latin + "ب"])[0])
+    assert not kernels.has_character_tokens(kernels.encode_batch([latin, latin[:where]])[0])
