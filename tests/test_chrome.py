@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe import Engine
@@ -189,3 +189,18 @@ def test_related_block_and_title_furniture_in_chinese_and_japanese():
     assert strip_chrome(page) == f"新闻标题在这里\n{ZH_BODY}\n"
     page = f"【エッセイ】春の日記（1）　―　読書ニュース\n{JA_BODY}\n関連記事\n・別の記事"
     assert strip_chrome(page) == f"春の日記（1）\n{JA_BODY}"
+
+
+PIECES = [
+    "来源：", "新华网", "【", "】", "编辑", "相关阅读", "｜", "某某网·科技", "　―　", "読書",
+    "ニュース", "【エッセイ】", "関連記事", "المصدر: ", "وكالة", " | ", "اقرأ أيضاً", "\n",
+    "\n", "。", "？", "记者：", "你好", "2024/01/15 08:30 ", "掲載", " › ", "首页", "正文",
+    "天气很好，今天去公园。",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+@settings(max_examples=1000)
+def test_chinese_japanese_arabic_chrome_removal_is_idempotent(text):
+    once = strip_chrome(text)
+    assert strip_chrome(once) == once

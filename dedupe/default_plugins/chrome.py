@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dedupe.default_plugins.chrome_scripts import script_chrome_kind, trim_title
+from dedupe.default_plugins.chrome_scripts import list_item, script_chrome_kind, trim_title
 from dedupe.hookspecs import hookimpl
 from dedupe.normalise import Normaliser
 
@@ -196,12 +196,12 @@ def strip_chrome(text: str) -> str:
         kind = _chrome_kind(stripped) if len(stripped) <= SHORT else None
         if kind is None and len(stripped) > SHORT and _NOTE.match(stripped):
             kind = _chrome_kind(stripped)
-        if kind == "related" and i >= n // 3:
-            # A related-articles block: the heading and the short lines after it.
+        if kind == "related":
+            # A related-articles heading; near the end, with the short lines after it.
             j = i + 1
-            while j < n and len(lines[j].strip()) <= LIST_ITEM:
+            while i >= n // 3 and j < n and list_item(lines[j].strip(), LIST_ITEM):
                 j += 1
-            if j >= n:
+            if i >= n // 3 and j >= n:
                 break
             continue
         if kind in ("line", "byline"):
@@ -214,12 +214,11 @@ def strip_chrome(text: str) -> str:
             suffix = _SITE_SUFFIX.match(stripped)
             if suffix and not _SENTENCE_END.search(stripped):
                 line = suffix.group(1)
-            else:
-                line = trim_title(line)
+            line = trim_title(line)
             # What is left may itself be chrome ("By Jane Doe | Daily Wire" -> a byline):
             # drop it now, so that a second pass finds nothing more (idempotence).
             trimmed = line != stripped or crumb
-            if trimmed and _chrome_kind(line.strip()) in ("line", "byline"):
+            if trimmed and _chrome_kind(line.strip()) is not None:
                 continue
         content_seen += 1
         kept.append(line)

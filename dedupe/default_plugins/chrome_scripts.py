@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import re
 
-# Arabic letters that sites spell either way: alef with or without hamza, yeh or alef maksura,
-# teh marbuta or heh.
+#: Alef, which sites write with or without hamza or madda (``A`` in the Arabic patterns).
 _A = "[اأإآ]"
-_Y = "[يى]"
-_T = "[ةه]"
+_ALEF_MARK = re.compile(r"(?<![A-Za-z])A(?![A-Za-z])")
 _COLON = r"\s*[:：]"
 _ANY = r"[^\n]"
 _DATE = r"\d{1,4}\s*[年/.\-]\s*\d{1,2}"
@@ -30,8 +28,8 @@ _VALUE = r"[^，。！？!?；;…،؛؟\n]"
 
 
 def _ar(pattern: str) -> str:
-    """An Arabic pattern with ``A``, ``Y`` and ``T`` standing for the letters spelt either way."""
-    return pattern.replace("A", _A).replace("Y", _Y).replace("T", _T)
+    """An Arabic pattern in which an ``A`` outside a Latin word stands for any alef."""
+    return _ALEF_MARK.sub(_A, pattern)
 
 
 # Lines that are furniture as a whole (after their edge punctuation is set aside).
@@ -146,7 +144,7 @@ _LINE = [
         r"(?:(?:شارك|شاركها|مشارك[ةه]|المشارك[ةه]|شارك الخبر|شارك المقال|Aرسل لصديق|Aرسال لصديق|"
         r"Aرسل|Aرسال|طباع[ةه]|اطبع|حفظ|نسخ الرابط|تويتر|فيسبوك|فيس بوك|واتساب|واتس اب|تيليجرام|"
         r"تلغرام|لينكدان|لينكدAن|البريد الAلكتروني|تعليق|Aضف تعليق|التعليقات|Facebook|Twitter|"
-        r"WhatsApp|Telegram|X)[\s|/·•،,-]*){1,10}"
+        r"WhatsApp|Telegram|X|عبر|على)[\s|/·•،,-]*){1,10}"
     ),
     # Site footers and breadcrumbs.
     _ar(
@@ -261,6 +259,15 @@ _RELATED_INLINE = re.compile(r"^(?:" + "|".join(_RELATED) + r")\s*[:：]" + _ANY
 
 #: Lines with a copyright or reposting phrase are at most this long.
 PHRASE_LINE = 200
+
+
+def list_item(line: str, limit: int) -> bool:
+    """Whether a stripped line is short enough to be an item of a related-articles list: at
+    most ``limit`` characters, and in these scripts at most ``limit`` UTF-8 bytes (a Chinese
+    headline is a third as long as an English one)."""
+    if len(line) > limit:
+        return False
+    return not _SCRIPT_CHAR.search(line) or len(line.encode("utf-8", "surrogatepass")) <= limit
 
 
 def script_chrome_kind(line: str) -> str | None:
