@@ -19,6 +19,7 @@ DEFAULT_NORMALISERS: tuple[str, ...] = (
     "boilerplate",
     "nfkc",
     "quotes",
+    "scripts",
     "casefold",
     "punctuation",
     "whitespace",
@@ -60,7 +61,7 @@ class Config:
     """Settings of a dedup run (see ``dedupe run --help`` for each one's meaning)."""
 
     normalise: tuple[str, ...] = DEFAULT_NORMALISERS
-    unit: str = "word"
+    unit: str = "auto"
     ngram: int = 5
     num_perm: int = 128
     seed: int = 1

@@ -21,6 +21,7 @@ from dedupe.errors import PluginError
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "dedupe.default_plugins.readers",
     "dedupe.default_plugins.normalisers",
+    "dedupe.default_plugins.scripts",
     "dedupe.default_plugins.chrome",
     "dedupe.default_plugins.boilerplate",
     "dedupe.default_plugins.shingles",

@@ -175,3 +175,155 @@ def test_nfkc_kernel_equals_unicodedata(texts):
     assert kernels.decode_batch(*_nfkc_bytes(buf, offsets)) == [
         unicodedata.normalize("NFKC", t) for t in texts
     ]
+
+
+# The auto unit: words, and one token per character of the scripts written without spaces
+# and of Arabic, Hebrew and Syriac (see dedupe.kernels.scripts).
+MIXED = list("東京大阪の日本語。、「」ーゃっ々〇カタカナ한국어กินข้าวລາວខ្មែរမြန်မာ")
+MIXED += list("أحمد إلى المدرسةـًٌٍَُِّْ שָׁלוֹם ܫܠܡܐ हिन्दी")
+MIXED += ["\u0301", "\u200d", "\ufe0f", "\U00020000"]
+auto_texts = st.lists(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(), st.sampled_from(MIXED), st.sampled_from(list(SPACES + "ab é1"))
+        ),
+        max_size=80,
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@given(auto_texts, st.integers(1, 6))
+@settings(max_examples=400, deadline=None)
+def test_compiled_auto_hashes_equal_reference(texts, n):
+    from dedupe.kernels.scripts import token_classes
+
+    buf, offsets = kernels.encode_batch(texts)
+    h1, o1 = compiled.auto_hashes(buf, offsets, n, token_classes())
+    h2, o2 = reference.auto_hashes(texts, n)
+    assert o1.tolist() == o2.tolist()
+    assert h1.tolist() == h2.tolist()
+    # The routed path (the word kernel for batches without character tokens) agrees too.
+    h3, o3 = kernels.auto_hashes_encoded(buf, offsets, n)
+    assert h3.tolist() == h2.tolist() and o3.tolist() == o2.tolist()
+    tokens = [reference.auto_tokens(t) for t in texts]
+    assert kernels.has_character_tokens(buf) == any(c for ts in tokens for _, c in ts)
+
+
+def test_auto_tokens_and_shingles():
+    tokens = reference.auto_tokens("東京 2020年、iPhone手机 กินข้าว हिन्दी والذي")
+    words = ["東", "京", "2020", "年", "、iPhone", "手", "机", "กิ", "น", "ข้", "า", "ว", "हिन्दी"]
+    assert [t for t, _ in tokens] == [*words, *"والذي"]
+    assert [c for _, c in tokens][:4] == [True, True, False, True]
+    # Characters join directly, words with one space; spaces between characters count for
+    # nothing, so a line break or an indent inside Chinese text changes no shingle.
+    assert reference.auto_shingles("东京2020年 的 abc", 3) == [
+        "东京 2020",
+        "京 2020 年",
+        "2020 年的",
+        "年的 abc",
+    ]
+    assert reference.auto_shingles("天气 很好\n\u3000\u3000今天", 4) == reference.auto_shingles(
+        "天气很好今天", 4
+    )
+    assert reference.auto_shingles("a b", 5) == ["a b"]
+    assert reference.auto_shingles("  ", 5) == []
+
+
+def test_auto_equals_word_on_latin_text(seed_texts):
+    # A batch without character tokens is routed to the word kernel: same shingles as `word`.
+    texts = [t.lower() for t in seed_texts.values()] + [
+        "Ελληνικά и русский текст",
+        "e\u0301t\u00e9",
+    ]
+    for impl in (kernels.auto_hashes, reference.auto_hashes):
+        h1, o1 = impl(texts, 5)
+        h2, o2 = reference.word_hashes(texts, 5)
+        assert h1.tolist() == h2.tolist() and o1.tolist() == o2.tolist()
+    assert [reference.auto_shingles(t, 5) for t in texts] == [
+        reference.word_shingles(t, 5) for t in texts
+    ]
+
+
+def _intl_texts(count: int) -> list[str]:
+    from .conftest import data_dir, read_jsonl
+
+    texts = []
+    for lang in ("zh", "ja", "ar"):
+        rows = read_jsonl(data_dir("intl-dev") / lang / "corpus.jsonl")
+        texts += [r["text"] for r in rows[:count]]
+    return texts
+
+
+@pytest.mark.parametrize("backend", ["compiled", "reference"])
+def test_auto_signatures_equal_datasketch_on_real_chinese_japanese_arabic(backend):
+    from dedupe import Engine
+
+    engine = Engine(load_plugins=False)
+    texts = [*engine.chain(_intl_texts(40)), "mixed 東京 text, عربي and English words"]
+    hasher = MinHasher(128, 1)
+    impl = compiled if backend == "compiled" else reference
+    hashes, offsets = kernels.auto_hashes(texts, 5)
+    sigs = impl.minhash(hashes, offsets, hasher.a, hasher.b)
+    for sig, text in zip(sigs, texts, strict=True):
+        shingles = reference.auto_shingles(text, 5)
+        assert len(shingles) > 5
+        m = MinHash(num_perm=128, seed=1, hashfunc=xxhash.xxh32_intdigest, scheme="affine32")
+        m.update_batch([s.encode("utf-8") for s in shingles])
+        assert np.array_equal(m.hashvalues, sig)
+
+
+def test_character_ranges_are_the_unicode_script_properties():
+    # The shipped ranges are what the regex module's Script / Script_Extensions tables give,
+    # on every code point Python's unicodedata knows.
+    pytest.importorskip("regex", reason="regex (a test dependency) missing")
+    import unicodedata
+
+    from dedupe.kernels.scripts import (
+        CHARACTER_RANGES,
+        SIZE,
+        generate_character_ranges,
+        token_classes,
+    )
+
+    def mask(ranges):
+        m = np.zeros(SIZE, dtype=bool)
+        for a, b in ranges:
+            m[a : b + 1] = True
+        return m
+
+    assigned = np.array([unicodedata.category(chr(c)) != "Cn" for c in range(SIZE)])
+    differ = np.flatnonzero(
+        (mask(CHARACTER_RANGES) != mask(generate_character_ranges())) & assigned
+    )
+    assert differ.size == 0, f"regenerate with python -m dedupe.kernels.scripts: {differ[:10]}"
+    table = token_classes()
+    assert table[ord("東")] == table[ord("ー")] == table[ord("ก")] == table[ord("ب")] == 2
+    assert table[ord("a")] == table[ord("한")] == table[ord("ж")] == table[ord("·")] == 0
+    assert table[0x0E34] == table[0x064E] == 3  # Thai sara i, fatha: marks
+    assert table[0x3000] == 1
+
+
+@given(auto_texts)
+@settings(max_examples=300, deadline=None)
+def test_punctuation_kernel_keeps_marks_like_the_regex(texts):
+    assert kernels.punctuation_to_spaces(texts) == [
+        reference.PUNCTUATION.sub(" ", t) for t in texts
+    ]
+
+
+def test_punctuation_keeps_combining_marks():
+    assert reference.PUNCTUATION.sub(" ", "हिन्दी, กิน!") == "हिन्दी  กิน "
+    assert kernels.punctuation_to_spaces(["हिन्दी, กิน!"]) == ["हिन्दी  กิน "]
+
+
+@pytest.mark.parametrize("where", [0, 5, 7, 8, 4093, 4095, 4096, 9999])
+def test_character_tokens_are_found_anywhere_in_a_long_batch(where):
+    # The compiled test reads 8 bytes at a time; a character at any offset (word edges, the
+    # tail) is found, and a Latin batch full of high bytes that are no such character is not.
+    latin = "l’été à Paris — 50 € " * 600
+    text = latin[:where] + "東" + latin[where:]
+    assert kernels.has_character_tokens(kernels.encode_batch([latin, text])[0])
+    assert kernels.has_character_tokens(kernels.encode_batch([latin + "ب"])[0])
+    assert not kernels.has_character_tokens(kernels.encode_batch([latin, latin[:where]])[0])

@@ -1,7 +1,8 @@
 """Built-in chrome removal: aggregator and news-site furniture that is not the article.
 
 The ``chrome`` normaliser is line-based (run it after ``html``, which turns block tags into
-lines): known patterns in English and French: breadcrumbs ("Home » News"), bylines,
+lines): known patterns in English and French (and in Chinese, Japanese and Arabic: see
+:mod:`dedupe.default_plugins.chrome_scripts`): breadcrumbs ("Home » News"), bylines,
 "Source link", "Read more", "Lire la suite", share bars, tag and comment lines, copyright
 lines, and related-article blocks ("You may also like", "À lire aussi") with the short lines
 that follow them at the end of a page. It removes text, never rewrites it, and is idempotent.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from dedupe.default_plugins.chrome_scripts import list_item, script_chrome_kind, trim_title
 from dedupe.hookspecs import hookimpl
 from dedupe.normalise import Normaliser
 
@@ -169,7 +171,7 @@ def _chrome_kind(line: str) -> str | None:
         low = line.casefold()
         if any(r in low for r in _RESERVED):
             return "line"
-    return None
+    return script_chrome_kind(line)
 
 
 def strip_chrome(text: str) -> str:
@@ -186,12 +188,12 @@ def strip_chrome(text: str) -> str:
         kind = _chrome_kind(stripped) if len(stripped) <= SHORT else None
         if kind is None and len(stripped) > SHORT and _NOTE.match(stripped):
             kind = _chrome_kind(stripped)
-        if kind == "related" and i >= n // 3:
-            # A related-articles block: the heading and the short lines after it.
+        if kind == "related":
+            # A related-articles heading; near the end, with the short lines after it.
             j = i + 1
-            while j < n and len(lines[j].strip()) <= LIST_ITEM:
+            while i >= n // 3 and j < n and list_item(lines[j].strip(), LIST_ITEM):
                 j += 1
-            if j >= n:
+            if i >= n // 3 and j >= n:
                 break
             continue
         if kind in ("line", "byline"):
@@ -204,10 +206,11 @@ def strip_chrome(text: str) -> str:
             suffix = _SITE_SUFFIX.match(stripped)
             if suffix and not _SENTENCE_END.search(stripped):
                 line = suffix.group(1)
+            line = trim_title(line)
             # What is left may itself be chrome ("By Jane Doe | Daily Wire" -> a byline):
             # drop it now, so that a second pass finds nothing more (idempotence).
             trimmed = line != stripped or crumb
-            if trimmed and _chrome_kind(line.strip()) in ("line", "byline"):
+            if trimmed and _chrome_kind(line.strip()) is not None:
                 continue
         content_seen += 1
         kept.append(line)
@@ -220,7 +223,8 @@ def register_normalisers(register: Callable[[Normaliser], None]) -> None:
         Normaliser(
             "chrome",
             strip_chrome,
-            description="remove aggregator chrome lines (English and French patterns)",
+            description="remove aggregator chrome lines (English, French, Chinese, Japanese and "
+            "Arabic patterns)",
             removes_boilerplate=True,
         )
     )

@@ -1,4 +1,5 @@
-"""Built-in shingle units: word n-grams (default) and character n-grams."""
+"""Built-in shingle units: script-aware n-grams (default: words, and characters of scripts
+written without spaces), word n-grams and character n-grams."""
 
 from __future__ import annotations
 
@@ -13,6 +14,16 @@ from dedupe.shingle import ShingleUnit
 @hookimpl
 def register_shingle_units(register: Callable[[ShingleUnit], None]) -> None:
     compiled = kernels.BACKEND == "compiled"
+    register(
+        ShingleUnit(
+            "auto",
+            kernels.auto_hashes,
+            reference.auto_shingles,
+            "n-grams of words, where a character of a script written without spaces (Chinese, "
+            "Japanese, Thai...) or of Arabic, Hebrew, Syriac counts as a word",
+            kernels.auto_hashes_encoded if compiled else None,
+        )
+    )
     register(
         ShingleUnit(
             "word",

@@ -85,6 +85,43 @@ def char_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     return result
 
 
+def auto_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """xxh32 of every ``auto`` n-gram of each text (words; characters of the scripts written
+    without spaces and of Arabic, Hebrew, Syriac), as (hashes uint32, offsets int64)."""
+    if BACKEND == "reference":
+        return reference.auto_hashes(texts, n)
+    return auto_hashes_encoded(*encode_batch(texts), n)
+
+
+def auto_hashes_encoded(
+    buf: np.ndarray, offsets: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`auto_hashes` of an encoded batch (compiled backend only).
+
+    A batch without character tokens has the word unit's shingles and goes to the word kernel,
+    so Latin, Cyrillic or Greek text costs what it costs there: see :func:`has_character_tokens`.
+    """
+    from dedupe.kernels.scripts import token_classes
+
+    if not has_character_tokens(buf):
+        words: tuple[np.ndarray, np.ndarray] = _impl.word_hashes(buf, offsets, n)
+        return words
+    result: tuple[np.ndarray, np.ndarray] = _impl.auto_hashes(buf, offsets, n, token_classes())
+    return result
+
+
+def has_character_tokens(buf: np.ndarray) -> bool:
+    """Whether an encoded batch holds a character of a script the ``auto`` unit takes one by
+    one. Every such character's UTF-8 lead byte is 0xD6 or more: the bytes are tested 8 at a
+    time for one, and only those decoded (compiled backend only)."""
+    from dedupe.kernels.scripts import LOWEST_LEAD_BYTE, token_classes
+
+    if len(buf) == 0:
+        return False
+    found: bool = _impl.has_character_tokens(buf, token_classes(), LOWEST_LEAD_BYTE)
+    return found
+
+
 def minhash(hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """MinHash signatures (n_docs, num_perm) uint32 in datasketch's affine32 scheme."""
     result: np.ndarray = _impl.minhash(np.ascontiguousarray(hashes, dtype=np.uint32), offsets, a, b)
@@ -172,6 +209,56 @@ def map_bytes(table: object, buf: np.ndarray, offsets: np.ndarray) -> tuple[np.n
         buf, offsets, table.single, table.starts, table.multi, table.expansion
     )
     return result
+
+
+def map_bytes_if_any(
+    table: object, buf: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`map_bytes` on the documents whose code points the table changes; the batch
+    itself, not copied, when it changes none. A document holding no byte that can start a
+    changed code point is recognised by one vectorised pass over its bytes; others are scanned
+    sequence by sequence (compiled backend only)."""
+    from dedupe.kernels.codepoints import CodepointMap
+
+    assert isinstance(table, CodepointMap)
+    if len(buf) == 0:
+        return buf, offsets
+    kinds, (low1, high1, low2, high2) = _lead_kinds(table)
+    if not _impl.any_byte_in(buf, low1, high1, low2, high2):
+        return buf, offsets
+    mask = _impl.docs_to_map(buf, offsets, table.single, kinds, low1, high1, low2, high2)
+    if not mask.any():
+        return buf, offsets
+    result: tuple[np.ndarray, np.ndarray] = _impl.map_docs(
+        buf, offsets, table.single, table.starts, table.multi, table.expansion, mask
+    )
+    return result
+
+
+_LEAD_KINDS: dict[int, tuple[object, np.ndarray, tuple[int, int, int, int]]] = {}
+
+
+def _lead_kinds(table: object) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """The table's lead-byte kinds (see the compiled ``lead_kinds``) and at most two byte
+    ranges holding every lead byte that can start a changed code point (the whole byte range
+    when two do not suffice); computed once per table."""
+    cached = _LEAD_KINDS.get(id(table))
+    if cached is None or cached[0] is not table:
+        kinds = _impl.lead_kinds(table.single)  # type: ignore[attr-defined]
+        hits = np.flatnonzero(kinds != 1).tolist()
+        if not hits:
+            ranges = (1, 0, 1, 0)  # empty ranges: nothing can change
+        else:
+            # Two ranges covering them all, split at the widest gap between hits.
+            gaps = [hits[i + 1] - hits[i] for i in range(len(hits) - 1)]
+            cut = max(range(len(gaps)), key=gaps.__getitem__) if gaps else 0
+            if gaps:
+                ranges = (hits[0], hits[cut], hits[cut + 1], hits[-1])
+            else:
+                ranges = (hits[0], hits[0], 1, 0)
+        cached = (table, kinds, ranges)
+        _LEAD_KINDS[id(table)] = cached
+    return cached[1], cached[2]
 
 
 def casefold_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,5 +1,7 @@
 """Character classes of every code point as Python's own ``re`` sees them (``\\w``, ``\\s``,
-``_``), so compiled normalisers split text exactly where the regex versions do.
+``_``), so compiled normalisers split text exactly where the regex versions do; combining
+marks (which ``\\w`` leaves out, though a Devanagari vowel sign or a Thai tone mark is part of
+its word) are a class of their own.
 
 Built once per Unicode version (a quarter of a second) and cached on disk when possible.
 """
@@ -17,7 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-OTHER, WORD, SPACE, UNDERSCORE = 0, 1, 2, 3
+OTHER, WORD, SPACE, UNDERSCORE, MARK = 0, 1, 2, 3, 4
+
+#: Bumped whenever the classes change (names the table cached on disk).
+VERSION = 2
 
 
 def _build() -> np.ndarray:
@@ -28,18 +33,21 @@ def _build() -> np.ndarray:
     for m in re.finditer(r"\s+", everything):
         classes[m.start() : m.end()] = SPACE
     classes[ord("_")] = UNDERSCORE
+    for cp in np.flatnonzero(classes == OTHER).tolist():
+        if unicodedata.category(chr(cp))[0] == "M":
+            classes[cp] = MARK
     return classes
 
 
 def _cache_file() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     tag = f"{unicodedata.unidata_version}-py{sys.version_info[0]}{sys.version_info[1]}"
-    return Path(base) / "dedupe" / f"charclass-{tag}.npy"
+    return Path(base) / "dedupe" / f"charclass{VERSION}-{tag}.npy"
 
 
 @cache
 def classes() -> np.ndarray:
-    """uint8 class per code point: 0 other, 1 word, 2 space, 3 underscore."""
+    """uint8 class per code point: 0 other, 1 word, 2 space, 3 underscore, 4 combining mark."""
     path = _cache_file()
     with contextlib.suppress(OSError, ValueError):
         table = np.load(path)

@@ -71,7 +71,8 @@ def _cache_file(name: str) -> Path:
     return Path(base) / "dedupe" / f"map-{name}-{tag}.npz"
 
 
-def _cached(name: str, make: Callable[[], CodepointMap]) -> CodepointMap:
+def cached(name: str, make: Callable[[], CodepointMap]) -> CodepointMap:
+    """The table ``name`` from the disk cache, else ``make()`` (then cached)."""
     path = _cache_file(name)
     with contextlib.suppress(OSError, ValueError, KeyError):
         data = np.load(path)
@@ -97,7 +98,7 @@ def _cached(name: str, make: Callable[[], CodepointMap]) -> CodepointMap:
 @cache
 def casefold() -> CodepointMap:
     """``str.casefold`` per code point."""
-    return _cached("casefold", lambda: build(str.casefold))
+    return cached("casefold", lambda: build(str.casefold))
 
 
 @cache

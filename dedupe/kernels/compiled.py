@@ -257,20 +257,11 @@ def _split_single_spaced(buf, doc_offsets):
 
 
 @njit(cache=True, nogil=True)
-def word_hashes(buf, doc_offsets, n):
-    """xxh32 of the word n-grams of each document in ``buf`` (UTF-8, CSR by ``doc_offsets``).
-
-    Returns (hashes, offsets). A document with fewer than ``n`` words gives one shingle of all
-    its words; one without words gives none. Unless the text already is words joined by single
-    spaces, the words are first laid out that way, so every shingle is a contiguous slice
-    hashed in place.
-    """
-    n_docs = doc_offsets.shape[0] - 1
-    ok, starts, ends, counts = _split_single_spaced(buf, doc_offsets)
-    if ok:
-        clean = buf
-    else:
-        clean, starts, ends, counts = _split_words(buf, doc_offsets)
+def _hash_tokens(clean, starts, ends, counts, n):
+    """xxh32 of each document's token n-grams, each a contiguous slice of ``clean`` (tokens
+    laid out with their separators); a document with fewer than ``n`` tokens gives one shingle
+    of all of them, one without tokens none."""
+    n_docs = counts.shape[0] - 1
     w = _words32(clean)
     out = np.empty(starts.shape[0] + n_docs, dtype=np.uint32)
     offsets = np.zeros(n_docs + 1, dtype=np.int64)
@@ -286,6 +277,115 @@ def word_hashes(buf, doc_offsets, n):
                 k += 1
         offsets[d + 1] = k
     return out[:k].copy(), offsets
+
+
+@njit(cache=True, nogil=True)
+def word_hashes(buf, doc_offsets, n):
+    """xxh32 of the word n-grams of each document in ``buf`` (UTF-8, CSR by ``doc_offsets``).
+
+    Returns (hashes, offsets). A document with fewer than ``n`` words gives one shingle of all
+    its words; one without words gives none. Unless the text already is words joined by single
+    spaces, the words are first laid out that way, so every shingle is a contiguous slice
+    hashed in place.
+    """
+    ok, starts, ends, counts = _split_single_spaced(buf, doc_offsets)
+    if ok:
+        return _hash_tokens(buf, starts, ends, counts, n)
+    clean, starts, ends, counts = _split_words(buf, doc_offsets)
+    return _hash_tokens(clean, starts, ends, counts, n)
+
+
+# Token classes (see dedupe.kernels.scripts): 0 word, 1 space, 2 character token, 3 mark.
+@njit(cache=True, nogil=True)
+def has_character_tokens(buf, classes, lowest_lead):
+    """Whether the UTF-8 buffer holds a character that is a token of its own. Only a lead byte
+    of ``lowest_lead`` (0x80 or more) or more can start one: 8 bytes at a time are tested for
+    such a byte with word arithmetic (SWAR), and only those bytes decoded."""
+    total = buf.shape[0]
+    n_words = total // 8
+    words = buf[: n_words * 8].view(np.uint64)
+    ones = np.uint64(0x0101010101010101)
+    high = np.uint64(0x8080808080808080)
+    low7 = np.uint64(0x7F7F7F7F7F7F7F7F)
+    bias = np.uint64(0x80 - (lowest_lead & 0x7F)) * ones
+    for i in range(n_words):
+        x = words[i]
+        # High bit of each byte b: b >= 0x80 and (b & 0x7F) + bias >= 0x80, i.e. b >= lowest.
+        if (x & high) & (((x & low7) + bias) & high):
+            for q in range(i * 8, i * 8 + 8):
+                if buf[q] >= lowest_lead:
+                    cp, _ = _decode(buf, q)
+                    if classes[cp] == 2:
+                        return True
+    for q in range(n_words * 8, total):
+        if buf[q] >= lowest_lead:
+            cp, _ = _decode(buf, q)
+            if classes[cp] == 2:
+                return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _split_tokens(buf, doc_offsets, classes):
+    """The ``auto`` unit's tokens of each document laid out in one buffer: words separated by
+    one space, character tokens (with their combining marks) joined to a neighbouring one
+    directly and to a word by one space. Returns (buffer, token starts, token ends, tokens
+    per document, cumulative)."""
+    n_docs = doc_offsets.shape[0] - 1
+    total = doc_offsets[n_docs]
+    clean = np.empty(2 * total + 1, dtype=np.uint8)
+    starts = np.empty(total // 2 + n_docs + 1, dtype=np.int64)
+    ends = np.empty(total // 2 + n_docs + 1, dtype=np.int64)
+    counts = np.zeros(n_docs + 1, dtype=np.int64)
+    q = 0
+    nt = 0
+    for d in range(n_docs):
+        p = doc_offsets[d]
+        end = doc_offsets[d + 1]
+        cur = 0  # kind of the open token: 0 none, 1 word, 2 character
+        prev = 0  # kind of the document's previous token, 0 before the first
+        while p < end:
+            c = buf[p]
+            if c < 0x80:
+                cls = classes[c]
+                size = 1
+            else:
+                cp, size = _decode(buf, p)
+                cls = classes[cp]
+            if cls == 1:
+                if cur != 0:
+                    ends[nt - 1] = q
+                    cur = 0
+                p += size
+                continue
+            if cur == 0 or cls == 2 or (cur == 2 and cls == 0):
+                # A new token: a character token always, a word after a space or after a
+                # character token, a mark only where no token is open.
+                if cur != 0:
+                    ends[nt - 1] = q
+                kind = 2 if cls == 2 else 1
+                if prev != 0 and not (prev == 2 and kind == 2):
+                    clean[q] = 0x20
+                    q += 1
+                starts[nt] = q
+                nt += 1
+                cur = kind
+                prev = kind
+            for t in range(size):
+                clean[q + t] = buf[p + t]
+            q += size
+            p += size
+        if cur != 0:
+            ends[nt - 1] = q
+        counts[d + 1] = nt
+    return clean[:q], starts[:nt], ends[:nt], counts
+
+
+@njit(cache=True, nogil=True)
+def auto_hashes(buf, doc_offsets, n, classes):
+    """xxh32 of the ``auto`` unit's token n-grams (see :func:`_split_tokens`)."""
+    clean, starts, ends, counts = _split_tokens(buf, doc_offsets, classes)
+    return _hash_tokens(clean, starts, ends, counts, n)
 
 
 @njit(cache=True, nogil=True)
@@ -496,19 +596,48 @@ def _encode(out, k, cp):
 def map_codepoints(buf, doc_offsets, single, starts, multi, expansion):
     """Apply a per-code-point mapping (see dedupe.kernels.codepoints) to UTF-8 documents."""
     no_flags = np.zeros(1, dtype=np.uint8)
-    out, offsets, _ = _map(buf, doc_offsets, single, starts, multi, expansion, no_flags, False)
+    every = np.ones(0, dtype=np.bool_)
+    out, offsets, _ = _map(
+        buf, doc_offsets, single, starts, multi, expansion, no_flags, False, every, False
+    )
     return out, offsets
+
+
+@njit(cache=True, nogil=True)
+def map_docs(buf, doc_offsets, single, starts, multi, expansion, mask):
+    """Like :func:`map_codepoints` for the documents marked in ``mask``; the others are copied
+    as they are."""
+    no_flags = np.zeros(1, dtype=np.uint8)
+    out, offsets, _ = _map(
+        buf, doc_offsets, single, starts, multi, expansion, no_flags, False, mask, True
+    )
+    return out, offsets
+
+
+@njit(cache=True, nogil=True)
+def docs_to_map(buf, doc_offsets, single, kinds, low1, high1, low2, high2):
+    """Which documents a per-code-point mapping changes: a vectorised test of each document's
+    bytes against the lead-byte ranges that can start a changed code point, then, for the
+    documents that have such a byte, :func:`any_mapped` on them."""
+    n_docs = doc_offsets.shape[0] - 1
+    mask = np.zeros(n_docs, dtype=np.bool_)
+    for d in range(n_docs):
+        doc = buf[doc_offsets[d] : doc_offsets[d + 1]]
+        if any_byte_in(doc, low1, high1, low2, high2):
+            mask[d] = any_mapped(doc, single, kinds)
+    return mask
 
 
 @njit(cache=True, nogil=True)
 def map_or_flag(buf, doc_offsets, single, starts, multi, expansion, flagged):
     """Like :func:`map_codepoints`; documents holding a code point marked in ``flagged`` are
     reported (for the caller to handle another way)."""
-    return _map(buf, doc_offsets, single, starts, multi, expansion, flagged, True)
+    every = np.ones(0, dtype=np.bool_)
+    return _map(buf, doc_offsets, single, starts, multi, expansion, flagged, True, every, False)
 
 
 @njit(cache=True, nogil=True)
-def _map(buf, doc_offsets, single, starts, multi, expansion, flagged, use_flags):
+def _map(buf, doc_offsets, single, starts, multi, expansion, flagged, use_flags, mask, use_mask):
     n_docs = doc_offsets.shape[0] - 1
     out = np.empty(doc_offsets[n_docs] * expansion + 4, dtype=np.uint8)
     offsets = np.zeros(n_docs + 1, dtype=np.int64)
@@ -517,6 +646,11 @@ def _map(buf, doc_offsets, single, starts, multi, expansion, flagged, use_flags)
     for d in range(n_docs):
         p = doc_offsets[d]
         end = doc_offsets[d + 1]
+        if use_mask and not mask[d]:
+            out[k : k + end - p] = buf[p:end]
+            k += end - p
+            offsets[d + 1] = k
+            continue
         while p < end:
             c = buf[p]
             if c < 0x80:
@@ -546,3 +680,81 @@ def _map(buf, doc_offsets, single, starts, multi, expansion, flagged, use_flags)
             p += size
         offsets[d + 1] = k
     return out[:k].copy(), offsets, flags
+
+
+@njit(cache=True, nogil=True)
+def lead_kinds(single):
+    """Per byte value, what :func:`any_mapped` does at a UTF-8 sequence starting with it: 0 the
+    ASCII byte is changed, 1 the sequence cannot be changed (passed over), 2 decode and look."""
+    kinds = np.ones(256, dtype=np.uint8)  # continuation and invalid bytes never lead
+    for c in range(128):
+        kinds[c] = 0 if single[c] != c else 1
+    for lead in range(0xC0, 0xF8):
+        if lead < 0xE0:
+            first, last = (lead & 0x1F) << 6, ((lead & 0x1F) << 6) | 0x3F
+        elif lead < 0xF0:
+            first, last = (lead & 0x0F) << 12, ((lead & 0x0F) << 12) | 0xFFF
+        else:
+            first, last = (lead & 0x07) << 18, ((lead & 0x07) << 18) | 0x3FFFF
+        kinds[lead] = 1
+        for cp in range(first, min(last + 1, single.shape[0])):
+            if single[cp] != cp:
+                kinds[lead] = 2
+                break
+    return kinds
+
+
+@njit(cache=True, nogil=True)
+def any_byte_in(buf, low1, high1, low2, high2):
+    """Whether some byte of ``buf`` is in ``[low1, high1]`` or ``[low2, high2]`` (a loop the
+    compiler vectorises: several GB/s)."""
+    found = np.uint8(0)
+    for p in range(buf.shape[0]):
+        c = buf[p]
+        found |= np.uint8((c >= low1) & (c <= high1)) | np.uint8((c >= low2) & (c <= high2))
+    return found != 0
+
+
+@njit(cache=True, nogil=True)
+def any_mapped(buf, single, kinds):
+    """Whether a per-code-point mapping (see :func:`map_codepoints`) changes some code point
+    of the UTF-8 buffer (``kinds``: its :func:`lead_kinds`). Only sequences whose lead byte can
+    start a changed code point are decoded, and where the mapping leaves ASCII alone 8 ASCII
+    bytes are passed over at once: text without the mapped characters costs a fraction of a
+    byte-by-byte scan."""
+    total = buf.shape[0]
+    words = buf[: (total // 8) * 8].view(np.uint64)
+    n_words = words.shape[0]
+    high = np.uint64(0x8080808080808080)
+    skip_ascii = kinds[0x20] == 1
+    p = 0
+    while p < total:
+        if skip_ascii and buf[p] < 0x80:
+            # Pass over ASCII: 8 bytes at a time, then byte by byte to the next other byte.
+            i = p >> 3
+            k = p & 7
+            if k == 0 and i < n_words:
+                w = words[i]
+            elif i + 1 < n_words:
+                shift = np.uint64(8 * k)
+                w = (words[i] >> shift) | (words[i + 1] << (np.uint64(64) - shift))
+            else:
+                w = high
+            if (w & high) == 0:
+                p += 8
+                continue
+            while p < total and buf[p] < 0x80:
+                p += 1
+            continue
+        c = buf[p]
+        kind = kinds[c]
+        if kind == 1:
+            p += 1 if c < 0xC0 else (2 if c < 0xE0 else (3 if c < 0xF0 else 4))
+        elif kind == 0:
+            return True
+        else:
+            cp, size = _decode(buf, p)
+            if single[cp] != cp:
+                return True
+            p += size
+    return False
