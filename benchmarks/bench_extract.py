@@ -200,9 +200,7 @@ def dedupe_scores(rows: list[dict], truth_path: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
         corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
-        started = time.process_time()
         Engine(load_plugins=False, workers=1).run([corpus], Path(tmp) / "out")
-        cpu = time.process_time() - started
         clusters = [
             json.loads(line)
             for line in (Path(tmp) / "out" / "clusters.jsonl").read_text("utf-8").split("\n")
@@ -211,7 +209,6 @@ def dedupe_scores(rows: list[dict], truth_path: Path) -> dict[str, float]:
     report = evaluate(load_truth(truth_path), clusters)
     overall = {k: round(float(v), 4) for k, v in report["overall"].items() if k in _KEYS}
     overall["originals_named"] = round(report["original_named"]["share"], 4)
-    overall["dedupe_cpu_s"] = round(cpu, 2)
     return overall
 
 
