@@ -41,7 +41,9 @@ class Normaliser:
     their output as the document's text. ``measure``, when given, normalises a batch and also
     returns per text the share of it that was page furniture, for a normaliser whose own
     output length says nothing about that (``html`` drops markup, which is not furniture,
-    along with the chrome of a page's visible text).
+    along with the chrome of a page's visible text). ``visible_lines``, when given, maps one
+    raw text to the lines a reader sees, each with whether the normaliser kept it: ``explain``
+    shows the dropped ones as chrome.
     """
 
     name: str
@@ -55,6 +57,7 @@ class Normaliser:
     restore: Callable[[Mapping[str, Any]], Normaliser] | None = None
     structural: bool = False
     measure: Callable[[list[str]], tuple[list[str], np.ndarray]] | None = None
+    visible_lines: Callable[[str], list[tuple[str, bool]]] | None = None
 
     def __call__(self, texts: list[str]) -> list[str]:
         if self.batch:

@@ -158,7 +158,9 @@ def test_html_normaliser_keeps_the_normaliser_contract(engine):
     check_normaliser(engine.registry.get("normaliser", "html"), samples=pages, max_examples=50)
 
 
-def test_explain_gets_the_lines_extraction_removed():
+def test_explain_gets_the_lines_extraction_removed(engine):
+    html = engine.registry.get("normaliser", "html")
+    assert html.visible_lines is visible_lines and html.structural
     lines = visible_lines(gazette_page(*BRIDGE))
     kept = [line for line, k in lines if k]
     removed = [line for line, k in lines if not k]
@@ -257,3 +259,16 @@ def test_html_dev_reposts_go_with_the_article_not_the_chrome(tmp_path):
     assert overall["ari"] >= 0.95 and overall["precision"] >= 0.98, overall
     # Regex stripping alone groups a repost with the page whose chrome it wears (ARI 0.67).
     assert report["by_role"]["repost"]["recall"] >= 0.9
+
+
+def test_html_files_are_read_whole_and_extracted(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "gazette.html").write_text(gazette_page(*LIBRARY), "utf-8")
+    (pages / "daily.htm").write_text(daily_page(*LIBRARY, source_footer=True), "utf-8")
+    (pages / "other.html").write_text(gazette_page(*BRIDGE), "utf-8")
+    (pages / "feed.txt").write_text(plain(*LIBRARY), "utf-8")
+    result = Engine(load_plugins=False).run([pages], tmp_path / "out")
+    assert [sorted(c.members) for c in result.clusters] == [
+        ["daily.htm", "feed.txt", "gazette.html"]
+    ]

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from dedupe import kernels
-from dedupe.default_plugins.main_content import main_text, main_text_measuring
+from dedupe.default_plugins.main_content import main_text, main_text_measuring, visible_lines
 from dedupe.hookspecs import hookimpl
 from dedupe.kernels.reference import PUNCTUATION
 from dedupe.normalise import Normaliser
@@ -201,7 +201,13 @@ def register_normalisers(register: Callable[[Normaliser], None]) -> None:
             )
         else:
             html = name == "html"
-            measure = main_text_measuring if html else None
             register(
-                Normaliser(name, func, description=description, structural=html, measure=measure)
+                Normaliser(
+                    name,
+                    func,
+                    description=description,
+                    structural=html,
+                    measure=main_text_measuring if html else None,
+                    visible_lines=visible_lines if html else None,
+                )
             )
