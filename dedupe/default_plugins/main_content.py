@@ -61,7 +61,6 @@ def strip_html(text: str) -> str:
 _PAGE = re.compile(
     r"<(?:!doctype\s+html\b[^<>]*|(?:html|head|body)(?:\s[^<>]*)?/?)>", re.IGNORECASE
 )
-_SPACE = re.compile(r"\s+")
 
 
 def is_page(text: str) -> bool:
@@ -107,7 +106,7 @@ def _extract_main(page: str) -> str | None:
 
 def _letters(text: str) -> int:
     """Characters other than whitespace (what a reader sees, however it is laid out)."""
-    return len(text) - sum(len(m) for m in _SPACE.findall(text))
+    return len("".join(text.split()))
 
 
 @dataclass(frozen=True)
