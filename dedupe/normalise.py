@@ -38,7 +38,12 @@ class Normaliser:
     registered, unfitted normaliser's ``restore(state)`` rebuilds the fitted one. Checkpoint
     keys, indexes and distributed workers store and ship only ``state``. ``structural`` marks
     normalisers that remove markup rather than text a reader sees (``html``): ``explain`` shows
-    their output as the document's text.
+    their output as the document's text. ``measure``, when given, normalises a batch and also
+    returns per text the share of it that was page furniture, for a normaliser whose own
+    output length says nothing about that (``html`` drops markup, which is not furniture,
+    along with the chrome of a page's visible text). ``visible_lines``, when given, maps one
+    raw text to the lines a reader sees, each with whether the normaliser kept it: ``explain``
+    shows the dropped ones as chrome.
     """
 
     name: str
@@ -51,6 +56,8 @@ class Normaliser:
     state: Mapping[str, Any] | None = None
     restore: Callable[[Mapping[str, Any]], Normaliser] | None = None
     structural: bool = False
+    measure: Callable[[list[str]], tuple[list[str], np.ndarray]] | None = None
+    visible_lines: Callable[[str], list[tuple[str, bool]]] | None = None
 
     def __call__(self, texts: list[str]) -> list[str]:
         if self.batch:
@@ -103,7 +110,10 @@ class Chain:
             if is_bytes:
                 current = kernels.decode_batch(*current)
                 is_bytes = False
-            if normaliser.removes_boilerplate:
+            if normaliser.measure is not None:
+                current, share = normaliser.measure(current)
+                kept *= 1.0 - np.clip(share, 0.0, 1.0)
+            elif normaliser.removes_boilerplate:
                 before = np.fromiter((len(t) for t in current), np.float64, len(current))
                 current = normaliser(current)
                 after = np.fromiter((len(t) for t in current), np.float64, len(current))

@@ -39,9 +39,10 @@ _RULES: list[tuple[str, str, str]] = [
     # Share bars and social buttons.
     (
         "line",
-        "share tweet pin email e print save copy partager imprimer envoyer copier",
+        "share tweet pin email e print save copy partager imprimer envoyer copier source lien",
         r"((share|tweet|pin|email|e-mail|print|save|copy link|partager|imprimer|envoyer|"
-        r"copier le lien)( (this|on|sur|par|cet|l['’]article|article|story|facebook|twitter|x|"
+        r"copier le lien|source( link)?|lien source)( (this|on|sur|par|cet|l['’]article|article|"
+        r"story|facebook|twitter|x|"
         r"linkedin|whatsapp|email|e-mail|reddit|telegram))*[\s,|·•/-]*){1,12}",
     ),
     (

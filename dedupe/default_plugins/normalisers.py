@@ -1,9 +1,8 @@
-"""Built-in normalisers: HTML stripping, Unicode NFKC, typographic quotes, case, accents,
-punctuation and whitespace."""
+"""Built-in normalisers: HTML (a page's main content, see ``main_content``), Unicode NFKC,
+typographic quotes, case, accents, punctuation and whitespace."""
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Callable
@@ -13,41 +12,10 @@ from typing import Any
 import numpy as np
 
 from dedupe import kernels
+from dedupe.default_plugins.main_content import main_text, main_text_measuring, visible_lines
 from dedupe.hookspecs import hookimpl
 from dedupe.kernels.reference import PUNCTUATION
 from dedupe.normalise import Normaliser
-
-_DROP_BLOCKS = re.compile(
-    r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<!\[CDATA\[.*?\]\]>",
-    re.IGNORECASE | re.DOTALL,
-)
-_BLOCK_TAG = re.compile(
-    r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article|header|footer|nav|aside|"
-    r"blockquote|pre|hr|main|figure|figcaption|dd|dt|dl)\b[^<>]*>",
-    re.IGNORECASE,
-)
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|<![A-Za-z][^<>]*>")
-_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
-
-
-def strip_html(text: str) -> str:
-    """Drop tags (block tags become line breaks), scripts, styles and comments; decode entities.
-
-    Repeated until nothing changes (bounded), so escaped markup such as ``&lt;p&gt;`` is removed
-    too and the normaliser is idempotent.
-    """
-    for _ in range(8):
-        if "<" not in text and "&" not in text:
-            return text
-        before = text
-        text = _DROP_BLOCKS.sub(" ", text)
-        text = _BLOCK_TAG.sub("\n", text)
-        text = _TAG.sub(" ", text)
-        if _ENTITY.search(text):
-            text = html.unescape(text)
-        if text == before:
-            return text
-    return text
 
 
 def _nfkc_stable_chars() -> str:
@@ -194,7 +162,10 @@ BYTE_KERNELS: dict[str, Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.
 
 
 BUILTIN: dict[str, tuple[Callable[[str], str], str]] = {
-    "html": (strip_html, "strip HTML tags, scripts and comments; decode entities"),
+    "html": (
+        main_text,
+        "HTML to text: a page's main content, else tags stripped; entities decoded",
+    ),
     "nfkc": (nfkc, "Unicode NFKC normal form"),
     "quotes": (fold_quotes, "fold typographic quotes, apostrophes, dashes and … to ASCII"),
     "casefold": (casefold, "Unicode case folding"),
@@ -229,4 +200,14 @@ def register_normalisers(register: Callable[[Normaliser], None]) -> None:
                 )
             )
         else:
-            register(Normaliser(name, func, description=description, structural=name == "html"))
+            html = name == "html"
+            register(
+                Normaliser(
+                    name,
+                    func,
+                    description=description,
+                    structural=html,
+                    measure=main_text_measuring if html else None,
+                    visible_lines=visible_lines if html else None,
+                )
+            )

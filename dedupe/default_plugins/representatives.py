@@ -11,30 +11,36 @@ from typing import Any
 import numpy as np
 
 from dedupe.hookspecs import hookimpl
-from dedupe.represent import ClusterView, RepresentativePolicy
+from dedupe.represent import SAME_TEXT, ClusterView, RepresentativePolicy
 from dedupe.score import PairContext
 
 
 def original(view: ClusterView) -> int:
-    """The original: the member covering most of the cluster, less its page furniture.
+    """The original: of the members that hold the whole text, the one with the least chrome.
 
-    A teaser or a copy missing a paragraph is contained in the original, so the original
-    covers the others (the mean share of each other member found in it). A repost covers as
-    much once its chrome is removed, so the share of its text that was chrome and boilerplate
-    (see the ``chrome`` and ``boilerplate`` normalisers) is taken off. Ties go to the cleanest
-    member (its raw text loses least to normalisation: no markup), then to the earliest
-    ``--date-field``, then to the smallest id (so the choice does not depend on input order).
+    A member holds the whole text when the others are found in it (``covers``: the mean
+    share of each other member found in it) to within :data:`~dedupe.represent.SAME_TEXT`
+    of the member covering most; a teaser or a copy missing paragraphs does not, however
+    clean it is, so the full text is never dropped for a part of it. Among those, chrome
+    decides, whatever the markup: the share of each member's visible text that was page
+    furniture (what main-content extraction dropped from a page, and the ``chrome`` and
+    ``boilerplate`` lines) is taken off its coverage, so a repost whose chrome survived in
+    part loses to the clean article. Ties go to the cleanest member (its raw text loses
+    least to normalisation), then to the earliest ``--date-field``, then to the smallest id
+    (so the choice does not depend on input order).
     """
     c = view.containment
     docs = view.compared
     k = len(docs)
     covers = (c.sum(axis=0) - 1.0) / max(k - 1, 1)
+    whole = covers >= SAME_TEXT * covers.max()
     score = covers - view.removed_share(docs)
     cleanliness = [view.kept_share(int(d)) for d in docs]
     field = view.options.get("date_field", "date")
     best = max(
         range(k),
         key=lambda i: (
+            bool(whole[i]),
             round(float(score[i]), 3),
             round(cleanliness[i], 3),
             _negated_date(view.ctx.meta(int(docs[i])).get(field)),
@@ -58,6 +64,9 @@ def original_pairs(pairs: np.ndarray, ctx: PairContext, options: dict[str, Any])
     sizes = store.sets.sizes
     covers_a = inter / np.maximum(sizes[rows_b], 1.0)  # share of b found in a
     covers_b = inter / np.maximum(sizes[rows_a], 1.0)
+    most = np.maximum(covers_a, covers_b)
+    whole_a = (covers_a >= SAME_TEXT * most).tolist()
+    whole_b = (covers_b >= SAME_TEXT * most).tolist()
     removed = store.removed_share
     score_a = _round3(covers_a - removed[rows_a])
     score_b = _round3(covers_b - removed[rows_b])
@@ -66,8 +75,8 @@ def original_pairs(pairs: np.ndarray, ctx: PairContext, options: dict[str, Any])
     field = options.get("date_field", "date")
     reps = np.empty(len(pairs), dtype=np.int64)
     for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
-        key_x: tuple[Any, ...] = (score_a[k], clean_a[k])
-        key_y: tuple[Any, ...] = (score_b[k], clean_b[k])
+        key_x: tuple[Any, ...] = (whole_a[k], score_a[k], clean_a[k])
+        key_y: tuple[Any, ...] = (whole_b[k], score_b[k], clean_b[k])
         if key_x == key_y:
             key_x += (_negated_date(ctx.meta(x).get(field)), _Reversed(ctx.id(x)))
             key_y += (_negated_date(ctx.meta(y).get(field)), _Reversed(ctx.id(y)))
