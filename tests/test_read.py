@@ -165,13 +165,32 @@ def test_unknown_suffix_in_a_folder_is_ignored_but_a_named_file_is_text(tmp_path
     assert good(items(engine, [tmp_path], format="text"))[0].id == "notes.log"
 
 
-def test_max_doc_bytes(tmp_path):
+def test_max_doc_bytes_in_every_format(tmp_path):
+    """A document over the limit is one bad record ``FILE:LINE: document larger than
+    --max-doc-bytes``, in each format; the documents around it are read."""
     (tmp_path / "big.txt").write_text("x " * 100, "utf-8")
+    (tmp_path / "big.html").write_text("<p>" + "x " * 100 + "</p>", "utf-8")
+    (tmp_path / "small.txt").write_text("small", "utf-8")
     write_jsonl(tmp_path / "j.jsonl", [{"id": 1, "text": "y " * 100}, {"id": 2, "text": "ok"}])
+    (tmp_path / "c.csv").write_text(
+        'id,text\nc1,"' + "z " * 30 + "\n" + "z " * 30 + '"\nc2,fine\n', "utf-8"
+    )
+    (tmp_path / "t.tsv").write_text("id\ttext\nt1\t" + "w " * 60 + "\nt2\tfine too\n", "utf-8")
     engine = Engine(load_plugins=False, max_doc_bytes=50)
     got = items(engine, [tmp_path])
-    assert [r.id for r in good(got)] == ["2"]
-    assert len(bad(got)) == 2 and all("over --max-doc-bytes" in b.reason for b in bad(got))
+    assert sorted(r.id for r in good(got)) == ["2", "c2", "small.txt", "t2"]
+    assert sorted((Path(b.source).name, b.line) for b in bad(got)) == [
+        ("big.html", None),
+        ("big.txt", None),
+        ("c.csv", 2),
+        ("j.jsonl", 1),
+        ("t.tsv", 2),
+    ]
+    for b in bad(got):
+        assert b.reason.startswith("document larger than --max-doc-bytes: "), b
+    csv_bad = next(b for b in bad(got) if b.source.endswith("c.csv"))
+    assert str(csv_bad) == f"{tmp_path / 'c.csv'}:2: " + csv_bad.reason
+    assert {r.id: r.line for r in good(got)}["c2"] == 4  # after the two lines of c1
 
 
 def test_jsonl_keeps_the_raw_line_for_kept_output(tmp_path, engine):

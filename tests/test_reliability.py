@@ -15,9 +15,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe import BadRecord, Engine, OutputError, Record, Writer, hookimpl
+from dedupe import BadRecord, Engine, InputError, OutputError, Record, Writer, hookimpl
 from dedupe.cli import cli
 from dedupe.plugins import PluginInfo, get_plugin_manager
+
+from .output_tree import tree
 
 ENGINE = Engine(load_plugins=False)
 LINE_ENDINGS = st.sampled_from(["\n", "\r\n", ""])
@@ -58,8 +60,13 @@ def test_any_unicode_jsonl_runs_end_to_end(tmp_path, texts, ending, bom):
     data = ("\ufeff" if bom else "") + "\n".join(rows) + ending
     path = tmp_path / "c.jsonl"
     path.write_text(data, "utf-8")
-    result = ENGINE.run([path], tmp_path / "out")
     good = [t for t in texts if t.strip()]
+    if not good:  # every record skipped: refused, and nothing written
+        with pytest.raises(InputError, match="no document could be read"):
+            ENGINE.run([path], tmp_path / "out")
+        assert not (tmp_path / "out" / "kept.jsonl").exists()
+        return
+    result = ENGINE.run([path], tmp_path / "out")
     skipped = result.counts["documents_skipped"]
     assert result.counts["documents_read"] + skipped >= len(good)
     assert result.counts["kept"] + result.counts["duplicates_removed"] <= len(texts)
@@ -96,14 +103,14 @@ def test_disk_full_while_writing_is_one_clear_error(seeds, tmp_path):
             register(Writer("full", "full.txt", write))
 
     Engine(load_plugins=False).run([seeds], tmp_path)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    before = tree(tmp_path)
     pm = get_plugin_manager(load_entrypoints=False)
     pm.add(FullDisk, PluginInfo("full"))
     engine = Engine(plugin_manager=pm, writers=["clusters", "full"])
     with pytest.raises(OutputError, match=r"No space left on device.*unchanged") as info:
         engine.run([seeds], tmp_path)
     assert "\n" not in str(info.value)
-    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert tree(tmp_path) == before
 
 
 def test_unwritable_output_directory_fails_before_any_work(seeds, tmp_path, monkeypatch):
