@@ -35,12 +35,9 @@ instead of interleaving; the run that takes the lock first removes what killed r
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import os
 import shutil
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -49,6 +46,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from dedupe.errors import OutputError
+from dedupe.folderlock import locked as folder_lock
 from dedupe.interrupt import deferred
 
 CURRENT = ".dedupe-current"
@@ -101,63 +99,10 @@ def check_writable(directory: Path) -> None:
         raise OutputError(f"cannot write to output directory {directory}: {exc.strerror}") from None
 
 
-# -- the lock -----------------------------------------------------------------------------------
-_HELD: dict[str, tuple[int | None, int, int]] = {}  # real path -> (fd, depth, thread id)
-_HELD_GUARD = threading.Lock()
-
-
-def _holder(path: Path) -> str:
-    with contextlib.suppress(OSError, ValueError):
-        return f" (pid {int(path.read_text().split()[0])})"
-    return ""
-
-
-@contextmanager
-def locked(directory: Path, names: Iterable[str] = ()) -> Iterator[None]:
-    """Hold the output folder's lock (re-entrant in one thread). Whoever takes it first
-    removes what killed runs left (:func:`sweep`). A folder whose filesystem has no locks is
-    used unlocked and not swept."""
-    key = os.path.realpath(directory)
-    me = threading.get_ident()
-    with _HELD_GUARD:
-        held = _HELD.get(key)
-        if held is not None and held[2] != me:
-            raise OutputError(f"{directory} is in use by another run in this process")
-        if held is not None:
-            _HELD[key] = (held[0], held[1] + 1, me)
-            fresh = False
-        else:
-            fd: int | None = os.open(Path(directory) / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
-            assert fd is not None
-            fresh = True
-            try:
-                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                if exc.errno in (errno.EAGAIN, errno.EACCES):
-                    os.close(fd)
-                    raise OutputError(
-                        f"{directory} is in use by another dedupe run"
-                        f"{_holder(Path(directory) / LOCK)}; wait for it or choose another "
-                        "--output-dir"
-                    ) from None
-                fresh = False  # no locks on this filesystem: go on, but sweep nothing
-            else:
-                os.ftruncate(fd, 0)
-                os.write(fd, f"{os.getpid()}\n".encode())
-            _HELD[key] = (fd, 1, me)
-    try:
-        if fresh:
-            sweep(Path(directory), names)
-        yield
-    finally:
-        with _HELD_GUARD:
-            fd, depth, _ = _HELD[key]
-            if depth > 1:
-                _HELD[key] = (fd, depth - 1, me)
-            else:
-                del _HELD[key]
-                if fd is not None:
-                    os.close(fd)
+def locked(directory: Path, names: Iterable[str] = ()) -> contextlib.AbstractContextManager[None]:
+    """Hold the output folder's lock (:func:`dedupe.folderlock.locked`); whoever takes it
+    first removes what killed runs left (:func:`sweep`)."""
+    return folder_lock(Path(directory), LOCK, lambda: sweep(Path(directory), names))
 
 
 # -- links and sets -----------------------------------------------------------------------------
@@ -342,6 +287,7 @@ class OutputSet:
         except BaseException:
             if not self.committed:
                 self.abort()
+            self._release()
             raise
         self._release()
         return [directory / name for name in self.names]

@@ -248,15 +248,17 @@ class FileCorpus(Corpus):
         by_label = _by_label(keep)
         for source in chunk.sources:
             wanted = by_label.get(source.label)
-            if not wanted:
-                continue
-            if source.reader in SPLITTABLE:
-                lines = sorted(line for line in wanted if line)
-                yield from (_plain_line(raw) for raw in picked_lines(source, lines))
-                continue
-            for item in read_sources([source], self.readers, self.options):
-                if isinstance(item, Record) and item.line in wanted:
-                    yield _record_line(item)
+            if wanted:
+                yield from self._kept_lines_of(source, wanted)
+
+    def _kept_lines_of(self, source: Source, wanted: set[int | None]) -> Iterator[str]:
+        if source.reader in SPLITTABLE:
+            lines = sorted(line for line in wanted if line)
+            yield from (_plain_line(raw) for raw in picked_lines(source, lines))
+            return
+        for item in read_sources([source], self.readers, self.options):
+            if isinstance(item, Record) and item.line in wanted:
+                yield _record_line(item)
 
     def kept_blocks(self, chunk: Chunk, keep: set[Location]) -> Iterator[bytes]:
         """JSON Lines records copied as blocks of bytes: the kept lines of a byte range,
@@ -269,7 +271,7 @@ class FileCorpus(Corpus):
             if not wanted:
                 continue
             if source.reader not in SPLITTABLE:
-                yield from _encoded(self.kept_lines(Chunk(chunk.number, (source,)), keep))
+                yield from _encoded(self._kept_lines_of(source, wanted))
                 continue
             picked: list[bytes] = []
             size = 0

@@ -30,6 +30,7 @@ from dedupe.cluster import Adjacency, Verify, components
 from dedupe.config import Config, ScorerSpec
 from dedupe.corpus import Chunk, Corpus, FileCorpus, Location, MemoryCorpus, records_from
 from dedupe.decide import Verifier, accept, score_and_decide
+from dedupe.discover import discover
 from dedupe.documents import BadRecord, Record
 from dedupe.errors import ConfigError, InputError
 from dedupe.learn import learn_chain
@@ -39,7 +40,7 @@ from dedupe.outdir import guarded
 from dedupe.passes import NO_LINE, SignedChunk, copy_sets, sign_chunk
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.progress import Progress
-from dedupe.read import ReadOptions, discover
+from dedupe.read import ReadOptions
 from dedupe.registry import Registry
 from dedupe.represent import clusters as represent_clusters
 from dedupe.result import Cluster, RunResult

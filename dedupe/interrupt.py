@@ -61,13 +61,24 @@ def terminate_unwinds() -> Iterator[None]:
 
 @contextlib.contextmanager
 def deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back until the block is done (main thread; elsewhere signals
-    are delivered to the main thread anyway)."""
+    """Hold SIGINT and SIGTERM back until the block is done, then act on them as their
+    handlers would have. Done with Python-level handlers, which always run in the main thread
+    (a signal mask would not do: the kernel may give the signal to another thread)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+    received: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+
+    previous = {sig: signal.getsignal(sig) for sig in HELD}
+    for sig in HELD:
+        signal.signal(sig, hold)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        for signum in dict.fromkeys(received):
+            signal.raise_signal(signum)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dedupe.atomic import LOCK
+LOCK = ".dedupe-lock"  # dedupe.atomic.LOCK (a literal, so these helpers also run on older code)
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
