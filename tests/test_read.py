@@ -154,6 +154,22 @@ def test_csv_and_tsv(tmp_path, engine):
     assert [str(b) for b in bad(got)] == [f"{tmp_path / 'a.csv'}:5: expected 2 fields, found 1"]
 
 
+def test_csv_with_carriage_returns_only(tmp_path):
+    """Excel's "CSV (Macintosh)" ends lines with a carriage return alone."""
+    (tmp_path / "mac.csv").write_bytes(
+        b'id,text\r1,"multi\rline"\r2,plain\r3,"' + b"w " * 40 + b'"\r4,last\r'
+    )
+    got = items(Engine(load_plugins=False, max_doc_bytes=50), [tmp_path])
+    assert [(r.id, r.text, r.line) for r in good(got)] == [
+        ("1", "multi\rline", 2),
+        ("2", "plain", 4),
+        ("4", "last", 6),
+    ]
+    assert [(b.line, b.reason.split(":")[0]) for b in bad(got)] == [
+        (5, "document larger than --max-doc-bytes")
+    ]
+
+
 def test_stdin_is_jsonl_and_can_be_read_twice(engine):
     stream = io.BytesIO(b'{"id": "a", "text": "one"}\n{"id": "b", "text": "two"}\n')
     found = discover(["-"], engine.readers, stdin=stream)

@@ -139,20 +139,31 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Record | BadRec
             yield item
 
 
-def sniff_encoding(f: BinaryIO) -> str:
+def sniff(f: BinaryIO) -> tuple[str, bytes]:
     """The encoding of a whole file, read in blocks: UTF-8 if all of it is, else cp1252 if it
-    decodes, else latin-1 (as :func:`dedupe.read.decode_bytes` decides for one document)."""
+    decodes, else latin-1 (as :func:`dedupe.read.decode_bytes` decides for one document); and
+    its line separator: ``\\r`` for a file with carriage returns and no line feed (Excel's
+    "CSV (Macintosh)"), else ``\\n`` (which also ends ``\\r\\n`` lines)."""
+    lf = cr = False
+    found = "latin-1"
     for encoding in ("utf-8", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)()
         f.seek(0)
         try:
             while block := f.read(1 << 20):
+                lf = lf or b"\n" in block
+                cr = cr or b"\r" in block
                 decoder.decode(block)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-        return encoding
-    return "latin-1"
+        found = encoding
+        break
+    if found == "latin-1":
+        f.seek(0)
+        while not lf and (block := f.read(1 << 20)):
+            lf, cr = b"\n" in block, cr or b"\r" in block
+    return found, b"\r" if cr and not lf else b"\n"
 
 
 class RecordTooBig(Exception):
@@ -168,10 +179,14 @@ class CsvLines:
     the record being parsed. A record over ``limit`` bytes is skipped in bounded blocks up to
     the newline that ends it (the first outside quotes) and :class:`RecordTooBig` raised."""
 
-    def __init__(self, f: BinaryIO, encoding: str, limit: int | None) -> None:
+    def __init__(
+        self, f: BinaryIO, encoding: str, limit: int | None, separator: bytes = b"\n"
+    ) -> None:
         self.f = f
         self.encoding = encoding
         self.limit = limit
+        self.separator = separator
+        self.pending = bytearray()  # read past the last \\r line (only with that separator)
         self.lines = 0  # lines read so far
         self.record_start = 1
         self.record_bytes = 0
@@ -186,18 +201,42 @@ class CsvLines:
     def __iter__(self) -> CsvLines:
         return self
 
+    def readline(self, size: int = -1) -> bytes:
+        """One line (at most ``size`` bytes), ended by the file's line separator."""
+        if self.separator == b"\n":
+            return self.f.readline(size)
+        buffer = self.pending
+        while True:
+            end = buffer.find(b"\r")
+            if end >= 0 and (size < 0 or end < size):
+                cut = end + 1
+                break
+            if 0 <= size <= len(buffer):
+                cut = size
+                break
+            block = self.f.read(1 << 16)
+            if not block:
+                cut = len(buffer)
+                break
+            buffer += block
+        line = bytes(buffer[:cut])
+        del buffer[:cut]
+        return line
+
     def __next__(self) -> str:
         if self.limit is None:
-            line = self.f.readline()
+            line = self.readline()
+            if not line:
+                raise StopIteration
         else:
-            line = self.f.readline(self.limit - self.record_bytes + 1)
-        if not line:
-            raise StopIteration
-        self.record_bytes += len(line)
-        self.quotes += line.count(b'"')
-        if self.limit is not None and self.record_bytes > self.limit:
-            raise RecordTooBig(self._skip(line))
-        self.lines += line.endswith(b"\n")
+            line = self.readline(self.limit - self.record_bytes + 1)
+            if not line:
+                raise StopIteration
+            self.record_bytes += len(line)
+            self.quotes += line.count(b'"')
+            if self.record_bytes > self.limit:
+                raise RecordTooBig(self._skip(line))
+        self.lines += line.endswith(self.separator)
         if self.first:
             self.first = False
             if self.encoding == "utf-8" and line.startswith(codecs.BOM_UTF8):
@@ -206,16 +245,16 @@ class CsvLines:
 
     def _skip(self, line: bytes) -> int:
         size = self.record_bytes
-        ended = line.endswith(b"\n")
+        ended = line.endswith(self.separator)
         while not (ended and self.quotes % 2 == 0):
             if ended:
                 self.lines += 1
-            line = self.f.readline(SKIP_BLOCK)
+            line = self.readline(SKIP_BLOCK)
             if not line:
                 break
             size += len(line)
             self.quotes += line.count(b'"')
-            ended = line.endswith(b"\n")
+            ended = line.endswith(self.separator)
         self.lines += ended
         return size
 
@@ -228,9 +267,10 @@ def _csv_reader(delimiter: str) -> Callable[[Source, ReadOptions], Iterator[Reco
             if looks_binary(f.read(BINARY_SNIFF_BYTES)):
                 yield BadRecord(source.label, None, "binary file (contains NUL bytes), not text")
                 return
-            encoding = sniff_encoding(f)
+            encoding, separator = sniff(f)
             f.seek(0)
-            yield from _csv_rows(CsvLines(f, encoding, options.max_doc_bytes), source, options)
+            lines = CsvLines(f, encoding, options.max_doc_bytes, separator)
+            yield from _csv_rows(lines, source, options)
 
     def _csv_rows(
         lines: CsvLines, source: Source, options: ReadOptions
