@@ -25,7 +25,7 @@ DEFAULT_NORMALISERS: tuple[str, ...] = (
     "whitespace",
 )
 DEFAULT_SCORERS: tuple[str, ...] = ("containment",)
-DEFAULT_WRITERS: tuple[str, ...] = ("clusters", "pairs", "kept", "report")
+DEFAULT_WRITERS: tuple[str, ...] = ("clusters", "pairs", "kept", "dropped", "report")
 
 #: Hash scheme of signatures: datasketch 2's ``affine32`` over xxh32 shingle hashes.
 SIGNATURE_SCHEME = "affine32+xxh32"

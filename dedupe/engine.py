@@ -25,21 +25,22 @@ import xxhash
 
 from dedupe import __version__, kernels
 from dedupe.anchors import PARTITIONS, AnchorSettings, anchor_pairs, partition, split
-from dedupe.atomic import OutputSet, check_writable
 from dedupe.checkpoint import Checkpoint, checkpoint_for
 from dedupe.cluster import Adjacency, Verify, components
 from dedupe.config import Config, ScorerSpec
 from dedupe.corpus import Chunk, Corpus, FileCorpus, Location, MemoryCorpus, records_from
 from dedupe.decide import Verifier, accept, score_and_decide
+from dedupe.discover import discover
 from dedupe.documents import BadRecord, Record
-from dedupe.errors import ConfigError, InputError, OutputError
+from dedupe.errors import ConfigError, InputError
 from dedupe.learn import learn_chain
 from dedupe.lsh import Banding, band_keys, candidate_pairs, unique_pairs
 from dedupe.normalise import Chain
+from dedupe.outdir import guarded
 from dedupe.passes import NO_LINE, SignedChunk, copy_sets, sign_chunk
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.progress import Progress
-from dedupe.read import ReadOptions, discover
+from dedupe.read import ReadOptions
 from dedupe.registry import Registry
 from dedupe.represent import clusters as represent_clusters
 from dedupe.result import Cluster, RunResult
@@ -48,6 +49,7 @@ from dedupe.shingle import ShingleSets, hash_normalised
 from dedupe.signature import MinHasher
 from dedupe.store import DocStore, Prepared
 from dedupe.workers import Executor, available_cores
+from dedupe.write import write_outputs
 
 BadRecordHandler = Callable[[BadRecord], None]
 #: Where pass-1 checkpoints live, inside the output directory.
@@ -163,10 +165,18 @@ class Engine:
         )
 
     # -- inputs ---------------------------------------------------------------------------------
-    def open_files(self, inputs: Sequence[str | os.PathLike[str]], stdin: Any = None) -> Corpus:
-        """A corpus over files, directories and ``-`` (JSONL on stdin)."""
+    def open_files(
+        self,
+        inputs: Sequence[str | os.PathLike[str]],
+        stdin: Any = None,
+        output_dir: str | os.PathLike[str] | None = None,
+    ) -> Corpus:
+        """A corpus over files, directories and ``-`` (JSONL on stdin); ``output_dir`` is
+        skipped when found in an input folder, and holds the spooled stdin."""
         names = [os.fspath(p) for p in inputs]
-        found = discover(names, self.readers, format=self.config.format, stdin=stdin)
+        found = discover(
+            names, self.readers, format=self.config.format, stdin=stdin, output_dir=output_dir
+        )
         return FileCorpus(found, self.readers, self.read_options, names)
 
     def open_documents(self, documents: Iterable[Mapping[str, Any] | tuple[str, str]]) -> Corpus:
@@ -191,15 +201,15 @@ class Engine:
         reuse the checkpoints of an interrupted run)."""
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [inputs]
-        if output_dir is not None:
-            check_writable(Path(output_dir))
-        corpus = self.open_files(inputs, stdin=stdin)
-        try:
-            return self.run_corpus(
-                corpus, output_dir, on_bad=on_bad, progress=progress, resume=resume
-            )
-        finally:
-            corpus.close()
+        # Collisions refused, folder locked and swept, SIGTERM unwinding: before any work.
+        with guarded(inputs, output_dir, [w.filename for w in self.writers]):
+            corpus = self.open_files(inputs, stdin=stdin, output_dir=output_dir)
+            try:
+                return self.run_corpus(
+                    corpus, output_dir, on_bad=on_bad, progress=progress, resume=resume
+                )
+            finally:
+                corpus.close()
 
     def run_documents(
         self,
@@ -208,9 +218,8 @@ class Engine:
         **kwargs: Any,
     ) -> RunResult:
         """Deduplicate in-memory documents (``(id, text)`` or ``{"id":..., "text":...}``)."""
-        if output_dir is not None:
-            check_writable(Path(output_dir))
-        return self.run_corpus(self.open_documents(documents), output_dir, **kwargs)
+        with guarded([], output_dir, [w.filename for w in self.writers]):
+            return self.run_corpus(self.open_documents(documents), output_dir, **kwargs)
 
     def run_corpus(
         self,
@@ -735,28 +744,9 @@ class Engine:
             yield from corpus.kept_blocks(chunk, keep)
 
     def write(self, result: RunResult, directory: Path) -> list[Path]:
-        """Run every writer into temporary files, then rename them all into place."""
-        check_writable(directory)
-        outputs = OutputSet(directory, fsync=bool(self.config.extra.get("fsync", False)))
-        started = time.perf_counter()
-        try:
-            for writer in self.writers:
-                if writer.name == "report":  # the report sees every other output's time
-                    result.timings["write"] = time.perf_counter() - started
-                    if self._started is not None:
-                        result.timings["total"] = time.perf_counter() - self._started
-                writer.write(result, outputs.temp_path(writer.filename))
-            return outputs.commit()
-        except OSError as exc:
-            outputs.abort()
-            where = exc.filename or directory
-            raise OutputError(
-                f"cannot write the outputs to {directory} ({where}): {exc.strerror or exc}; "
-                "the previous outputs, if any, are unchanged"
-            ) from None
-        except BaseException:
-            outputs.abort()
-            raise
+        """Run every writer into one staged set and swap it into place (:mod:`dedupe.write`)."""
+        fsync = bool(self.config.extra.get("fsync", False))
+        return write_outputs(self.writers, result, directory, fsync=fsync, started=self._started)
 
 
 def _concat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:

@@ -285,7 +285,7 @@ def test_cli_engine_dask_writes_the_local_outputs(client, tmp_path):
     assert ran.exit_code == 0, ran.output
     assert "4 clusters" in ran.output
     assert same_bytes(tmp_path / "local", tmp_path / "dask", "clusters.jsonl")
-    assert sorted(p.name for p in (tmp_path / "dask").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "dask").iterdir() if p.name[0] != ".") == [
         "clusters",
         "clusters.jsonl",
         "kept",

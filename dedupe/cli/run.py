@@ -270,10 +270,11 @@ def run(
     """Find copies in INPUT... (files, folders, or - for JSONL on stdin) and write clusters.
 
     \b
-    Output files (in --output-dir, written atomically):
+    Output files (in --output-dir, swapped in as one set):
       clusters.jsonl  one line per cluster: representative, members, scores
       pairs.jsonl     every accepted pair with its scores
       kept.jsonl      the corpus with copies removed, originals kept
+      dropped.jsonl   each removed copy: the kept record it duplicates, score, role
       report.json     parameters, counts, skipped records, timings
 
     \b

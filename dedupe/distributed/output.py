@@ -1,37 +1,34 @@
 """Outputs of a distributed run: shards written by the workers, single files by the client.
 
-Workers write their partitions into a staging folder inside the output directory (which must
+Workers write their partitions into the staging folder inside the output directory (which must
 be on a filesystem every worker and the client share): ``clusters/``, ``pairs/`` and
 ``dropped/`` hold one ``part-NNNNN.jsonl`` per sorted partition, ``kept/`` one per input chunk.
 Shards are in output order, so the client makes ``clusters.jsonl``, ``pairs.jsonl`` and
 ``dropped.jsonl`` by concatenating them (the bytes the local engine writes) and writes
-``report.json``; then every file and shard folder is moved into place together, as the local
-engine's outputs are (:class:`dedupe.atomic.OutputSet`).
+``report.json``; the staging folder is one output set (:class:`dedupe.atomic.OutputSet`),
+so every file and shard folder is swapped into place together, as the local engine's are.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import shutil
-import uuid
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from dedupe.atomic import OutputSet
+from dedupe.default_plugins.writers import dropped_lines
 from dedupe.errors import OutputError
+from dedupe.write import dumps_line
 
 SHARD = "part-{:05d}.jsonl"
 #: Outputs written as shards and, except ``kept``, also as one file.
 SHARDED = ("clusters", "pairs", "dropped", "kept")
 
 
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+_dumps = dumps_line
 
 
 def write_cluster_shard(
@@ -52,16 +49,7 @@ def write_cluster_shard(
             if "clusters" in files:
                 files["clusters"].write(_dumps(cluster.to_dict(scorer)) + "\n")
             if "dropped" in files:
-                for member in cluster.members:
-                    if member == cluster.representative:
-                        continue
-                    line = {
-                        "id": member,
-                        "duplicate_of": cluster.representative,
-                        "cluster": cluster.number,
-                        "score": cluster.scores.get(member),
-                        "role": cluster.roles.get(member, "copy"),
-                    }
+                for line in dropped_lines(cluster, scorer):
                     files["dropped"].write(_dumps(line) + "\n")
     return len(part), members
 
@@ -85,48 +73,48 @@ def write_pair_shard(part: pd.DataFrame, names: list[str], path: str) -> int:
 
 
 class ShardedOutput:
-    """A staging folder for shards, then the final files and folders, moved in together."""
+    """Shard folders and files of a distributed run, staged in one output set (a fresh
+    folder in the output directory) and swapped into place whole (:mod:`dedupe.atomic`)."""
 
     def __init__(self, directory: Path, names: list[str]) -> None:
         self.directory = Path(directory)
         self.names = [n for n in SHARDED if n in names]
-        self.staging = self.directory / f".dedupe-shards-{uuid.uuid4().hex[:12]}"
         self.outputs = OutputSet(self.directory)
+        self.staging = self.outputs.staging
         for name in self.names:
-            (self.staging / name).mkdir(parents=True, exist_ok=True)
+            self.outputs.folder(name)
 
     def shard(self, name: str, number: int) -> str:
         return str(self.staging / name / SHARD.format(number))
 
     def concatenate(self, name: str, filename: str) -> None:
         """One output file made of the shards of ``name`` in order."""
-        with open(self.outputs.temp_path(filename), "wb") as out:
+        with open(self.outputs.path(filename), "wb") as out:
             for part in sorted((self.staging / name).glob("part-*.jsonl")):
                 with open(part, "rb") as f:
                     shutil.copyfileobj(f, out)
 
     def temp_path(self, filename: str) -> Path:
-        return self.outputs.temp_path(filename)
+        return self.outputs.path(filename)
 
     def commit(self) -> list[Path]:
-        """Move the shard folders and the files into place."""
-        done = []
+        """Swap the shard folders and the files in (a folder of the same name that is not
+        one of dedupe's shard folders is refused, not replaced)."""
         for name in self.names:
             final = self.directory / name
-            if final.exists():
-                stale = [p for p in final.iterdir() if not p.name.startswith("part-")]
-                if not final.is_dir() or stale:
-                    raise OutputError(
-                        f"{final} is in the way of the {name} shards "
-                        "(it holds files that are not shards of an earlier run)"
-                    )
-                shutil.rmtree(final)
-            os.replace(self.staging / name, final)
-            done.append(final)
-        done.extend(self.outputs.commit())
-        shutil.rmtree(self.staging, ignore_errors=True)
-        return done
+            if final.is_symlink() or not final.exists():
+                continue
+            if not final.is_dir():
+                raise OutputError(f"{final} is in the way of the {name} shards (it is a file)")
+            stale = final.is_dir() and [
+                p for p in final.iterdir() if not p.name.startswith("part-")
+            ]
+            if not final.is_dir() or stale:
+                raise OutputError(
+                    f"{final} is in the way of the {name} shards "
+                    "(it holds files that are not shards of an earlier run)"
+                )
+        return self.outputs.commit()
 
     def abort(self) -> None:
         self.outputs.abort()
-        shutil.rmtree(self.staging, ignore_errors=True)
