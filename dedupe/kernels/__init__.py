@@ -1,7 +1,7 @@
 """Batch kernels behind the shingle, signature and scoring stages.
 
-Two interchangeable backends give identical values: ``compiled`` (numba, installed with the
-``fast`` extra) and ``reference`` (Python + numpy, always there). ``DEDUPE_KERNELS=reference``
+Two interchangeable backends give identical values: ``compiled`` (numba, a dependency) and
+``reference`` (Python + numpy, used where numba cannot be imported). ``DEDUPE_KERNELS=reference``
 forces the reference backend, e.g. to compare the two.
 """
 
