@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from dedupe import Engine, make_config
 from dedupe.cli import cli
 from dedupe.distributed.connect import MissingDependency, require_dask
-from dedupe.errors import ConfigError, InputError, PluginError
+from dedupe.errors import ConfigError, InputError, OutputError, PluginError
 
 from .conftest import EXAMPLES, read_jsonl, write_jsonl
 from .test_plugins import make_dist
@@ -382,3 +382,22 @@ def test_lose_nothing_on_dask(client, tmp_path_factory, records):
     Engine(config, load_plugins=False).run([source], local)
     for name in ("clusters.jsonl", "pairs.jsonl", "dropped.jsonl"):
         assert same_bytes(local, out, name), name
+
+
+def test_dask_refuses_outputs_over_inputs_and_skips_output_folders(client, sample, tmp_path):
+    """The local engine's guard holds on Dask too: an output over an input is refused before
+    any work, and an output folder inside an input folder is not read back."""
+    data = tmp_path / "data"
+    data.mkdir()
+    write_jsonl(data / "a.jsonl", sample[:200])
+    config = make_config(writers=ALL_WRITERS)
+    DaskEngine(config, client).run([data], data / "out")
+    first = read_jsonl(data / "out" / "clusters.jsonl")
+    DaskEngine(config, client).run([data], data / "out")  # data/out is not read as input
+    assert read_jsonl(data / "out" / "clusters.jsonl") == first
+    with pytest.raises(OutputError, match="inside dedupe's own files"):
+        DaskEngine(config, client).run([data / "out" / "kept"], data / "out")
+    before = (data / "out" / "clusters.jsonl").read_bytes()
+    with pytest.raises(InputError, match="no document could be read"):
+        DaskEngine(config, client).run([tmp_path / "mistyped.jsonl"], data / "out")
+    assert (data / "out" / "clusters.jsonl").read_bytes() == before

@@ -36,7 +36,6 @@ from typing import Any
 import numpy as np
 
 from dedupe import __version__, kernels
-from dedupe.atomic import check_writable
 from dedupe.config import Config
 from dedupe.corpus import Chunk, Corpus
 from dedupe.distributed import candidates as cand
@@ -45,7 +44,12 @@ from dedupe.distributed import frames
 from dedupe.distributed.components import component_labels
 from dedupe.distributed.connect import connect, require_dask
 from dedupe.distributed.ids import check_ids
-from dedupe.distributed.output import ShardedOutput, write_cluster_shard, write_pair_shard
+from dedupe.distributed.output import (
+    SHARDED,
+    ShardedOutput,
+    write_cluster_shard,
+    write_pair_shard,
+)
 from dedupe.distributed.parquet import plugin_manager
 from dedupe.distributed.represent import dropped_docs, represent_partition, verified_pairs
 from dedupe.distributed.shards import chunk_bytes, expand_inputs
@@ -53,8 +57,9 @@ from dedupe.distributed.spec import EngineSpec, loaded_plugins
 from dedupe.distributed.verify import score_partition
 from dedupe.documents import BadRecord
 from dedupe.engine import MAX_KEPT_BAD_RECORDS, Engine
-from dedupe.errors import ConfigError, OutputError, PluginError
+from dedupe.errors import ConfigError, InputError, OutputError, PluginError
 from dedupe.learn import learn_chain
+from dedupe.outdir import guarded
 from dedupe.progress import Progress
 from dedupe.result import RunResult
 
@@ -132,13 +137,19 @@ class DaskEngine:
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [inputs]
         directory = Path(output_dir)
-        check_writable(directory)
-        corpus = self.engine.open_files(expand_inputs(inputs))
-        try:
-            with dask.config.set(DASK_SETTINGS):
-                return self._run(corpus, directory, on_bad, progress or Progress(enabled=False))
-        finally:
-            corpus.close()
+        # The local engine's guard: collisions with inputs refused, the folder locked and swept,
+        # SIGTERM unwinding; the shard folders are outputs too.
+        names = [w.filename for w in self.engine.writers] + [
+            name for name in SHARDED if name in self.config.writers
+        ]
+        expanded = expand_inputs(inputs)
+        with guarded(expanded, directory, names):
+            corpus = self.engine.open_files(expanded, output_dir=directory)
+            try:
+                with dask.config.set(DASK_SETTINGS):
+                    return self._run(corpus, directory, on_bad, progress or Progress(enabled=False))
+            finally:
+                corpus.close()
 
     def _run(
         self,
@@ -177,6 +188,11 @@ class DaskEngine:
         progress.stage("reading and signing on the workers")
         workers = len(client.scheduler_info()["workers"])
         chunks = corpus.chunks(self.chunk_bytes or chunk_bytes(corpus, cfg, workers))
+        if not chunks and bad_count:  # every input skipped (a mistyped path): as locally
+            raise InputError(
+                f"no document could be read ({sum(bad_count.values()):,} skipped, see above); "
+                f"the outputs in {directory} are unchanged"
+            )
         self.partitions = max(workers, -(-len(chunks) // CHUNKS_PER_PARTITION))
         first = self._sign(spec_f, chunks, record_bad, bad_count)
         n = first.n_docs
