@@ -58,8 +58,10 @@ def _keys(ids: np.ndarray, n: int) -> np.ndarray:
     return key
 
 
-def _runs(ia: np.ndarray, ib: np.ndarray, n: int) -> list[tuple[int, int, int]]:
-    """Exact runs ``(a0, b0, length)``: maximal diagonal stretches of shared n-grams."""
+def runs(ia: np.ndarray, ib: np.ndarray, n: int) -> list[tuple[int, int, int]]:
+    """Exact runs ``(a0, b0, length)``: maximal diagonal stretches of the n-grams of token ids
+    ``ib`` (``uint64``) found in ``ia`` (a gram found more than :data:`MAX_OCCURRENCES` times
+    in ``ia`` is no seed)."""
     if len(ia) < n or len(ib) < n:
         return []
     ka, kb = _keys(ia, n), _keys(ib, n)
@@ -187,7 +189,7 @@ def align(a: np.ndarray, b: np.ndarray, n: int, gap: int, min_length: int) -> li
     n = max(1, min(n, shortest))
     min_length = max(1, min(min_length, max(n, shortest // 2)))
     ia, ib = np.asarray(a).astype(np.uint64), np.asarray(b).astype(np.uint64)
-    pieces = _claim(_runs(ia, ib, n), len(b))
+    pieces = _claim(runs(ia, ib, n), len(b))
     kept = [p for p in _chain(pieces, gap) if p.matched >= min_length]
     taken = np.zeros(len(b), dtype=bool)
     for p in kept:
