@@ -220,7 +220,8 @@ def _match(view: list[str], out: list[str]) -> np.ndarray:
     view, out = _nfc(view), _nfc(out)
     iv, io = token_ids(view, out)
     seed = min(SEED, len(view), len(out))
-    found = sorted(runs(iv.astype(np.uint64), io.astype(np.uint64), seed), key=_longest)
+    found = runs(iv.astype(np.uint64), io.astype(np.uint64), seed, ranked=True)
+    found.sort(key=_longest)
     start = 0
     while start < len(found):  # runs of one length: the nearest to those placed first
         end = start + 1
