@@ -121,11 +121,6 @@ def test_repost_shares_the_whole_original_and_adds_only_chrome(seeds):
         assert squash(raw_a[p["a"][0] : p["a"][1]]) == squash(p["text"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: with the trafilatura html normaliser, a passage's raw span can cover page "
-    "text extraction dropped (being fixed on the explain2 branch)",
-)
 def test_offsets_point_into_the_raw_html_of_a_whole_page():
     corpus = data_dir("html-dev") / "corpus.jsonl"
     truth = read_jsonl(data_dir("html-dev") / "truth.jsonl")
@@ -160,11 +155,6 @@ def _main_content(text: str) -> str:
     return strip_html(body)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: with the trafilatura html normaliser, a passage's raw span can cover page "
-    "text extraction dropped (being fixed on the explain2 branch)",
-)
 def test_offsets_hold_whatever_the_structural_normaliser_drops():
     """Text a main-content extractor removes is chrome with its raw offsets; the article's
     words keep theirs, entities and tags included."""
