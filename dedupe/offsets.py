@@ -178,7 +178,7 @@ def place(raw: str, normalised: str, pattern: re.Pattern[str], chars: bool = Fal
     view = View.of(raw)
     found = list(pattern.finditer(view.text))
     spans = np.array([m.span() for m in found], dtype=np.int64).reshape(-1, 2)
-    source = _match([m.group() for m in found], pattern.findall(normalised))
+    source = _match([m.group() for m in found], [m.group() for m in pattern.finditer(normalised)])
     if chars and len(spans):
         lengths = spans[:, 1] - spans[:, 0]
         word = np.repeat(np.arange(len(spans)), lengths)
@@ -352,6 +352,31 @@ def _rejoin(view: list[str], out: list[str], of_view: np.ndarray, of_out: np.nda
             at += len(view[v])
 
 
+def _unique(view: list[str], out: list[str], of_view: np.ndarray, of_out: np.ndarray) -> None:
+    """Output words still left between placed ones, as a whole, where the view has them once
+    among its words not placed (a lone word only when it has a letter or digit)."""
+    gaps = [g for g in _gaps(of_out) if g[1] - g[0] <= WINDOW]
+    if not gaps:
+        return
+    wanted = {out[i0] for i0, i1 in gaps}
+    free: dict[str, list[int]] = {}
+    for v in np.flatnonzero(of_view < 0).tolist():
+        if view[v] in wanted:
+            free.setdefault(view[v], []).append(v)
+    for i0, i1 in gaps:
+        if i1 - i0 == 1 and not _ALNUM.search(out[i0]):
+            continue
+        size = i1 - i0
+        found = [
+            v
+            for v in free.get(out[i0], [])
+            if view[v : v + size] == out[i0:i1] and (of_view[v : v + size] < 0).all()
+        ]
+        if len(found) == 1:
+            of_view[found[0] : found[0] + size] = np.arange(i0, i1)
+            of_out[i0:i1] = np.arange(found[0], found[0] + size)
+
+
 def surviving(words: list[str], kept: list[str]) -> np.ndarray:
     """Which of ``words`` are the ``kept`` words of a normaliser that removes text (whole
     lines, the tail of a line...): ``kept`` matched in order, after a jump preferring the
@@ -378,28 +403,3 @@ def surviving(words: list[str], kept: list[str]) -> np.ndarray:
         out[p] = True
         j = p + 1
     return out
-
-
-def _unique(view: list[str], out: list[str], of_view: np.ndarray, of_out: np.ndarray) -> None:
-    """Output words still left between placed ones, as a whole, where the view has them once
-    among its words not placed (a lone word only when it has a letter or digit)."""
-    gaps = [g for g in _gaps(of_out) if g[1] - g[0] <= WINDOW]
-    if not gaps:
-        return
-    wanted = {out[i0] for i0, i1 in gaps}
-    free: dict[str, list[int]] = {}
-    for v in np.flatnonzero(of_view < 0).tolist():
-        if view[v] in wanted:
-            free.setdefault(view[v], []).append(v)
-    for i0, i1 in gaps:
-        if i1 - i0 == 1 and not _ALNUM.search(out[i0]):
-            continue
-        size = i1 - i0
-        found = [
-            v
-            for v in free.get(out[i0], [])
-            if view[v : v + size] == out[i0:i1] and (of_view[v : v + size] < 0).all()
-        ]
-        if len(found) == 1:
-            of_view[found[0] : found[0] + size] = np.arange(i0, i1)
-            of_out[i0:i1] = np.arange(found[0], found[0] + size)
