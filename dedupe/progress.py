@@ -28,6 +28,8 @@ from dedupe.display import safe
 MODES = ("auto", "bar", "log", "none")
 #: Seconds between two log lines of a running stage (``--progress log``).
 LOG_INTERVAL = 10.0
+#: Environment variable giving the seconds between log lines (e.g. 60 for a cron job's mail).
+INTERVAL_VAR = "DEDUPE_PROGRESS_INTERVAL"
 #: Seconds of a run before its first log line: a run shorter than that prints none.
 LOG_DELAY = 3.0
 
@@ -138,7 +140,7 @@ class Progress:
             mode = auto_mode(self.stream)
         self.mode = mode
         self.enabled = mode != "none"
-        self.interval = LOG_INTERVAL if interval is None else interval
+        self.interval = interval_from_env() if interval is None else interval
         self.started = time.perf_counter()
         self.stages: list[Stage] = []
         self._display: Display | None = None
@@ -237,6 +239,16 @@ class Progress:
         from dedupe.progress_log import LogDisplay
 
         return LogDisplay(self.stream, self.interval, min(LOG_DELAY, self.interval))
+
+
+def interval_from_env() -> float:
+    """Seconds between log lines: ``DEDUPE_PROGRESS_INTERVAL`` when it is a number of
+    seconds, else :data:`LOG_INTERVAL`."""
+    try:
+        value = float(os.environ.get(INTERVAL_VAR, ""))
+    except ValueError:
+        return LOG_INTERVAL
+    return value if 0 < value < float("inf") else LOG_INTERVAL
 
 
 def auto_mode(stream: Any) -> str:

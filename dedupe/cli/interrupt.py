@@ -43,9 +43,9 @@ def interrupted_line(output_dir: str | os.PathLike[str] | None, resumable: bool)
     saved = checkpointed_chunks(output_dir) if resumable else 0
     if not saved:
         return "dedupe: interrupted"
-    chunks = "chunk" if saved == 1 else "chunks"
+    chunks = "chunk of the input is" if saved == 1 else "chunks of the input are"
     return (
-        f"dedupe: interrupted; {saved:,} {chunks} of the input are checkpointed in "
+        f"dedupe: interrupted; {saved:,} {chunks} checkpointed in "
         f"{safe(output_dir)}/: run the same command with --resume to continue from them"
     )
 
