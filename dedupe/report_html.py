@@ -1,7 +1,8 @@
 """``dedupe report --html``: the run as one self-contained page (inline CSS, SVG and a few lines
 of JS; nothing fetched): the figures, a cluster-size histogram, the largest clusters with their
 members and a link to, or the command for, their side-by-side explain page, copies removed per
-source with who copies whom, and the time per stage. Everything from the data is HTML-escaped.
+source with who copies whom, and the time per stage. Everything from the data is escaped:
+:func:`dedupe.display.safe`, then HTML.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from dedupe.display import safe
 from dedupe.report import ClusterRow, Sources, Summary
 from dedupe.report_text import percent
 
@@ -78,7 +80,9 @@ MEMBERS_OPEN = 8
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    """Text for the page: control and bidi characters shown as escapes (as in the terminal:
+    a bidi override would make one id look like another), then HTML-escaped."""
+    return escape(safe(value), quote=True)
 
 
 def _cards(summary: Summary) -> str:
