@@ -145,6 +145,7 @@ class Engine:
         self.spill_dir: str | None = None
         #: Whether the first pass hands every signature back (a scorer may read them).
         self.keep_signatures = True
+        self.batch_done: Callable[[int], None] | None = None
         self._started: float | None = None
         self.anchors = (
             AnchorSettings(
@@ -256,6 +257,7 @@ class Engine:
         checkpoint = self._checkpoint(output_dir, chunks, resume)
         self.spill_dir, spill_temp = self._spill_dir(output_dir, chunks, checkpoint)
         self.keep_signatures = any(s.needs_signatures for s, _ in self.scorers)
+        self.batch_done = progress.tick if workers == 1 else None  # documents signed here
         try:
             result = self._run_chunks(
                 corpus, chunks, workers, checkpoint, record_bad, progress, timings
@@ -265,6 +267,7 @@ class Engine:
                 shutil.rmtree(spill_temp, ignore_errors=True)
             self.spill_dir = None
             self.keep_signatures = True
+            self.batch_done = None
         result.bad_records = bad_records
         result.counts["documents_skipped"] = sum(bad_count.values())
         result.counts["skipped_by_reason"] = dict(sorted(bad_count.items()))
@@ -307,7 +310,7 @@ class Engine:
         cfg = self.config
         with Executor(self, corpus, workers) as executor:
             t0 = time.perf_counter()
-            progress.stage("reading and signing")
+            progress.stage("reading and signing", sum(c.size for c in chunks), "bytes")
             results = self._signed(executor, corpus, chunks, checkpoint)
             first = self._merge_signed(chunks, results, record_bad, progress)
             timings["read+signatures"] = time.perf_counter() - t0
@@ -556,6 +559,7 @@ class Engine:
         kept: list[np.ndarray] = []
         lengths: list[np.ndarray] = []
         dates: list[object] = []
+        size_of = {c.number: c.size for c in chunks}
         for result in results:
             base = len(ids)
             bases.append(base)
@@ -588,7 +592,7 @@ class Engine:
             kept.append(result.kept_share)
             lengths.append(result.text_length)
             dates.extend(result.dates)
-            progress.update("reading and signing", len(ids))
+            progress.update("reading and signing", len(ids), advance=size_of.get(result.number, 0))
         signed = Signed(
             chunks=chunks,
             bases=np.asarray(bases, dtype=np.int64),

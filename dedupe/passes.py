@@ -83,6 +83,7 @@ def sign_chunk(engine: Engine, corpus: Corpus, chunk: Chunk) -> SignedChunk:
     kept: list[np.ndarray] = []
     lengths: list[int] = []
     date_field = cfg.date_field
+    batch_done = getattr(engine, "batch_done", None)  # progress, when signing in this process
     for batch in batches(corpus.read(chunk), cfg.batch_size, out.bad.append):
         local = np.arange(len(out.ids), len(out.ids) + len(batch), dtype=np.int64)
         buf, doc_offsets, furniture = engine.chain.encoded_measuring(batch.texts)
@@ -111,6 +112,8 @@ def sign_chunk(engine: Engine, corpus: Corpus, chunk: Chunk) -> SignedChunk:
             out.dates.append(record.meta.get(date_field))
             if sizes[k] == 0:  # kept: a document with no shingles is a copy of nothing
                 out.empty.append(int(local[k]))
+        if batch_done is not None:
+            batch_done(len(batch.records))
     out.labels = list(label_index)
     out.label_of = np.asarray(label_of, dtype=np.int32)
     out.lines = np.asarray(lines, dtype=np.int64)

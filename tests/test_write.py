@@ -1,8 +1,7 @@
-"""Write stage: outputs are atomic, and progress shows only on a terminal."""
+"""Write stage: outputs are atomic."""
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -11,7 +10,6 @@ from dedupe import Engine, OutputError, Writer, hookimpl
 from dedupe.atomic import atomic_open, check_writable
 from dedupe.config import DEFAULT_WRITERS
 from dedupe.plugins import PluginInfo, get_plugin_manager
-from dedupe.progress import Progress
 
 from .conftest import read_jsonl
 from .output_tree import tree
@@ -64,26 +62,6 @@ def test_output_dir_that_is_a_file_fails_before_work(tmp_path):
     blocker.write_text("a file")
     with pytest.raises(OutputError, match="is not a directory"):
         check_writable(blocker)
-
-
-class FakeTTY(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_only_on_a_terminal():
-    tty = FakeTTY()
-    progress = Progress(stream=tty, interval=0)
-    progress.update("reading", 1000)
-    progress.done()
-    assert "dedupe: reading: 1,000 docs" in tty.getvalue()
-    pipe = io.StringIO()
-    progress = Progress(stream=pipe, interval=0)
-    progress.update("reading", 1000)
-    assert pipe.getvalue() == ""
-    quiet = FakeTTY()
-    Progress(enabled=False, stream=quiet, interval=0).update("reading", 5)
-    assert quiet.getvalue() == ""
 
 
 @pytest.mark.parametrize("fsync,expected", [(True, True), (False, False)])

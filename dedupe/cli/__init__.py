@@ -62,6 +62,7 @@ def _add_commands() -> None:
     from dedupe.cli.explain import explain
     from dedupe.cli.index import index_group
     from dedupe.cli.plugins import plugins
+    from dedupe.cli.report import report
     from dedupe.cli.run import run
 
     cli.add_command(run)
@@ -69,6 +70,7 @@ def _add_commands() -> None:
     cli.add_command(eval_command)
     cli.add_command(plugins)
     cli.add_command(index_group)
+    cli.add_command(report)
 
 
 _add_commands()

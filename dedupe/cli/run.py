@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 from dedupe import presets
+from dedupe.cli.interrupt import clean_interrupt
 from dedupe.cli.options import DOC_BYTES, NGRAM, SAMPLING, comma_list, scorer_specs
 from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, Config
 from dedupe.display import safe
@@ -16,7 +18,7 @@ from dedupe.documents import BadRecord
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, DedupeError
 from dedupe.presets import PRESETS
-from dedupe.progress import Progress
+from dedupe.progress import MODES, Progress
 
 MAX_PRINTED_BAD = 50
 DEFAULTS = Config()
@@ -39,19 +41,27 @@ def typed_settings(ctx: click.Context) -> set[str]:
     }
 
 
-class BadRecordPrinter:
-    """One stderr line per skipped record, up to a limit; the report has them all."""
+def _echo_err(line: str) -> None:
+    click.echo(line, err=True)
 
-    def __init__(self, limit: int = MAX_PRINTED_BAD) -> None:
+
+class BadRecordPrinter:
+    """One stderr line per skipped record, up to a limit; the report has them all. ``echo``
+    prints a line (a progress display's, which clears itself first)."""
+
+    def __init__(
+        self, limit: int = MAX_PRINTED_BAD, echo: Callable[[str], None] = _echo_err
+    ) -> None:
         self.limit = limit
         self.count = 0
+        self.echo = echo
 
     def __call__(self, bad: BadRecord) -> None:
         self.count += 1
         if self.count <= self.limit:
-            click.echo(f"dedupe: skipped {safe(bad)}", err=True)
+            self.echo(f"dedupe: skipped {safe(bad)}")
         elif self.count == self.limit + 1:
-            click.echo("dedupe: more records skipped; report.json lists them", err=True)
+            self.echo("dedupe: more records skipped; report.json lists them")
 
 
 @click.command()
@@ -232,6 +242,15 @@ class BadRecordPrinter:
     help="Also find copies of the documents of this index (`dedupe index`), read only; its "
     "stored settings are used, and batch copies of indexed documents are not kept.",
 )
+@click.option(
+    "--progress",
+    "progress_mode",
+    default="auto",
+    show_default=True,
+    type=click.Choice(MODES),
+    help="Progress on stderr: a live display (bar), a line every few seconds (log), or none; "
+    "auto: bar on a terminal, else log.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's counts as JSON.")
 def run(
@@ -266,6 +285,7 @@ def run(
     quiet: bool,
     as_json: bool,
     preset: str,
+    progress_mode: str,
 ) -> None:
     """Find copies in INPUT... (files, folders, or - for JSONL on stdin) and write clusters.
 
@@ -333,33 +353,34 @@ def run(
         engine = Engine(config) if engine_name == "local" else None
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    printer = BadRecordPrinter()
+    progress = Progress(mode="none" if quiet else progress_mode)
+    printer = BadRecordPrinter(echo=progress.echo)
     result: Any
-    if engine is None:
-        from dedupe.distributed import run_dask
+    # The display is cleared (progress exits first) before an error or Ctrl-C's line.
+    with clean_interrupt(output_dir, resumable=engine is not None), progress:
+        progress.stage("opening the inputs")
+        if engine is None:
+            from dedupe.distributed import run_dask
 
-        result = run_dask(
-            config,
-            list(inputs),
-            output_dir,
-            scheduler=scheduler or "local",
-            workers=workers,
-            on_bad=printer,
-            progress=Progress(enabled=not quiet),
-        )
-    elif index_path is not None:
-        from dedupe.cli.index import run_from_cli
+            result = run_dask(
+                config,
+                list(inputs),
+                output_dir,
+                scheduler=scheduler or "local",
+                workers=workers,
+                on_bad=printer,
+                progress=progress,
+            )
+        elif index_path is not None:
+            from dedupe.cli.index import run_from_cli
 
-        progress = Progress(enabled=not quiet)
-        result = run_from_cli(index_path, settings, inputs, output_dir, printer, progress, resume)
-    else:
-        result = engine.run(
-            list(inputs),
-            output_dir,
-            on_bad=printer,
-            progress=Progress(enabled=not quiet),
-            resume=resume,
-        )
+            result = run_from_cli(
+                index_path, settings, inputs, output_dir, printer, progress, resume
+            )
+        else:
+            result = engine.run(
+                list(inputs), output_dir, on_bad=printer, progress=progress, resume=resume
+            )
     counts = result.counts
     if as_json:
         click.echo(
