@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -29,6 +28,7 @@ from dedupe.explain import Explainer
 from dedupe.normalise import Chain, Normaliser
 from dedupe.offsets import place
 
+from .browser import dump_dom, screenshot
 from .conftest import DATA, EXAMPLES, data_dir, read_jsonl, write_jsonl
 from .html_pages import BRIDGE, daily_page, gazette_page
 
@@ -674,14 +674,6 @@ def test_ids_from_a_corpus_and_clusters(syndication, tmp_path):
     assert all(e["relation"] != "different" for e in explained)
 
 
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("no chromium on this machine (apt-get install chromium)")
-
-
 # Run in the page after its own script: scroll the columns to the end and record what a reader
 # would see, and every passage's offsets with its text.
 _MEASURE = """
@@ -727,27 +719,9 @@ def test_cluster_page_in_headless_chromium(syndication, tmp_path):
     page = tmp_path / "page.html"
     result = invoke("explain", "-i", corpus, *ids, "--html", page)
     assert result.exit_code == 0, result.output
-    browser = chromium()
     measured = tmp_path / "measured.html"
     measured.write_text(page.read_text("utf-8").replace("</body>", _MEASURE + "</body>"), "utf-8")
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1400,900",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ]
-    dom = subprocess.run(
-        [browser, *flags, "--virtual-time-budget=3000", "--dump-dom", measured.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
+    dom = dump_dom(measured, tmp_path / "profile", "--window-size=1400,900")
     # The page's own script ran: it marks the body and counts the added words.
     assert 'data-ready="1"' in dom
     assert f"{len(ids)} documents;" in dom
@@ -766,11 +740,7 @@ def test_cluster_page_in_headless_chromium(syndication, tmp_path):
         piece = texts[doc_id][start:end]
         assert squash(stripped(piece)) == squash(text), (doc_id, start, end)
     shot = tmp_path / "page.png"
-    subprocess.run(
-        [browser, *flags, f"--screenshot={shot}", page.as_uri()],
-        capture_output=True,
-        timeout=120,
-    )
+    screenshot(page, tmp_path / "profile", shot, "--window-size=1400,900")
     assert shot.exists() and shot.stat().st_size > 10_000
 
 

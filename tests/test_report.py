@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 
 from dedupe.cli import cli
 
+from .browser import dump_dom, screenshot
 from .conftest import EXAMPLES, data_dir, read_jsonl, write_jsonl
 from .test_terminal import OSC52, assert_clean
 
@@ -219,26 +220,6 @@ def test_help_does_not_import_the_report_or_rich():
 
 
 # -- the page in a browser -----------------------------------------------------------------------
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("no chromium on this machine (apt-get install chromium)")
-
-
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,1600",
-]
-
 # Run in the page after its own script: what a reader sees, measured.
 _MEASURE = """
 <script>
@@ -274,16 +255,9 @@ def test_the_page_in_headless_chromium(syndication_run, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    browser = chromium()
     measured = tmp_path / "measured.html"
     measured.write_text(page.read_text("utf-8").replace("</body>", _MEASURE + "</body>"), "utf-8")
-    flags = [*FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(
-        [browser, *flags, "--virtual-time-budget=3000", "--dump-dom", measured.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
+    dom = dump_dom(measured, tmp_path / "profile", "--window-size=1280,1600")
     data = json.loads(html.unescape(dom.split('<pre id="measured">')[1].split("</pre>")[0]))
     assert data["ready"] == "1"  # the page's script ran
     assert data["external"] == 0  # nothing to fetch: CSS, SVG and JS are inline
@@ -315,9 +289,5 @@ def test_the_page_in_headless_chromium(syndication_run, tmp_path):
     assert data["sources"] == 1
     assert {name for name, _ in data["stages"]} >= {"learning", "reading and signing", "writing"}
     shot = tmp_path / "report.png"
-    subprocess.run(
-        [browser, *flags, f"--screenshot={shot}", page.as_uri()],
-        capture_output=True,
-        timeout=120,
-    )
+    screenshot(page, tmp_path / "profile", shot, "--window-size=1280,1600")
     assert shot.exists() and shot.stat().st_size > 20_000
