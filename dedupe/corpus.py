@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -31,7 +31,9 @@ from dedupe.write import dumps_line
 Location = tuple[str, "int | None"]
 
 #: Readers whose files can be cut into byte ranges at line starts.
-SPLITTABLE = frozenset({"jsonl"})
+SPLITTABLE = frozenset({"jsonl", "lines"})
+#: Readers whose lines are JSON records, copied into kept.jsonl as they are.
+RAW_JSON = frozenset({"jsonl"})
 #: Bytes read at a time when copying kept lines (bounds memory, whatever the lines' length).
 BLOCK = 1 << 22
 
@@ -252,7 +254,7 @@ class FileCorpus(Corpus):
                 yield from self._kept_lines_of(source, wanted)
 
     def _kept_lines_of(self, source: Source, wanted: set[int | None]) -> Iterator[str]:
-        if source.reader in SPLITTABLE:
+        if source.reader in RAW_JSON:
             lines = sorted(line for line in wanted if line)
             yield from (_plain_line(raw) for raw in picked_lines(source, lines))
             return
@@ -270,7 +272,7 @@ class FileCorpus(Corpus):
             wanted = by_label.get(source.label)
             if not wanted:
                 continue
-            if source.reader not in SPLITTABLE:
+            if source.reader not in RAW_JSON:
                 yield from _encoded(self._kept_lines_of(source, wanted))
                 continue
             picked: list[bytes] = []
@@ -332,21 +334,52 @@ class MemoryCorpus(Corpus):
                 yield item
 
 
+#: What :meth:`dedupe.Engine.run_documents` takes: plain strings (numbered by position),
+#: ``(id, text)`` pairs or mappings with the configured id and text fields.
+Document = str | tuple[Any, str] | list[Any] | Mapping[str, Any]
+Documents = Iterable[Document]
+
+
 def records_from(
-    documents: Iterable[Any], id_field: str, text_field: str, keep_fields: tuple[str, ...]
+    documents: Documents, id_field: str, text_field: str, keep_fields: tuple[str, ...]
 ) -> list[Record | BadRecord]:
-    """In-memory documents (``(id, text)`` or mappings) as records and bad records."""
+    """In-memory documents as records and bad records.
+
+    A plain string is a document whose id is its position in ``documents`` (``"0"``,
+    ``"1"``...); an ``(id, text)`` pair (tuple or list) gives its id; a mapping gives the
+    ``id_field`` (its position when absent or ``''``) and the ``text_field`` (several,
+    comma-separated, are joined by a blank line, as the readers do). Anything else, or a
+    text that is not a string, is a bad record naming its position."""
     items: list[Record | BadRecord] = []
-    for n, doc in enumerate(documents, start=1):
-        if isinstance(doc, tuple):
-            doc_id, text, meta, raw = str(doc[0]), doc[1], {}, None
-        else:
-            doc_id, text = str(doc.get(id_field, n)), doc.get(text_field)
+    fields = [f for f in text_field.split(",") if f] or [text_field]
+    for n, doc in enumerate(documents):
+        line = n + 1  # the record's place as a location, counted from 1 like a file's lines
+        meta: dict[str, Any] = {}
+        raw: Any = None
+        if isinstance(doc, str):
+            doc_id, text = str(n), doc
+        elif isinstance(doc, (tuple, list)) and len(doc) == 2:
+            doc_id, text = str(doc[0]), doc[1]
+        elif isinstance(doc, Mapping):
+            value = doc.get(id_field) if id_field else None
+            doc_id = str(n) if value is None else str(value)
+            present = [doc[f] for f in fields if f in doc and doc[f] is not None]
+            if any(not isinstance(v, str) for v in present):
+                text = None
+            elif present or any(f in doc for f in fields):
+                text = "\n\n".join(v for v in present if v)
+            else:
+                text = None
             meta, raw = {k: doc[k] for k in keep_fields if k in doc}, dict(doc)
-        if not isinstance(text, str):
-            items.append(BadRecord("<documents>", n, "text is missing or not a string"))
         else:
-            items.append(Record(doc_id, text, "<documents>", n, meta, raw))
+            kind = type(doc).__name__
+            reason = f"document {n}: expected a string, an (id, text) pair or a mapping, not {kind}"
+            items.append(BadRecord("<documents>", line, reason))
+            continue
+        if not isinstance(text, str):
+            items.append(BadRecord("<documents>", line, "text is missing or not a string"))
+        else:
+            items.append(Record(doc_id, text, "<documents>", line, meta, raw))
     return items
 
 

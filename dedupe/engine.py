@@ -28,7 +28,15 @@ from dedupe.anchors import PARTITIONS, AnchorSettings, anchor_pairs, partition, 
 from dedupe.checkpoint import Checkpoint, checkpoint_for
 from dedupe.cluster import Adjacency, Verify, components
 from dedupe.config import Config, ScorerSpec
-from dedupe.corpus import Chunk, Corpus, FileCorpus, Location, MemoryCorpus, records_from
+from dedupe.corpus import (
+    Chunk,
+    Corpus,
+    Documents,
+    FileCorpus,
+    Location,
+    MemoryCorpus,
+    records_from,
+)
 from dedupe.decide import Verifier, accept, score_and_decide
 from dedupe.discover import discover
 from dedupe.documents import BadRecord, Record
@@ -37,6 +45,7 @@ from dedupe.learn import learn_chain
 from dedupe.lsh import Banding, band_keys, candidate_pairs, unique_pairs
 from dedupe.normalise import Chain
 from dedupe.outdir import guarded
+from dedupe.overlap import accepted_overlap
 from dedupe.passes import NO_LINE, SignedChunk, copy_sets, sign_chunk
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.progress import Progress
@@ -180,9 +189,9 @@ class Engine:
         )
         return FileCorpus(found, self.readers, self.read_options, names)
 
-    def open_documents(self, documents: Iterable[Mapping[str, Any] | tuple[str, str]]) -> Corpus:
-        """A corpus over in-memory documents: ``(id, text)`` tuples or mappings with the
-        configured id and text fields."""
+    def open_documents(self, documents: Documents) -> Corpus:
+        """A corpus over in-memory documents: plain strings (ids numbered), ``(id, text)``
+        pairs or mappings with the configured id and text fields (:func:`records_from`)."""
         cfg = self.config
         items = records_from(documents, cfg.id_field, cfg.text_field, (cfg.date_field,))
         return MemoryCorpus(items, ["<documents>"])
@@ -214,11 +223,12 @@ class Engine:
 
     def run_documents(
         self,
-        documents: Iterable[Mapping[str, Any] | tuple[str, str]],
+        documents: Documents,
         output_dir: str | os.PathLike[str] | None = None,
         **kwargs: Any,
     ) -> RunResult:
-        """Deduplicate in-memory documents (``(id, text)`` or ``{"id":..., "text":...}``)."""
+        """Deduplicate in-memory documents: strings (ids ``"0"``, ``"1"``... by position),
+        ``(id, text)`` pairs or ``{"id":..., "text":...}`` mappings."""
         with guarded([], output_dir, [w.filename for w in self.writers]):
             return self.run_corpus(self.open_documents(documents), output_dir, **kwargs)
 
@@ -350,6 +360,7 @@ class Engine:
         clusters, dropped = self._clusters(groups, ctx, first.ids, n, adjacency, verifier)
         n_candidates = len(pairs)
         pairs, scores, accepted = verifier.extend(pairs, scores, accepted)
+        overlap = accepted_overlap(ctx, pairs, accepted)  # for pairs.jsonl: lookups
         timings["cluster+represent"] = time.perf_counter() - t0
 
         counts = {
@@ -391,6 +402,7 @@ class Engine:
             pair_scores=scores,
             accepted=accepted,
             via_representative=np.arange(len(pairs)) >= n_candidates,
+            pair_overlap=overlap,
             ids=first.ids,
             dropped=dropped,
             bad_records=[],

@@ -258,6 +258,38 @@ def predicted_labels(clusters: Iterable[Mapping[str, Any]], ids: Iterable[str]) 
     return labels
 
 
+#: Below this share of the clusters' ids found in the truth, ``dedupe eval`` refuses to score.
+MIN_KNOWN_SHARE = 0.5
+
+
+class ForeignClusters(InputError):
+    """Most ids of the clusters are not in the truth: they are of another corpus (or were
+    read with other ids), and every figure would be meaningless (recall 0, say)."""
+
+
+def ids_in_truth(truth: Truth, clusters: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
+    """(ids of the clusters' members found in the truth, all of them), matched as
+    :func:`predicted_labels` matches them (the id, or its last path part)."""
+    found = total = 0
+    for cluster in clusters:
+        for m in cluster["members"]:
+            total += 1
+            found += m in truth.labels or str(m).rsplit("/", 1)[-1] in truth.labels
+    return found, total
+
+
+def check_same_corpus(truth: Truth, clusters: list[dict[str, Any]], where: str = "") -> None:
+    """Raise :class:`ForeignClusters` when fewer than :data:`MIN_KNOWN_SHARE` of the clusters'
+    ids are in the truth (no clusters at all is a run that found none: it is scored)."""
+    found, total = ids_in_truth(truth, clusters)
+    if total and found < MIN_KNOWN_SHARE * total:
+        prefix = f"{where}: " if where else ""
+        raise ForeignClusters(
+            f"{prefix}only {found:,} of the {total:,} ids in the clusters are in the truth: "
+            "the clusters are of another corpus, or the run read other ids (--id-field)"
+        )
+
+
 def evaluate(truth: Truth, clusters: list[dict[str, Any]]) -> dict[str, Any]:
     """All figures: overall pairwise scores, recall per role, and how often the original is
     the representative."""

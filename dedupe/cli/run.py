@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
@@ -12,15 +11,14 @@ import click
 from dedupe import presets
 from dedupe.cli.interrupt import clean_interrupt
 from dedupe.cli.options import DOC_BYTES, NGRAM, SAMPLING, comma_list, scorer_specs
+from dedupe.cli.skipped import BadRecordPrinter, StrictStop
 from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, Config
 from dedupe.display import safe
-from dedupe.documents import BadRecord
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, DedupeError
 from dedupe.presets import PRESETS
 from dedupe.progress import MODES, Progress
 
-MAX_PRINTED_BAD = 50
 DEFAULTS = Config()
 
 
@@ -41,29 +39,6 @@ def typed_settings(ctx: click.Context) -> set[str]:
     }
 
 
-def _echo_err(line: str) -> None:
-    click.echo(line, err=True)
-
-
-class BadRecordPrinter:
-    """One stderr line per skipped record, up to a limit; the report has them all. ``echo``
-    prints a line (a progress display's, which clears itself first)."""
-
-    def __init__(
-        self, limit: int = MAX_PRINTED_BAD, echo: Callable[[str], None] = _echo_err
-    ) -> None:
-        self.limit = limit
-        self.count = 0
-        self.echo = echo
-
-    def __call__(self, bad: BadRecord) -> None:
-        self.count += 1
-        if self.count <= self.limit:
-            self.echo(f"dedupe: skipped {safe(bad)}")
-        elif self.count == self.limit + 1:
-            self.echo("dedupe: more records skipped; report.json lists them")
-
-
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option(
@@ -78,7 +53,8 @@ class BadRecordPrinter:
     "--format",
     "format_",
     metavar="NAME",
-    help="Reader for every input (default: by suffix; see `dedupe plugins`).",
+    help="Reader for every input (default: by suffix; see `dedupe plugins`). Stdin is JSON "
+    "Lines; `--format text` reads it as one document per line (files: one per file).",
 )
 @click.option(
     "--preset",
@@ -251,6 +227,12 @@ class BadRecordPrinter:
     help="Progress on stderr: a live display (bar), a line every few seconds (log), or none; "
     "auto: bar on a terminal, else log.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1, the previous outputs unchanged) at the first input that would be "
+    "skipped: a missing path, an unreadable file, a bad record.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's counts as JSON.")
 def run(
@@ -286,6 +268,7 @@ def run(
     as_json: bool,
     preset: str,
     progress_mode: str,
+    strict: bool,
 ) -> None:
     """Find copies in INPUT... (files, folders, or - for JSONL on stdin) and write clusters.
 
@@ -354,33 +337,30 @@ def run(
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     progress = Progress(mode="none" if quiet else progress_mode)
-    printer = BadRecordPrinter(echo=progress.echo)
-    result: Any
-    # The display is cleared (progress exits first) before an error or Ctrl-C's line.
-    with clean_interrupt(output_dir, resumable=engine is not None), progress:
-        progress.stage("opening the inputs")
-        if engine is None:
-            from dedupe.distributed import run_dask
-
-            result = run_dask(
-                config,
-                list(inputs),
-                output_dir,
-                scheduler=scheduler or "local",
-                workers=workers,
-                on_bad=printer,
-                progress=progress,
-            )
-        elif index_path is not None:
-            from dedupe.cli.index import run_from_cli
-
-            result = run_from_cli(
-                index_path, settings, inputs, output_dir, printer, progress, resume
-            )
-        else:
-            result = engine.run(
-                list(inputs), output_dir, on_bad=printer, progress=progress, resume=resume
-            )
+    listed_in = "report.json" if "report" in config.writers else None
+    printer = BadRecordPrinter(
+        echo=progress.echo, listed_in=listed_in, strict=output_dir if strict else None
+    )
+    try:
+        result = _run(
+            engine,
+            config,
+            inputs,
+            output_dir,
+            settings,
+            printer,
+            progress,
+            resume=resume,
+            scheduler=scheduler,
+            workers=workers,
+            index_path=index_path,
+        )
+    except StrictStop:
+        raise
+    except DedupeError:
+        printer.finish(written=False)  # the count by reason comes before the error line
+        raise
+    printer.finish()
     counts = result.counts
     if as_json:
         click.echo(
@@ -399,3 +379,42 @@ def run(
     if counts["documents_read"] == 0 and counts["documents_skipped"] > 0:
         raise DedupeError("no document could be read (see the skipped records above)")
     sys.stdout.flush()
+
+
+def _run(
+    engine: Engine | None,
+    config: Config,
+    inputs: tuple[str, ...],
+    output_dir: str,
+    settings: dict[str, Any],
+    printer: BadRecordPrinter,
+    progress: Progress,
+    *,
+    resume: bool,
+    scheduler: str | None,
+    workers: int,
+    index_path: str | None,
+) -> Any:
+    """The run on the chosen engine, under the progress display and the Ctrl-C handler."""
+    # The display is cleared (progress exits first) before an error or Ctrl-C's line.
+    with clean_interrupt(output_dir, resumable=engine is not None), progress:
+        progress.stage("opening the inputs")
+        if engine is None:
+            from dedupe.distributed import run_dask
+
+            return run_dask(
+                config,
+                list(inputs),
+                output_dir,
+                scheduler=scheduler or "local",
+                workers=workers,
+                on_bad=printer,
+                progress=progress,
+            )
+        if index_path is not None:
+            from dedupe.cli.index import run_from_cli
+
+            return run_from_cli(index_path, settings, inputs, output_dir, printer, progress, resume)
+        return engine.run(
+            list(inputs), output_dir, on_bad=printer, progress=progress, resume=resume
+        )

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from dedupe.hookspecs import hookimpl
+from dedupe.overlap import overlap_fields
 from dedupe.result import Cluster, RunResult
 from dedupe.write import Writer, dumps_line
 
@@ -25,15 +26,32 @@ def write_clusters(result: RunResult, path: Path) -> None:
             f.write(_dumps(cluster.to_dict(result.primary_scorer)) + "\n")
 
 
+def pair_line(
+    a: str,
+    b: str,
+    scorer: str,
+    scores: dict[str, float | None],
+    overlap: tuple[int, int, int] | None,
+    via: bool,
+) -> dict[str, Any]:
+    """One line of ``pairs.jsonl`` (the Dask engine writes the same): ids, the primary
+    scorer's score and every scorer's, the overlap (containment both ways, Jaccard, relation
+    and container: :func:`dedupe.overlap.overlap_fields`) and ``via``."""
+    row: dict[str, Any] = {"a": a, "b": b, "scorer": scorer, "score": scores[scorer]}
+    row["scores"] = scores
+    if overlap is not None:
+        row.update(overlap_fields(*overlap))
+    if via:  # not a candidate pair: a member scored against its representative
+        row["via"] = "representative"
+    return row
+
+
 def write_pairs(result: RunResult, path: Path) -> None:
-    """Every accepted pair with the score given by each scorer."""
+    """Every accepted pair with the score given by each scorer and how the two overlap."""
     scorer = result.primary_scorer
     with open(path, "w", encoding="utf-8") as f:
-        for a, b, scores, via in result.accepted_rows():
-            row = {"a": a, "b": b, "scorer": scorer, "score": scores[scorer], "scores": scores}
-            if via:  # not a candidate pair: a member scored against its representative
-                row["via"] = "representative"
-            f.write(_dumps(row) + "\n")
+        for p in result.pair_rows():
+            f.write(_dumps(pair_line(p.a, p.b, scorer, p.scores, p.overlap, p.via)) + "\n")
 
 
 def write_kept(result: RunResult, path: Path) -> None:
@@ -111,7 +129,9 @@ def write_report(result: RunResult, path: Path) -> None:
 @hookimpl
 def register_writers(register: Callable[[Writer], None]) -> None:
     register(Writer("clusters", "clusters.jsonl", write_clusters, "clusters of copies"))
-    register(Writer("pairs", "pairs.jsonl", write_pairs, "accepted pairs with scores"))
+    register(
+        Writer("pairs", "pairs.jsonl", write_pairs, "accepted pairs: scores, containment, relation")
+    )
     register(Writer("kept", "kept.jsonl", write_kept, "the corpus with copies removed"))
     register(Writer("dropped", "dropped.jsonl", write_dropped, "removed copies and why"))
     register(Writer("report", "report.json", write_report, "parameters, counts, timings"))

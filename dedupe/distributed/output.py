@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from dedupe.atomic import OutputSet
-from dedupe.default_plugins.writers import dropped_lines
+from dedupe.default_plugins.writers import dropped_lines, pair_line
 from dedupe.errors import OutputError
 from dedupe.write import dumps_line
 
@@ -55,19 +55,21 @@ def write_cluster_shard(
 
 
 def write_pair_shard(part: pd.DataFrame, names: list[str], path: str) -> int:
-    """Write a sorted partition of accepted pairs as lines of ``pairs.jsonl``."""
+    """Write a sorted partition of accepted pairs as lines of ``pairs.jsonl`` (the built-in
+    writer's lines: :func:`dedupe.default_plugins.writers.pair_line`)."""
     scorer = names[0]
     columns = [part[f"s{k}"].to_numpy(dtype=np.float64) for k in range(len(names))]
     via = part["via"].to_numpy(dtype=bool)
+    overlap = part[["shared", "size_a", "size_b"]].to_numpy(dtype=np.int64).tolist()
     with open(path, "w", encoding="utf-8") as f:
         for row, (a, b) in enumerate(zip(part["id_a"], part["id_b"], strict=True)):
             scores = {
                 name: None if np.isnan(col[row]) else round(float(col[row]), 6)
                 for name, col in zip(names, columns, strict=True)
             }
-            line = {"a": a, "b": b, "scorer": scorer, "score": scores[scorer], "scores": scores}
-            if via[row]:
-                line["via"] = "representative"
+            shared, size_a, size_b = overlap[row]
+            measured = (shared, size_a, size_b) if shared >= 0 else None
+            line = pair_line(a, b, scorer, scores, measured, bool(via[row]))
             f.write(_dumps(line) + "\n")
     return len(part)
 

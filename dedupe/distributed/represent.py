@@ -19,6 +19,7 @@ from dedupe.decide import Verifier
 from dedupe.distributed.frames import CLUSTERS, KEY, empty_like, scored
 from dedupe.distributed.spec import EngineSpec, worker_engine
 from dedupe.distributed.verify import local_context, scored_frame
+from dedupe.overlap import pair_overlap
 
 
 def represent_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
@@ -56,6 +57,7 @@ def represent_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
         [ids[k] for k in more[:, 1].tolist()],
         [scores[s.name] for s, _ in engine.scorers],
         np.ones(len(more), dtype=bool),
+        pair_overlap(ctx, more),
         via=True,
     )
     rows = []

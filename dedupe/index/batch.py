@@ -26,6 +26,7 @@ from dedupe.errors import ConfigError
 from dedupe.index.index import Index, Match
 from dedupe.index.prepare import take
 from dedupe.index.settings import FIXED, check_text_free
+from dedupe.overlap import extended, pair_overlap
 from dedupe.progress import Progress
 from dedupe.represent import ClusterView, RepresentativePolicy
 from dedupe.represent import clusters as represent_clusters
@@ -210,6 +211,7 @@ def _replace_clusters(
         via = np.zeros(before, dtype=bool) if via is None else via
         result.via_representative = np.concatenate([via, np.ones(len(more), dtype=bool)])
         result.pairs = np.concatenate([result.pairs, to_run[more]])
+        result.pair_overlap = extended(result.pair_overlap, pair_overlap(ctx, more))
         result.accepted = np.concatenate([result.accepted, np.ones(len(more), dtype=bool)])
         for name in list(result.pair_scores):
             result.pair_scores[name] = np.concatenate([result.pair_scores[name], more_scores[name]])
@@ -243,6 +245,7 @@ def _add_pairs(
     result.ids = list(result.ids[: result.n_docs]) + index_ids
     pairs = np.array([(a, b) for a, b, _ in rows], dtype=np.int64)
     result.pairs = np.concatenate([result.pairs, pairs])
+    result.pair_overlap = extended(result.pair_overlap, [m.overlap for _, _, m in rows])
     result.accepted = np.concatenate([result.accepted, np.ones(len(rows), dtype=bool)])
     for name in list(result.pair_scores):
         more = np.array([m.scores.get(name, np.nan) for _, _, m in rows], dtype=np.float64)

@@ -43,8 +43,11 @@ from dedupe.index.escape import EscapedStorage
 from dedupe.index.prepare import prepare, take
 from dedupe.index.rows import as_prepared, postings_of, stored_rows
 from dedupe.lsh import candidate_pairs, unique_pairs
+from dedupe.overlap import overlap_fields, sets_overlap
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.registry import Registry
+from dedupe.represent import role_of
+from dedupe.shingle import ShingleSets
 from dedupe.store import Prepared
 from dedupe.workers import available_cores
 
@@ -63,27 +66,67 @@ Documents = Iterable[Mapping[str, Any] | tuple[str, str]]
 @dataclass(frozen=True)
 class Match:
     """A document that a new one duplicates: its id, the primary scorer's score and every
-    scorer's; ``in_index`` is False for an earlier document of the same ``add`` call."""
+    scorer's; ``in_index`` is False for an earlier document of the same ``add`` call.
+    ``overlap``: (shingles shared, shingles of the new document, of the match), from which
+    :attr:`role` (the new document's role, the match taken as the original, as
+    ``clusters.jsonl`` names roles) and containment both ways follow."""
 
     id: str
     score: float
     scores: dict[str, float]
     in_index: bool = True
+    overlap: tuple[int, int, int] | None = None
+
+    @property
+    def doc_in_match(self) -> float | None:
+        """Share of the new document's shingles found in the match."""
+        return None if self.overlap is None else _share(self.overlap[0], self.overlap[1])
+
+    @property
+    def match_in_doc(self) -> float | None:
+        """Share of the match's shingles found in the new document."""
+        return None if self.overlap is None else _share(self.overlap[0], self.overlap[2])
+
+    @property
+    def role(self) -> str | None:
+        """``copy``, ``teaser`` (the new document is a part of the match) or ``extended``
+        (the match plus added text)."""
+        inside, holds = self.doc_in_match, self.match_in_doc
+        return None if inside is None or holds is None else role_of(inside, holds)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "score": self.score,
             "scores": self.scores,
             "in_index": self.in_index,
         }
+        if self.overlap is not None:
+            out["role"] = self.role
+            out.update(_named_overlap(*self.overlap))
+        return out
+
+
+def _share(shared: int, size: int) -> float:
+    return shared / size if size > 0 else 1.0
+
+
+def _named_overlap(shared: int, size_doc: int, size_match: int) -> dict[str, float]:
+    """Containment both ways and Jaccard of a match, rounded as ``pairs.jsonl`` rounds them."""
+    fields = overlap_fields(shared, size_doc, size_match)
+    return {
+        "doc_in_match": fields["a_in_b"],
+        "match_in_doc": fields["b_in_a"],
+        "jaccard": fields["jaccard"],
+    }
 
 
 @dataclass
 class Outcome:
     """What happened to one input document. ``status``: ``added``, ``exists`` (its id was
     indexed already: nothing done), ``expired`` (compared, but older than ``max_age``: not
-    stored), ``empty`` (no shingles after normalisation), or for a query ``duplicate``/``new``."""
+    stored), ``empty`` (no shingles after normalisation), ``duplicate`` (``add --only-new``: it
+    duplicates an indexed document, so it was not added), or for a query ``duplicate``/``new``."""
 
     id: str
     status: str
@@ -104,6 +147,26 @@ def _backend(pm: DedupePluginManager, location: str, storage: str | None) -> Sto
         return backend
     entries = {name: e.component for name, e in registry.entries("storage backend").items()}
     return backend_for(location, entries)
+
+
+def _not_new(
+    n: int,
+    in_index: dict[int, list[Match]],
+    internal: dict[int, list[Match]],
+    ids: list[str],
+) -> np.ndarray:
+    """Which rows of a batch ``add --only-new`` does not add: those matching an indexed
+    document, and those matching an earlier row that is added (rows in order, as if added
+    one by one; an earlier row that is itself a duplicate adds nothing to match)."""
+    row_of = {doc_id: k for k, doc_id in enumerate(ids)}
+    duplicate = np.zeros(n, dtype=bool)
+    for row in range(n):
+        if in_index.get(row):
+            duplicate[row] = True
+            continue
+        earlier = (row_of[m.id] for m in internal.get(row, []))
+        duplicate[row] = any(not duplicate[k] for k in earlier if k < row)
+    return duplicate
 
 
 class Index:
@@ -215,11 +278,14 @@ class Index:
         *,
         max_age: float | None = None,
         now: float | None = None,
+        only_new: bool = False,
     ) -> list[Outcome]:
-        """Add in-memory documents (``(id, text)`` or mappings with the id, text and date
-        fields); returns one :class:`Outcome` per document, in order."""
+        """Add in-memory documents (strings, ``(id, text)`` or mappings with the id, text and
+        date fields); returns one :class:`Outcome` per document, in order. ``only_new``: add
+        only those that duplicate nothing indexed (see :meth:`add_corpus`)."""
         corpus = self.engine.open_documents(documents)
-        return [o for batch in self.add_corpus(corpus, max_age=max_age, now=now) for o in batch]
+        batches = self.add_corpus(corpus, max_age=max_age, now=now, only_new=only_new)
+        return [o for batch in batches for o in batch]
 
     def query(self, documents: Documents) -> list[Outcome]:
         """The indexed documents each given document duplicates (nothing is stored)."""
@@ -234,15 +300,19 @@ class Index:
         max_age: float | None = None,
         now: float | None = None,
         on_evict: Callable[[list[str]], None] | None = None,
+        only_new: bool = False,
     ) -> Iterator[list[Outcome]]:
         """Add a corpus batch by batch; each batch is committed before it is yielded.
         ``max_age`` (days): documents dated before ``now - max_age`` are evicted (their ids
-        passed to ``on_evict``), and new ones that old are not stored."""
+        passed to ``on_evict``), and new ones that old are not stored. ``only_new``: a
+        document that duplicates an indexed one, or an earlier one of the call that was
+        added, is not added (status ``duplicate``, with what it duplicates), as if the
+        documents were added one by one: the index keeps one of each story."""
         for records, prepared, empty in self.prepared_batches(corpus, on_bad):
             clock = time.time()
             reference = clock if now is None else now
             cutoff = None if max_age is None else reference - max_age * DAY_S
-            outcomes, evicted = self._add_batch(records, prepared, empty, clock, cutoff)
+            outcomes, evicted = self._add_batch(records, prepared, empty, clock, cutoff, only_new)
             if on_evict is not None and evicted:
                 on_evict(evicted)
             yield outcomes
@@ -327,6 +397,7 @@ class Index:
         empty: np.ndarray,
         clock: float,
         cutoff: float | None,
+        only_new: bool = False,
     ) -> tuple[list[Outcome], list[str]]:
         positions = self._filled(len(records), empty)
         outcomes = self._outcomes(records, empty)
@@ -343,20 +414,26 @@ class Index:
                 rows.append(row)
             batch = take(prepared, np.asarray(rows, dtype=np.int64))
             matches = self.matches_in_index(batch)
-            for row, found in self._internal(batch).items():
+            internal = self._internal(batch)
+            duplicate = np.zeros(len(batch), dtype=bool)
+            if only_new:
+                duplicate = _not_new(len(batch), matches, internal, batch.ids)
+            for row, found in internal.items():
                 matches.setdefault(row, []).extend(found)
             dates = [epoch_seconds(m.get(self.engine.config.date_field)) for m in batch.meta]
             stored = np.asarray(
                 [cutoff is None or (d if d is not None else clock) >= cutoff for d in dates],
                 dtype=bool,
             )
-            self._put(batch, np.flatnonzero(stored), dates, clock)
+            self._put(batch, np.flatnonzero(stored & ~duplicate), dates, clock)
             evicted = self._evict(cutoff) if cutoff is not None else []
-        for row, (batch_row, kept) in enumerate(zip(rows, stored.tolist(), strict=True)):
+        statuses = np.where(duplicate, "duplicate", np.where(stored, "added", "expired"))
+        row_of = {doc_id: k for k, doc_id in enumerate(batch.ids)} if only_new else {}
+        for row, batch_row in enumerate(rows):
             found = sorted(matches.get(row, []), key=lambda m: (-m.score, m.id))
-            outcomes[positions[batch_row]] = Outcome(
-                batch.ids[row], "added" if kept else "expired", found
-            )
+            if only_new:  # what it duplicates in the index, or among the documents added
+                found = [m for m in found if m.in_index or not duplicate[row_of[m.id]]]
+            outcomes[positions[batch_row]] = Outcome(batch.ids[row], str(statuses[row]), found)
         return outcomes, evicted
 
     def _put(
@@ -401,7 +478,9 @@ class Index:
         pairs = pairs[np.fromiter((d in row_of for d in pairs[:, 1].tolist()), bool, len(pairs))]
         index_rows = np.fromiter((row_of[d] for d in pairs[:, 1].tolist()), np.int64, len(pairs))
         scores = engine.score(indexed, batch, np.stack([index_rows, pairs[:, 0]], axis=1))
-        return self._matches(scores, pairs[:, 0], index_rows, indexed.ids, in_index=True)
+        return self._matches(
+            scores, pairs[:, 0], index_rows, indexed.ids, True, (batch.sets, indexed.sets)
+        )
 
     def _internal(self, batch: Prepared) -> dict[int, list[Match]]:
         """Accepted pairs among the documents of one ``add`` call, on the later one."""
@@ -419,7 +498,9 @@ class Index:
         if len(pairs) == 0:
             return {}
         scores = engine.score(batch, batch, pairs)
-        return self._matches(scores, pairs[:, 1], pairs[:, 0], batch.ids, in_index=False)
+        return self._matches(
+            scores, pairs[:, 1], pairs[:, 0], batch.ids, False, (batch.sets, batch.sets)
+        )
 
     def _matches(
         self,
@@ -428,12 +509,23 @@ class Index:
         other: np.ndarray,
         other_ids: list[str],
         in_index: bool,
+        sets: tuple[ShingleSets, ShingleSets],
     ) -> dict[int, list[Match]]:
+        """The accepted pairs as matches of ``rows`` (new documents, whose shingle sets are
+        ``sets[0]``) with ``other`` (their matches, in ``sets[1]``), overlap measured."""
         names = [s.name for s, _ in self.engine.scorers]
         out: dict[int, list[Match]] = {}
-        for k in np.flatnonzero(scores["accepted"] > 0).tolist():
+        accepted = np.flatnonzero(scores["accepted"] > 0)
+        overlap = sets_overlap(sets[0], rows[accepted], sets[1], other[accepted]).tolist()
+        for k, (shared, size_doc, size_match) in zip(accepted.tolist(), overlap, strict=True):
             each = {name: round(float(scores[name][k]), 6) for name in names}
-            match = Match(other_ids[int(other[k])], each[names[0]], each, in_index)
+            match = Match(
+                other_ids[int(other[k])],
+                each[names[0]],
+                each,
+                in_index,
+                (shared, size_doc, size_match),
+            )
             out.setdefault(int(rows[k]), []).append(match)
         return out
 
