@@ -270,12 +270,13 @@ def run(
     progress_mode: str,
     strict: bool,
 ) -> None:
-    """Find copies in INPUT... (files, folders, or - for JSONL on stdin) and write clusters.
+    """Find copies in INPUT... (files, folders, or - for JSONL on stdin; with --format text,
+    stdin is one document per line) and write clusters.
 
     \b
     Output files (in --output-dir, swapped in as one set):
       clusters.jsonl  one line per cluster: representative, members, scores
-      pairs.jsonl     every accepted pair with its scores
+      pairs.jsonl     every accepted pair: scores, containment both ways, relation
       kept.jsonl      the corpus with copies removed, originals kept
       dropped.jsonl   each removed copy: the kept record it duplicates, score, role
       report.json     parameters, counts, skipped records, timings
@@ -287,6 +288,7 @@ def run(
       dedupe run corpus.jsonl --scorer containment=0.8 --scorer jaccard=0.3
       dedupe run site/ --unit char -n 7 --representative longest
       dedupe run 'shards/*.jsonl' --engine dask --scheduler tcp://head:8786
+      cat notes.txt | dedupe run - --format text -o out
     """
     settings: dict[str, Any] = {
         "normalise": comma_list(normalise),
