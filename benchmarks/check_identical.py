@@ -109,7 +109,16 @@ def run_case(code: Path, corpus: str, mode: str, out: Path, work: Path) -> float
 
 
 def output_files(out: Path) -> list[Path]:
-    return sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    """The outputs (links into the output set included), not dedupe's hidden staging."""
+    found: list[Path] = []
+    for entry in out.iterdir():
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            found.extend(p for p in entry.rglob("*") if p.is_file())
+        else:
+            found.append(entry)
+    return sorted(p.relative_to(out) for p in found)
 
 
 def compare(before: Path, after: Path) -> list[str]:

@@ -62,15 +62,14 @@ class ShardError(ValueError):
     """A shard that cannot be trusted (the message says why)."""
 
 
-def run_settings(config: Config) -> dict[str, Any]:
-    """Every setting the pass-1 output may depend on, as JSON values (``workers`` aside).
+#: Settings that cannot change what pass 1 makes of a chunk (left out of the key).
+NOT_IN_KEY = frozenset({"workers", "fsync"})
 
-    This is the one place that reads ``Config.extra`` for the key (``--max-doc-bytes``,
-    ``learn_sample``...): every extra setting counts, so none can be forgotten.
-    """
-    settings = {k: v for k, v in config.to_dict().items() if k != "workers"}
-    settings["extra"] = dict(config.extra)
-    return settings
+
+def run_settings(config: Config) -> dict[str, Any]:
+    """Every setting the pass-1 output may depend on, as JSON values: all of them (every
+    setting is a field of the config, so none can be forgotten) but :data:`NOT_IN_KEY`."""
+    return {k: v for k, v in config.to_dict().items() if k not in NOT_IN_KEY}
 
 
 def learned_state(base: Chain, fitted: Chain) -> dict[str, Any] | None:

@@ -27,12 +27,12 @@ from dedupe import __version__, kernels
 from dedupe.anchors import PARTITIONS, AnchorSettings, anchor_pairs, partition, split
 from dedupe.checkpoint import Checkpoint, checkpoint_for
 from dedupe.cluster import Adjacency, Verify, components
-from dedupe.config import Config, ScorerSpec
+from dedupe.config import Config, make_config
 from dedupe.corpus import Chunk, Corpus, FileCorpus, Location, MemoryCorpus, records_from
 from dedupe.decide import Verifier, accept, score_and_decide
 from dedupe.discover import discover
 from dedupe.documents import BadRecord, Record
-from dedupe.errors import ConfigError, InputError
+from dedupe.errors import InputError
 from dedupe.learn import learn_chain
 from dedupe.lsh import Banding, band_keys, candidate_pairs, unique_pairs
 from dedupe.normalise import Chain
@@ -113,7 +113,7 @@ class Engine:
         if config is None:
             config = make_config(**settings)
         elif settings:
-            config = config.with_changes(**_coerce(settings))
+            config = config.with_changes(**settings)
         self.config = config
         self.pm = plugin_manager or get_plugin_manager(load_entrypoints=load_plugins)
         self.registry = Registry(self.pm)
@@ -162,7 +162,7 @@ class Engine:
             id_field=cfg.id_field,
             text_field=cfg.text_field,
             keep_fields=(cfg.date_field,),
-            max_doc_bytes=cfg.extra.get("max_doc_bytes"),
+            max_doc_bytes=cfg.max_doc_bytes,
         )
 
     # -- inputs ---------------------------------------------------------------------------------
@@ -623,7 +623,7 @@ class Engine:
 
     def _check_ids(self, signed: Signed) -> None:
         """Stop on a repeated id, or rename it (``id#2``...) when asked to."""
-        policy = self.config.extra.get("duplicate_ids", "error")
+        policy = self.config.duplicate_ids
         seen: dict[str, int] = {}
         for doc, doc_id in enumerate(signed.ids):
             first = seen.setdefault(doc_id, doc)
@@ -709,7 +709,7 @@ class Engine:
         store.normalise = self.chain
 
     def _scorer_options(self) -> dict[str, Any]:
-        return dict(self.config.extra.get("scorer_options", {}))
+        return self.config.scorer_option_map
 
     def _clusters(
         self,
@@ -749,8 +749,9 @@ class Engine:
 
     def write(self, result: RunResult, directory: Path) -> list[Path]:
         """Run every writer into one staged set and swap it into place (:mod:`dedupe.write`)."""
-        fsync = bool(self.config.extra.get("fsync", False))
-        return write_outputs(self.writers, result, directory, fsync=fsync, started=self._started)
+        return write_outputs(
+            self.writers, result, directory, fsync=self.config.fsync, started=self._started
+        )
 
 
 def _concat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
@@ -763,41 +764,3 @@ def id_ranks(ids: list[str]) -> np.ndarray:
     return np.fromiter(
         (h(i.encode("utf-8", "surrogatepass")) for i in ids), dtype=np.uint64, count=len(ids)
     )
-
-
-def _coerce(settings: dict[str, Any]) -> dict[str, Any]:
-    """Accept friendly Python values: lists for tuples, strings for scorer specs."""
-    out = dict(settings)
-    if "normalise" in out and isinstance(out["normalise"], str):
-        out["normalise"] = tuple(s for s in out["normalise"].split(",") if s)
-    for key in ("normalise", "writers"):
-        if key in out:
-            out[key] = tuple(out[key])
-    if "scorers" in out:
-        value = out["scorers"]
-        if isinstance(value, str):
-            value = value.split(",")
-        out["scorers"] = tuple(
-            v if isinstance(v, ScorerSpec) else ScorerSpec.parse(v) for v in value
-        )
-    known = set(Config.__dataclass_fields__)
-    unknown = set(out) - known
-    if unknown:
-        extra = dict(out.pop("extra", {}))
-        for key in unknown:
-            extra[key] = out.pop(key)
-        out["extra"] = extra
-    return out
-
-
-def make_config(**settings: Any) -> Config:
-    """A :class:`Config` from keyword settings (``preset``: a :mod:`dedupe.presets` name whose
-    settings fill those not given); unknown keys go to ``extra``."""
-    from dedupe import presets
-
-    if "preset" in settings:
-        settings = presets.apply(settings["preset"], settings, set(settings) - {"preset"})
-    try:
-        return Config(**_coerce(settings))
-    except TypeError as exc:
-        raise ConfigError(str(exc)) from None

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xxhash
 
+from dedupe.config import DEFAULT_LEARN_SAMPLE
 from dedupe.corpus import SPLITTABLE, Chunk, Corpus, FileCorpus
 from dedupe.documents import Record
 from dedupe.normalise import Chain, Normaliser
@@ -30,8 +31,8 @@ from dedupe.read import Source
 if TYPE_CHECKING:
     from dedupe.engine import Engine
 
-#: Records a learning normaliser is fitted on (``learn_sample`` in the config's extras).
-SAMPLE_SIZE = 20_000
+#: Records a learning normaliser is fitted on (the ``learn_sample`` setting's default).
+SAMPLE_SIZE = DEFAULT_LEARN_SAMPLE
 #: Chosen lines this close are read in one range (skipping a line costs less than a seek).
 GAP_LINES = 8
 
@@ -46,7 +47,7 @@ def learn_chain(engine: Engine, corpus: Corpus, progress: Progress | None = None
     if progress is not None:
         progress.stage("learning boilerplate")
     cfg = engine.config
-    size = int(cfg.extra.get("learn_sample", SAMPLE_SIZE))
+    size = cfg.learn_sample
     texts = sample(corpus, size, int(cfg.chunk_mb * 1024 * 1024))
     fitted, learned = fit(chain, texts, cfg.batch_size)
     engine.learned.update(learned)

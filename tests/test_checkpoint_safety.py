@@ -182,7 +182,7 @@ def test_the_run_key_covers_max_doc_bytes_and_the_learned_state(syndication):
     key = run_key(run_settings(engine.config), learned, chunks)
     assert key == run_key(run_settings(small_chunks().config), learned, chunks)
     capped = small_chunks(max_doc_bytes=10_000).config
-    assert run_settings(capped)["extra"] == {"max_doc_bytes": 10_000}
+    assert run_settings(capped)["max_doc_bytes"] == 10_000
     assert run_key(run_settings(capped), learned, chunks) != key
     lines = learned["boilerplate"]["lines"]
     other = {"boilerplate": {**learned["boilerplate"], "lines": lines[1:]}}
@@ -197,7 +197,7 @@ def test_resume_with_another_max_doc_bytes_computes_everything(interrupted, caps
     small_chunks(max_doc_bytes=3_000).run([corpus], out, resume=True)
     assert calls[:3] == [0, 1, 2]
     capped = make_config(max_doc_bytes=3_000)
-    assert capped.extra["max_doc_bytes"] == 3_000
+    assert capped.max_doc_bytes == 3_000
 
 
 def test_a_pickled_checkpoint_from_the_old_format_is_never_loaded(interrupted, tmp_path):

@@ -357,7 +357,7 @@ class DaskEngine:
                 work.location, first.signed[chunk], doc - first.bases[chunk]
             ).result()
 
-        policy = self.config.extra.get("duplicate_ids", "error")
+        policy = self.config.duplicate_ids
         return check_ids(ids, policy, locate, self.partitions)
 
     def _candidates(self, spec_f: Any, first: _Pass1, renames: dict[int, str]) -> Any:

@@ -155,7 +155,7 @@ def _replace_clusters(
     stored = index.storage.fetch(sorted(index.storage.docs_by_id(index_ids).values()))
     indexed = index.as_prepared(sorted(stored, key=lambda d: d.id))
     both = Prepared.concat([indexed, *kept_rows])
-    ctx = both.context(**engine.config.extra.get("scorer_options", {}))
+    ctx = both.context(**engine.config.scorer_option_map)
     m = len(index_ids)
     # context numbers: index documents first (0..m-1), then the kept batch documents
     number = np.full(n + m, -1, dtype=np.int64)

@@ -63,7 +63,6 @@ def meta_for(engine: Engine, *, keep_text: bool, learned: Sequence[Normaliser]) 
     return {
         "format": FORMAT,
         "config": json.dumps(cfg.to_dict(), sort_keys=True),
-        "extra": json.dumps(cfg.extra, sort_keys=True, default=str),
         "fingerprint": cfg.fingerprint(),
         "signature_settings": json.dumps(cfg.signature_settings(), sort_keys=True),
         "banding": json.dumps({"bands": engine.banding.bands, "rows": engine.banding.rows}),
@@ -106,11 +105,12 @@ def config_from_meta(meta: dict[str, str], location: str) -> Config:
             f"{FORMAT!r} (create a new index and add the documents again)"
         )
     settings = _json(meta, "config", location)
+    # Indexes made before every setting was a field kept some settings apart, as "extra".
     extra = _json(meta, "extra", location) if "extra" in meta else {}
     if not isinstance(settings, dict) or not isinstance(extra, dict):
         raise StorageError(f"{location}: its stored settings are damaged")
     settings.pop("fingerprint", None)
-    settings["extra"] = extra
+    settings.update(extra)
     try:
         config = make_config(**settings)
     except (ConfigError, TypeError, ValueError) as exc:
@@ -149,10 +149,7 @@ def merged_config(
     given = {k: v for k, v in overrides.items() if v is not None}
     base = dict(json.loads(json.dumps(stored.to_dict())))
     base.pop("fingerprint", None)
-    extra = dict(stored.extra)
-    extra.update({k: v for k, v in given.items() if k not in Config.__dataclass_fields__})
-    known = {k: v for k, v in given.items() if k in Config.__dataclass_fields__}
-    wanted = make_config(**{**base, **known, "extra": extra})
+    wanted = make_config(**{**base, **given})
     for key, option in FIXED.items():
         if key not in given:
             continue
@@ -164,7 +161,7 @@ def merged_config(
                 f"index {location} was created with {option} {_shown(before)}, not "
                 f"{_shown(after)}: an index never mixes settings (create a new one)"
             )
-    if extra.get("scorer_options") != stored.extra.get("scorer_options"):
+    if wanted.scorer_options != stored.scorer_options:
         raise ConfigError(f"index {location} was created with other scorer options")
     return wanted
 
