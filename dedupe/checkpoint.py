@@ -37,11 +37,12 @@ from dedupe.corpus import Chunk
 from dedupe.display import safe
 from dedupe.documents import BadRecord
 from dedupe.errors import ConfigError
-from dedupe.passes import SignedChunk
+from dedupe.pipeline.pass1 import SignedChunk
 
 if TYPE_CHECKING:
     from dedupe.config import Config
     from dedupe.normalise import Chain
+    from dedupe.plan import RunPlan
 
 FORMAT = 2
 SHARD_SUFFIX = ".npz"
@@ -112,27 +113,22 @@ def run_key(settings: dict[str, Any], learned: Mapping[str, Any], chunks: list[C
 
 
 def checkpoint_for(
-    config: Config,
-    base: Chain,
-    fitted: Chain,
-    bands: int,
-    root: Path,
-    chunks: list[Chunk],
-    resume: bool,
+    plan: RunPlan, root: Path, chunks: list[Chunk], resume: bool
 ) -> Checkpoint | None:
     """The run's checkpoint under ``root``, or ``None`` when a learning normaliser declares no
     ``state`` (then ``resume`` is refused: nothing could tell its shards apart)."""
-    learned = learned_state(base, fitted)
+    config = plan.config
+    learned = learned_state(plan.base_chain, plan.chain)
     if learned is None:
         if resume:
-            names = ", ".join(n.name for n in base.normalisers if n.learn is not None)
+            names = ", ".join(n.name for n in plan.base_chain.normalisers if n.learn is not None)
             raise ConfigError(
                 f"--resume needs what the normalisers {names} learned as data (a state), "
                 "and one of them declares none"
             )
         return None
     key = run_key(run_settings(config), learned, chunks)
-    checkpoint = Checkpoint(root, key, num_perm=config.num_perm, bands=bands)
+    checkpoint = Checkpoint(root, key, num_perm=config.num_perm, bands=plan.banding.bands)
     checkpoint.start(resume)
     return checkpoint
 

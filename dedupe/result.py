@@ -58,6 +58,8 @@ class RunResult:
     kept_lines: Callable[[], Iterator[str]] | None = None
     kept_record_reader: Callable[[], Iterator[Record]] | None = None
     kept_block_reader: Callable[[], Iterator[bytes]] | None = None
+    #: The :class:`dedupe.plan.RunPlan` the run ran with (its normalisers fitted to the input).
+    plan: Any = None
 
     @property
     def primary_scorer(self) -> str:

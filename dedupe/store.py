@@ -42,6 +42,37 @@ class DocStore:
             [],
         )
 
+    @classmethod
+    def of_rows(
+        cls,
+        ids: list[str],
+        sets: ShingleSets,
+        *,
+        meta: list[dict[str, Any]],
+        sources: list[tuple[str, int | None]],
+        removed_share: np.ndarray,
+        kept_share: np.ndarray | None = None,
+        text_length: np.ndarray | None = None,
+        texts: list[str] | None = None,
+        normalised: list[str] | None = None,
+        docs: np.ndarray | None = None,
+        n_docs: int | None = None,
+    ) -> DocStore:
+        """A store of ``len(ids)`` rows: row k is document ``docs[k]`` (default k) of a run of
+        ``n_docs`` documents (default: as many as rows). The one way every executor builds
+        what scorers and policies read (a run's candidates, a Dask partition, an index's
+        documents); ``kept_share`` and ``text_length`` left out are computed from the texts
+        by the policies that need them."""
+        k = len(ids)
+        numbers = np.arange(k, dtype=np.int64) if docs is None else np.asarray(docs, np.int64)
+        row_of = np.full(k if n_docs is None else n_docs, -1, dtype=np.int64)
+        row_of[numbers] = np.arange(k, dtype=np.int64)
+        store = cls(numbers, row_of, ids, texts, normalised, meta, sets, sources, removed_share)
+        if kept_share is not None and text_length is not None:
+            store.kept_share = kept_share
+            store.text_length = text_length
+        return store
+
     def rows(self, docs: np.ndarray) -> np.ndarray:
         """Rows of the given documents; every one must be stored."""
         rows = self.row_of[np.asarray(docs, dtype=np.int64)]
@@ -130,19 +161,17 @@ class Prepared:
         from dedupe.score import PairContext
 
         n = len(self.ids)
-        store = DocStore(
-            docs=np.arange(n, dtype=np.int64),
-            row_of=np.arange(n, dtype=np.int64),
-            ids=list(self.ids),
-            texts=list(self.texts),
-            normalised=list(self.normalised),
+        store = DocStore.of_rows(
+            list(self.ids),
+            self.sets,
             meta=list(self.meta),
-            sets=self.sets,
             sources=[("<prepared>", k) for k in range(n)],
             removed_share=self.removed_share,
             kept_share=np.array(
                 [len(m) / max(len(t), 1) for t, m in zip(self.texts, self.normalised, strict=True)]
             ),
             text_length=np.array([len(t) for t in self.texts], dtype=np.int64),
+            texts=list(self.texts),
+            normalised=list(self.normalised),
         )
         return PairContext(store, self.signatures, **options)

@@ -190,7 +190,6 @@ def test_signatures_are_kept_for_a_scorer_that_reads_them(syndication, tmp_path)
     result = engine.run([syndication / "corpus.jsonl"], tmp_path)
     assert result.counts["workers"] == 2 and len(result.clusters) > 400
     assert all(s["minhash"] >= 0.5 for *_, s in result.accepted_pairs())
-    assert engine.keep_signatures  # back to the default after the run
 
 
 def test_two_member_clusters_in_bulk_equal_one_by_one(syndication, tmp_path):
@@ -198,7 +197,9 @@ def test_two_member_clusters_in_bulk_equal_one_by_one(syndication, tmp_path):
 
     bulk = Engine(load_plugins=False)
     one_by_one = Engine(load_plugins=False)
-    one_by_one.policy = dataclasses.replace(one_by_one.policy, choose_pairs=None)
+    one_by_one.plan = dataclasses.replace(
+        one_by_one.plan, policy=dataclasses.replace(one_by_one.policy, choose_pairs=None)
+    )
     assert bulk.policy.choose_pairs is not None
     bulk.run([syndication / "corpus.jsonl"], tmp_path / "a")
     one_by_one.run([syndication / "corpus.jsonl"], tmp_path / "b")

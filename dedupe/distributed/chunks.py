@@ -19,10 +19,11 @@ from dedupe.corpus import Chunk
 from dedupe.distributed.frames import ANCHORS, BANDS, DOCS, IDS, empty_like
 from dedupe.distributed.spec import EngineSpec, worker_engine
 from dedupe.documents import BadRecord
-from dedupe.engine import Engine, id_ranks
+from dedupe.engine import Engine
 from dedupe.errors import InputError
-from dedupe.lsh import band_keys
-from dedupe.passes import SignedChunk, load_chunk, sign_chunk
+from dedupe.lsh import band_keys, id_ranks
+from dedupe.pipeline.pass1 import SignedChunk, sign_chunk
+from dedupe.pipeline.pass2 import load_chunk
 from dedupe.shingle import ShingleSets
 
 #: Bad records of one chunk sent back to the client (all are counted).
@@ -63,7 +64,7 @@ class DocData:
 def sign(spec: EngineSpec, chunk: Chunk) -> SignedChunk:
     """Pass 1 over the chunk (read, normalise, shingle, sign, sample anchors)."""
     engine, corpus = worker_engine(spec)
-    return sign_chunk(engine, corpus, chunk)
+    return sign_chunk(engine.plan, corpus, chunk)
 
 
 def summarise(signed: SignedChunk) -> ChunkSummary:
@@ -170,7 +171,7 @@ def load_docs(
         data = from_pass1(engine, signed, ids, docs - base)
         return pd.DataFrame({"doc": docs, "data": pd.Series(data, dtype=object)})
     local_of = {signed.location(int(d) - base): int(d) - base for d in docs}
-    loaded = load_chunk(engine, corpus, chunk, set(local_of))
+    loaded = load_chunk(engine.plan, corpus, chunk, set(local_of))
     if len(loaded.locations) != len(docs):
         raise InputError("the input changed while it was being read (a document is missing)")
     signatures = np.concatenate(signed.signatures)

@@ -56,10 +56,11 @@ from dedupe.distributed.shards import chunk_bytes, expand_inputs
 from dedupe.distributed.spec import EngineSpec, loaded_plugins
 from dedupe.distributed.verify import score_partition
 from dedupe.documents import BadRecord
-from dedupe.engine import MAX_KEPT_BAD_RECORDS, Engine
+from dedupe.engine import Engine
 from dedupe.errors import ConfigError, InputError, OutputError, PluginError
 from dedupe.learn import learn_chain
 from dedupe.outdir import guarded
+from dedupe.pipeline.report import MAX_KEPT_BAD_RECORDS
 from dedupe.progress import Progress
 from dedupe.result import RunResult
 

@@ -19,6 +19,7 @@ from dedupe.decide import Verifier
 from dedupe.distributed.frames import CLUSTERS, KEY, empty_like, scored
 from dedupe.distributed.spec import EngineSpec, worker_engine
 from dedupe.distributed.verify import local_context, scored_frame
+from dedupe.pipeline import steps
 
 
 def represent_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
@@ -46,7 +47,7 @@ def represent_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
     ends = np.searchsorted(docs, edges[["a", "b"]].to_numpy(dtype=np.int64))
     adjacency = Adjacency(len(docs), ends, edges["s0"].to_numpy(dtype=np.float64))
     verifier = Verifier(engine.scorers, ctx, engine.config.decide)
-    clusters, _ = engine._clusters(groups, ctx, ids, len(docs), adjacency, verifier)
+    clusters, _ = steps.represent(engine.plan, groups, ctx, ids, len(docs), adjacency, verifier)
     local_of = {doc_id: k for k, doc_id in enumerate(ids)}
     more, scores = verifier.accepted_pairs()
     verified = scored_frame(

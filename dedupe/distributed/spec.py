@@ -75,12 +75,13 @@ def build_engine(spec: EngineSpec) -> Engine:
     """A new engine from the spec, with the learned normalisers in its chain."""
     engine = Engine(spec.config, plugin_manager=plugin_manager())
     normalisers = list(engine.base_chain.normalisers)
+    learned = {}
     for k, name, state in spec.learned:
         if k >= len(normalisers) or normalisers[k].name != name:
             raise ConfigError(f"the client's normaliser {name!r} is not in this worker's chain")
         normalisers[k] = restored(normalisers[k], state)
-        engine.learned[name] = normalisers[k].description
-    engine.chain = Chain(normalisers)
+        learned[name] = normalisers[k].description
+    engine.plan = engine.plan.with_chain(Chain(normalisers), learned)
     return engine
 
 

@@ -51,7 +51,7 @@ def local_context(engine: Engine, docs: np.ndarray, data: list[DocData]) -> Pair
         store.text_length = np.array([d.length for d in data], dtype=np.int64)
     present = [d.signature for d in data if d.signature is not None]
     signatures = np.stack(present) if k and len(present) == k else None
-    return PairContext(store, signatures, **engine._scorer_options())
+    return PairContext(store, signatures, **engine.plan.scorer_options)
 
 
 def documents_of(

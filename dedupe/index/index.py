@@ -28,8 +28,9 @@ import numpy as np
 from dedupe.config import Config
 from dedupe.corpus import Chunk, Corpus
 from dedupe.documents import BadRecord, Record
-from dedupe.engine import Engine, id_ranks, make_config
+from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError
+from dedupe.executors.pool import available_cores
 from dedupe.index import settings as stored_settings
 from dedupe.index.base import Storage, StorageBackend, StoredDoc, backend_for
 from dedupe.index.candidates import (
@@ -42,11 +43,10 @@ from dedupe.index.dates import epoch_seconds
 from dedupe.index.escape import EscapedStorage
 from dedupe.index.prepare import prepare, take
 from dedupe.index.rows import as_prepared, postings_of, stored_rows
-from dedupe.lsh import candidate_pairs, unique_pairs
+from dedupe.lsh import candidate_pairs, id_ranks, unique_pairs
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.registry import Registry
 from dedupe.store import Prepared
-from dedupe.workers import available_cores
 
 DAY_S = 86_400.0
 #: The engine, for forked helper processes that prepare batches.

@@ -235,8 +235,8 @@ def restore_chain(engine: Engine, meta: dict[str, str], location: str = "the ind
                 learned[n.name] = n.description
             n = dataclasses.replace(n, learn=None)
         normalisers.append(n)
-    engine.base_chain = engine.chain = Chain(normalisers)
-    engine.learned = learned
+    chain = Chain(normalisers)
+    engine.plan = dataclasses.replace(engine.plan, base_chain=chain, chain=chain, learned=learned)
 
 
 def _restored(registered: Normaliser, state: Any, location: str) -> Normaliser:
