@@ -157,12 +157,18 @@ def main() -> None:
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--keep", action="store_true", help="keep this tree's outputs")
     parser.add_argument(
+        "--against",
+        metavar="REF",
+        help="compare this commit's code instead of the working tree (so the tree may change)",
+    )
+    parser.add_argument(
         "--baseline-only", action="store_true", help="make the ref's outputs, compare nothing"
     )
     args = parser.parse_args()
     args.store = args.store.resolve()
     args.store.mkdir(parents=True, exist_ok=True)
     sha, tree = export(args.ref, args.store)
+    code = export(args.against, args.store)[1] if args.against else REPO
     failed = False
     work = Path(tempfile.mkdtemp(prefix="check-identical-", dir=args.store))
     try:
@@ -180,7 +186,7 @@ def main() -> None:
                 if args.baseline_only:
                     continue
                 mine = args.store / "current" / f"{corpus}-{mode}"
-                seconds = run_case(REPO, corpus, mode, mine, split)
+                seconds = run_case(code, corpus, mode, mine, split)
                 problems = compare(base, mine)
                 status = "identical" if not problems else "DIFFERENT"
                 print(f"{corpus} {mode}: {status} to {args.ref} ({seconds:.1f} s)", flush=True)

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from dedupe import Engine, make_config
 from dedupe.cli import cli
-from dedupe.distributed.spec import EngineSpec, build_engine
+from dedupe.distributed.spec import PlanSpec, build_plan
 from dedupe.engine import CHECKPOINT_DIR
 from dedupe.index import Index
 from dedupe.normalise import Normaliser
@@ -202,13 +202,13 @@ def test_an_index_stores_and_restores_the_plugins_state(frequent_plugin, syndica
 def test_dask_workers_get_the_state_as_json_and_rebuild_it(frequent_plugin, syndication):
     engine = Engine(make_config(normalise=CHAIN.split(",")))
     engine.chain = engine.learn(engine.open_files([syndication / "corpus.jsonl"]))
-    spec = EngineSpec.of(engine)
+    spec = PlanSpec.of(engine.plan)
     ((position, name, state),) = spec.learned
     assert (position, name) == (1, "frequent") and isinstance(state, str)
     assert json.loads(state) == engine.chain.normalisers[1].state
     shipped = pickle.dumps(spec)
     assert b"dedupe_frequent" not in shipped and b"dedupe.normalise" not in shipped
-    worker = build_engine(pickle.loads(shipped))
+    worker = build_plan(pickle.loads(shipped))
     assert worker.chain.normalisers[1].state == engine.chain.normalisers[1].state
     text = "The story of the plan, and the vote on the bridge"
     assert (

@@ -17,6 +17,7 @@ from dedupe.display import safe
 from dedupe.documents import BadRecord
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, DedupeError
+from dedupe.executors import Executor, Job
 from dedupe.presets import PRESETS
 from dedupe.progress import MODES, Progress
 
@@ -43,6 +44,24 @@ def typed_settings(ctx: click.Context) -> set[str]:
 
 def _echo_err(line: str) -> None:
     click.echo(line, err=True)
+
+
+def check_options(
+    engine: Engine, executor: Executor, options: dict[str, Any], index_path: str | None
+) -> None:
+    """Refuse an executor option the chosen executor does not take (naming those that do),
+    and ``--index`` anywhere but here (the index is read by this process)."""
+    for name in options:
+        if name not in executor.options:
+            takers = [
+                e.component.name
+                for e in engine.registry.entries("executor").values()
+                if name in e.component.options
+            ]
+            engines = " or ".join(f"--engine {t}" for t in takers) or "another executor"
+            raise click.UsageError(f"--{name} needs {engines}")
+    if index_path is not None and executor.name != "local":
+        raise click.UsageError("--index works with --engine local only")
 
 
 class BadRecordPrinter:
@@ -226,8 +245,9 @@ class BadRecordPrinter:
     "engine_name",
     default="local",
     show_default=True,
-    type=click.Choice(["local", "dask"]),
-    help="Run here, or on a Dask cluster (pip install 'dedupe-engine[dask]'); same outputs.",
+    metavar="NAME",
+    help="The executor: local (here), dask (a Dask cluster: pip install "
+    "'dedupe-engine[dask]'), or one a plugin adds (`dedupe plugins --all`); same outputs.",
 )
 @click.option(
     "--scheduler",
@@ -338,49 +358,29 @@ def run(
         settings = presets.apply(preset, settings, typed_settings(click.get_current_context()))
     except ConfigError as exc:
         raise click.BadParameter(str(exc), param_hint="'--preset'") from None
-    if engine_name != "dask" and scheduler is not None:
-        raise click.UsageError("--scheduler needs --engine dask")
-    if engine_name == "dask" and index_path is not None:
-        raise click.UsageError("--index works with --engine local only")
-    if engine_name == "dask" and resume:
-        raise click.UsageError("--resume works with --engine local only")
-    if engine_name == "dask":
-        from dedupe.distributed import require_dask
-
-        require_dask()  # before any work: a missing extra is a one-line error
+    options = {k: v for k, v in {"scheduler": scheduler, "resume": resume}.items() if v}
     try:
-        config = make_config(**settings)
-        engine = Engine(config) if engine_name == "local" else None
+        engine = Engine(make_config(**settings))
+        executor = engine.registry.get("executor", engine_name)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+    check_options(engine, executor, options, index_path)
     progress = Progress(mode="none" if quiet else progress_mode)
     printer = BadRecordPrinter(echo=progress.echo)
     result: Any
     # The display is cleared (progress exits first) before an error or Ctrl-C's line.
-    with clean_interrupt(output_dir, resumable=engine is not None), progress:
+    resumable = "resume" in executor.options
+    with clean_interrupt(output_dir, resumable=resumable), progress:
         progress.stage("opening the inputs")
-        if engine is None:
-            from dedupe.distributed import run_dask
-
-            result = run_dask(
-                config,
-                list(inputs),
-                output_dir,
-                scheduler=scheduler or "local",
-                workers=workers,
-                on_bad=printer,
-                progress=progress,
-            )
-        elif index_path is not None:
+        if index_path is not None:
             from dedupe.cli.index import run_from_cli
 
             result = run_from_cli(
                 index_path, settings, inputs, output_dir, printer, progress, resume
             )
         else:
-            result = engine.run(
-                list(inputs), output_dir, on_bad=printer, progress=progress, resume=resume
-            )
+            job = Job(engine.plan, list(inputs), output_dir, printer, progress, options)
+            result = executor.run(job)
     counts = result.counts
     if as_json:
         click.echo(

@@ -110,8 +110,16 @@ def write_report(result: RunResult, path: Path) -> None:
 
 @hookimpl
 def register_writers(register: Callable[[Writer], None]) -> None:
-    register(Writer("clusters", "clusters.jsonl", write_clusters, "clusters of copies"))
-    register(Writer("pairs", "pairs.jsonl", write_pairs, "accepted pairs with scores"))
-    register(Writer("kept", "kept.jsonl", write_kept, "the corpus with copies removed"))
-    register(Writer("dropped", "dropped.jsonl", write_dropped, "removed copies and why"))
-    register(Writer("report", "report.json", write_report, "parameters, counts, timings"))
+    register(Writer("clusters", "clusters.jsonl", write_clusters, "clusters of copies", "clusters"))
+    register(Writer("pairs", "pairs.jsonl", write_pairs, "accepted pairs with scores", "pairs"))
+    register(
+        Writer(
+            "kept", "kept.jsonl", write_kept, "the corpus with copies removed", "kept", join=False
+        )
+    )
+    register(
+        Writer("dropped", "dropped.jsonl", write_dropped, "removed copies and why", "clusters")
+    )
+    register(
+        Writer("report", "report.json", write_report, "parameters, counts, timings", summary=True)
+    )
