@@ -22,7 +22,7 @@ import numpy as np
 import xxhash
 
 from dedupe.config import DEFAULT_LEARN_SAMPLE
-from dedupe.corpus import SPLITTABLE, Chunk, Corpus, FileCorpus
+from dedupe.corpus import Chunk, Corpus, FileCorpus
 from dedupe.documents import Record
 from dedupe.normalise import Chain, Normaliser
 from dedupe.plan import RunPlan
@@ -145,9 +145,9 @@ def sample(corpus: Corpus, size: int, chunk_bytes: int) -> list[str]:
     heap: list[tuple[int, str]] = []
     for number, chunk in enumerate(chunks):
         sources = chunk.sources if isinstance(corpus, FileCorpus) else ()
-        lines = [s for s in sources if s.reader in SPLITTABLE]
+        lines = [s for s in sources if isinstance(corpus, FileCorpus) and corpus.splittable(s)]
         raw.extend((number, _line_hashes(s)) for s in lines)
-        rest = [s for s in sources if s.reader not in SPLITTABLE]
+        rest = [s for s in sources if s not in lines]
         if lines and not rest:
             continue
         parts = [Chunk(chunk.number, (s,)) for s in rest] if lines else [chunk]

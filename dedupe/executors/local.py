@@ -43,6 +43,8 @@ from dedupe.write import write_outputs
 #: Where pass-1 checkpoints live, inside the output directory.
 CHECKPOINT_DIR = ".dedupe-checkpoint"
 BadRecordHandler = Callable[[BadRecord], None]
+#: A step run after clustering, before writing, on what pass 1 kept (``dedupe run --index``).
+Extension = Callable[[RunPlan, Signed, Pool, RunResult], None]
 
 
 def run_files(
@@ -54,6 +56,7 @@ def run_files(
     progress: Progress | None = None,
     stdin: Any = None,
     resume: bool = False,
+    extend: Extension | None = None,
 ) -> RunResult:
     """Deduplicate files, folders and ``-`` into ``output_dir`` (when given)."""
     # Collisions refused, folder locked and swept, SIGTERM unwinding: before any work.
@@ -61,7 +64,13 @@ def run_files(
         corpus = open_files(plan, inputs, stdin=stdin, output_dir=output_dir)
         try:
             return run_corpus(
-                plan, corpus, output_dir, on_bad=on_bad, progress=progress, resume=resume
+                plan,
+                corpus,
+                output_dir,
+                on_bad=on_bad,
+                progress=progress,
+                resume=resume,
+                extend=extend,
             )
         finally:
             corpus.close()
@@ -75,10 +84,11 @@ def run_corpus(
     on_bad: BadRecordHandler | None = None,
     progress: Progress | None = None,
     resume: bool = False,
+    extend: Extension | None = None,
 ) -> RunResult:
     """The whole run over a corpus; ``result.plan`` is the plan fitted to it. With ``resume``,
     chunks checkpointed by an interrupted run with the same settings and input are not read
-    again."""
+    again; ``extend`` is a step run on the result before it is written."""
     progress = progress or Progress(enabled=False)
     timings: dict[str, float] = {}
     bad = BadRecords(on_bad)
@@ -108,6 +118,8 @@ def run_corpus(
             first = merge_signed(plan, chunks, results, bad, progress)
             timings["read+signatures"] = time.perf_counter() - t0
             result = after_pass1(plan, corpus, first, pool, bad, progress, timings)
+            if extend is not None:
+                extend(plan, first, pool, result)
     finally:
         if spill_temp is not None:
             shutil.rmtree(spill_temp, ignore_errors=True)

@@ -139,7 +139,7 @@ class Index:
         where = os.fspath(location)
         pm = plugin_manager or get_plugin_manager(load_entrypoints=load_plugins)
         engine = Engine(config or make_config(**settings), plugin_manager=pm)
-        stored_settings.check_text_free(engine, keep_text)
+        stored_settings.check_text_free(engine.plan, keep_text)
         learned = stored_settings.learn(engine, learn_from) if learn_from else []
         meta = stored_settings.meta_for(engine, keep_text=keep_text, learned=learned)
         backend = _backend(pm, where, storage)
@@ -183,7 +183,7 @@ class Index:
                 engine = Engine(merged, plugin_manager=pm)
             stored_settings.check_engine(engine, meta, where)
             stored_settings.restore_chain(engine, meta, where)
-            stored_settings.check_text_free(engine, meta.get("keep_text") == "1")
+            stored_settings.check_text_free(engine.plan, meta.get("keep_text") == "1")
         except BaseException:
             store.close()
             raise
@@ -371,27 +371,32 @@ class Index:
         self.storage.put(docs, postings)
 
     # -- candidates and verification ------------------------------------------------------------
+    def candidates_in_index(
+        self, band_keys: np.ndarray, anchor_values: np.ndarray, anchor_docs: np.ndarray, n: int
+    ) -> np.ndarray:
+        """Candidate pairs ``(row, indexed document)`` of ``n`` new documents (rows) with their
+        band keys (``n`` x bands) and anchors (values, rows), by the batch rules."""
+        engine, store = self.engine, self.storage
+        keys, docs = store.band_matches(band_keys.ravel(), engine.config.max_bucket)
+        pairs = band_candidates(band_keys, keys, docs)
+        if engine.anchors is not None and len(anchor_values):
+            values, found_docs, sizes = store.anchor_matches(
+                anchor_values, engine.anchors.max_posting
+            )
+            more = anchor_candidates(
+                anchor_values, anchor_docs, n, values, found_docs, sizes, engine.anchors
+            )
+            pairs = unique_rows(np.concatenate([pairs, more]))
+        return pairs
+
     def matches_in_index(self, batch: Prepared) -> dict[int, list[Match]]:
         """Accepted matches of each row of ``batch`` among the indexed documents."""
         if len(batch) == 0:
             return {}
         engine, store = self.engine, self.storage
-        keys, docs = store.band_matches(batch.band_keys.ravel(), engine.config.max_bucket)
-        pairs = band_candidates(batch.band_keys, keys, docs)
-        if engine.anchors is not None and len(batch.anchor_values):
-            values, anchor_docs, sizes = store.anchor_matches(
-                batch.anchor_values, engine.anchors.max_posting
-            )
-            more = anchor_candidates(
-                batch.anchor_values,
-                batch.anchor_docs,
-                len(batch),
-                values,
-                anchor_docs,
-                sizes,
-                engine.anchors,
-            )
-            pairs = unique_rows(np.concatenate([pairs, more]))
+        pairs = self.candidates_in_index(
+            batch.band_keys, batch.anchor_values, batch.anchor_docs, len(batch)
+        )
         if len(pairs) == 0:
             return {}
         wanted = np.unique(pairs[:, 1]).tolist()
@@ -401,7 +406,7 @@ class Index:
         pairs = pairs[np.fromiter((d in row_of for d in pairs[:, 1].tolist()), bool, len(pairs))]
         index_rows = np.fromiter((row_of[d] for d in pairs[:, 1].tolist()), np.int64, len(pairs))
         scores = engine.score(indexed, batch, np.stack([index_rows, pairs[:, 0]], axis=1))
-        return self._matches(scores, pairs[:, 0], index_rows, indexed.ids, in_index=True)
+        return self.matches(scores, pairs[:, 0], index_rows, indexed.ids, in_index=True)
 
     def _internal(self, batch: Prepared) -> dict[int, list[Match]]:
         """Accepted pairs among the documents of one ``add`` call, on the later one."""
@@ -419,9 +424,9 @@ class Index:
         if len(pairs) == 0:
             return {}
         scores = engine.score(batch, batch, pairs)
-        return self._matches(scores, pairs[:, 1], pairs[:, 0], batch.ids, in_index=False)
+        return self.matches(scores, pairs[:, 1], pairs[:, 0], batch.ids, in_index=False)
 
-    def _matches(
+    def matches(
         self,
         scores: dict[str, np.ndarray],
         rows: np.ndarray,

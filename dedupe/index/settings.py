@@ -32,6 +32,7 @@ from dedupe.errors import ConfigError
 from dedupe.index.base import StorageError
 from dedupe.learn import learn_chain
 from dedupe.normalise import Chain, Normaliser
+from dedupe.plan import RunPlan
 
 FORMAT = "dedupe-index/2"
 
@@ -50,11 +51,6 @@ FIXED: dict[str, str] = {
     "scorers": "--scorer",
     "decide": "--decide",
 }
-#: Built-in plugins whose scorers and policies read no text beyond its length: an index that
-#: does not keep texts can serve them.
-TEXT_FREE_PLUGINS = frozenset(
-    {"dedupe.default_plugins.scorers", "dedupe.default_plugins.representatives"}
-)
 
 
 def meta_for(engine: Engine, *, keep_text: bool, learned: Sequence[Normaliser]) -> dict[str, str]:
@@ -183,22 +179,21 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def check_text_free(engine: Engine, keep_text: bool, kinds: Sequence[str] = ("scorer",)) -> None:
-    """An index without texts serves only the built-in scorers (and policies): refuse others."""
+def check_text_free(plan: RunPlan, keep_text: bool, kinds: Sequence[str] = ("scorer",)) -> None:
+    """An index without texts serves only the scorers (and policies) that read none, as their
+    own ``needs_text`` says (whichever plugin registered them): refuse the others."""
     if keep_text:
         return
-    chosen = {
-        "scorer": [s.name for s in engine.config.scorers],
-        "representative policy": [engine.config.representative],
+    chosen: dict[str, list[Any]] = {
+        "scorer": [s for s, _ in plan.scorers],
+        "representative policy": [plan.policy],
     }
     for kind in kinds:
-        entries = engine.registry.entries(kind)
-        for name in chosen[kind]:
-            entry = entries.get(name)
-            if entry is not None and entry.plugin not in TEXT_FREE_PLUGINS:
+        for component in chosen[kind]:
+            if component.needs_text:
                 raise ConfigError(
-                    f"{kind} {name!r} (from {entry.plugin}) may read document texts, which "
-                    "this index does not keep: create it with --keep-text"
+                    f"{kind} {component.name!r} reads document texts, which this index does "
+                    "not keep: create it with --keep-text"
                 )
 
 
