@@ -31,13 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dedupe import __version__
 from dedupe.anchors import split
 from dedupe.corpus import Chunk
 from dedupe.display import safe
 from dedupe.documents import BadRecord
 from dedupe.errors import ConfigError
 from dedupe.pipeline.pass1 import SignedChunk
+from dedupe.version import __version__
 
 if TYPE_CHECKING:
     from dedupe.config import Config

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 
 from dedupe import presets
 from dedupe.cli.interrupt import clean_interrupt
+from dedupe.cli.jobs import check_options, run_with_index
 from dedupe.cli.options import DOC_BYTES, NGRAM, SAMPLING, comma_list, scorer_specs
+from dedupe.cli.output import BadRecordPrinter
 from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, Config
 from dedupe.display import safe
-from dedupe.documents import BadRecord
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, DedupeError
-from dedupe.executors import Executor, Job
+from dedupe.executors import Job
 from dedupe.presets import PRESETS
 from dedupe.progress import MODES, Progress
 
-MAX_PRINTED_BAD = 50
 DEFAULTS = Config()
 
 
@@ -40,47 +39,6 @@ def typed_settings(ctx: click.Context) -> set[str]:
         for name in ctx.params
         if ctx.get_parameter_source(name) in typed
     }
-
-
-def _echo_err(line: str) -> None:
-    click.echo(line, err=True)
-
-
-def check_options(
-    engine: Engine, executor: Executor, options: dict[str, Any], index_path: str | None
-) -> None:
-    """Refuse an executor option the chosen executor does not take (naming those that do),
-    and ``--index`` anywhere but here (the index is read by this process)."""
-    for name in options:
-        if name not in executor.options:
-            takers = [
-                e.component.name
-                for e in engine.registry.entries("executor").values()
-                if name in e.component.options
-            ]
-            engines = " or ".join(f"--engine {t}" for t in takers) or "another executor"
-            raise click.UsageError(f"--{name} needs {engines}")
-    if index_path is not None and executor.name != "local":
-        raise click.UsageError("--index works with --engine local only")
-
-
-class BadRecordPrinter:
-    """One stderr line per skipped record, up to a limit; the report has them all. ``echo``
-    prints a line (a progress display's, which clears itself first)."""
-
-    def __init__(
-        self, limit: int = MAX_PRINTED_BAD, echo: Callable[[str], None] = _echo_err
-    ) -> None:
-        self.limit = limit
-        self.count = 0
-        self.echo = echo
-
-    def __call__(self, bad: BadRecord) -> None:
-        self.count += 1
-        if self.count <= self.limit:
-            self.echo(f"dedupe: skipped {safe(bad)}")
-        elif self.count == self.limit + 1:
-            self.echo("dedupe: more records skipped; report.json lists them")
 
 
 @click.command()
@@ -373,9 +331,7 @@ def run(
     with clean_interrupt(output_dir, resumable=resumable), progress:
         progress.stage("opening the inputs")
         if index_path is not None:
-            from dedupe.cli.index import run_from_cli
-
-            result = run_from_cli(
+            result = run_with_index(
                 index_path, settings, inputs, output_dir, printer, progress, resume
             )
         else:

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dedupe.documents import BadRecord
-from dedupe.plan import RunPlan
 from dedupe.progress import Progress
+
+if TYPE_CHECKING:
+    from dedupe.plan import RunPlan
 
 
 class RunSummary(Protocol):

@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from dedupe import __version__
 from dedupe.config import Config
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError
@@ -33,6 +32,7 @@ from dedupe.index.base import StorageError
 from dedupe.learn import learn_chain
 from dedupe.normalise import Chain, Normaliser
 from dedupe.plan import RunPlan
+from dedupe.version import __version__
 
 FORMAT = "dedupe-index/2"
 

@@ -9,10 +9,11 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from dedupe import __version__, kernels
+from dedupe import kernels
 from dedupe.documents import BadRecord
 from dedupe.plan import RunPlan
 from dedupe.read import Discovery
+from dedupe.version import __version__
 
 #: Skipped records kept for the report (all are counted).
 MAX_KEPT_BAD_RECORDS = 10_000
