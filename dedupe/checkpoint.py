@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dedupe.anchors import split
+from dedupe.candidates.anchors import split
 from dedupe.corpus import Chunk
 from dedupe.display import safe
 from dedupe.documents import BadRecord

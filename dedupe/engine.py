@@ -18,14 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.anchors import AnchorSettings
+from dedupe.candidates.anchors import AnchorSettings
+from dedupe.candidates.lsh import Banding, band_keys, candidates_from_keys
 from dedupe.config import Config, make_config
 from dedupe.corpus import Chunk, Corpus
 from dedupe.documents import BadRecord
 from dedupe.executors import local
 from dedupe.executors.local import CHECKPOINT_DIR
 from dedupe.learn import learn_plan
-from dedupe.lsh import Banding, band_keys, candidates_from_keys
 from dedupe.normalise import Chain
 from dedupe.outdir import guarded
 from dedupe.pipeline import memory

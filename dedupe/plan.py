@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dedupe.anchors import AnchorSettings
+from dedupe.candidates.anchors import AnchorSettings
+from dedupe.candidates.lsh import Banding
 from dedupe.config import Config
-from dedupe.lsh import Banding
 from dedupe.normalise import Chain
 from dedupe.read import Reader, ReadOptions
 from dedupe.registry import Registry

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.anchors import split
+from dedupe.candidates.anchors import split
 from dedupe.cluster import Adjacency, components
 from dedupe.decide import Verifier, accept
 from dedupe.documents import BadRecord

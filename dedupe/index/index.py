@@ -4,7 +4,7 @@ An :class:`Index` wraps a storage backend (SQLite file by default) and the :clas
 rebuilt from the settings stored at creation. ``add`` compares each new document with the
 indexed ones (and with the other documents of the same call), stores it, and says which ones it
 duplicates; ``query`` does the same without storing (read-only); ``remove`` and ``evict`` take
-documents out. Candidates follow the batch engine's rules (:mod:`dedupe.index.candidates`) and
+documents out. Candidates follow the batch engine's rules (:mod:`dedupe.candidates.index`) and
 every candidate pair is verified by the engine's scorers (:meth:`dedupe.Engine.score`), so the
 index reports the pairs a batch ``dedupe run`` over the same documents accepts.
 
@@ -25,6 +25,13 @@ from typing import Any
 
 import numpy as np
 
+from dedupe.candidates.index import (
+    anchor_candidates,
+    band_candidates,
+    pairs_sharing_anchors,
+    unique_rows,
+)
+from dedupe.candidates.lsh import candidate_pairs, id_ranks, unique_pairs
 from dedupe.config import Config
 from dedupe.corpus import Chunk, Corpus
 from dedupe.documents import BadRecord, Record
@@ -33,17 +40,10 @@ from dedupe.errors import ConfigError
 from dedupe.executors.pool import available_cores
 from dedupe.index import settings as stored_settings
 from dedupe.index.base import Storage, StorageBackend, StoredDoc, backend_for
-from dedupe.index.candidates import (
-    anchor_candidates,
-    band_candidates,
-    pairs_sharing_anchors,
-    unique_rows,
-)
 from dedupe.index.dates import epoch_seconds
 from dedupe.index.escape import EscapedStorage
 from dedupe.index.prepare import prepare, take
 from dedupe.index.rows import as_prepared, postings_of, stored_rows
-from dedupe.lsh import candidate_pairs, id_ranks, unique_pairs
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.registry import Registry
 from dedupe.store import Prepared

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from dedupe.anchors import split
+from dedupe.candidates.anchors import split
+from dedupe.candidates.lsh import band_keys
 from dedupe.decide import accept
-from dedupe.lsh import band_keys
 from dedupe.pipeline.inputs import Documents, open_documents
 from dedupe.pipeline.pass1 import sign_chunk
 from dedupe.pipeline.pass2 import candidate_store, read_texts

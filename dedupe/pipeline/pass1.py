@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dedupe.anchors import select_anchors, split
+from dedupe.candidates.anchors import select_anchors, split
+from dedupe.candidates.lsh import band_keys
 from dedupe.corpus import Chunk, Corpus, Location
 from dedupe.documents import BadRecord
-from dedupe.lsh import band_keys
 from dedupe.plan import RunPlan
 from dedupe.read import batches
 from dedupe.shingle import ShingleSets, hash_encoded

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedupe.anchors import PARTITIONS, partition
+from dedupe.candidates.anchors import PARTITIONS, partition
 from dedupe.corpus import Chunk, Location
 from dedupe.documents import BadRecord
 from dedupe.errors import InputError
@@ -49,7 +49,8 @@ class Signed:
 
     @property
     def anchor_codes(self) -> np.ndarray:
-        """All packed anchors (see :mod:`dedupe.anchors`), value range after value range."""
+        """All packed anchors (:mod:`dedupe.candidates.anchors`), value range after value
+        range."""
         pieces = [p for parts in self.anchor_parts for p in parts]
         return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.uint64)
 

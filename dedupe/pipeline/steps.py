@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedupe.anchors import anchor_pairs
+from dedupe import candidates
 from dedupe.cluster import Adjacency, components
 from dedupe.decide import Verifier, score_and_decide
-from dedupe.lsh import candidates_from_keys, id_ranks, unique_pairs
 from dedupe.pipeline.signed import Signed
 from dedupe.plan import RunPlan
 from dedupe.represent import clusters as represent_clusters
@@ -30,16 +29,14 @@ def find_candidates(plan: RunPlan, first: Signed) -> tuple[np.ndarray, int]:
     """Candidate pairs (i < j) of the run, and how many of them LSH found: documents sharing
     a band key, and (with anchors) documents sharing enough anchors; documents without
     shingles are candidates of nothing."""
-    n = len(first.ids)
-    skipped = np.zeros(n, dtype=bool)
-    skipped[first.empty] = True
-    rank = id_ranks(first.ids)
-    pairs = candidates_from_keys(first.band_keys, plan.config.max_bucket, skipped, rank)
-    lsh = len(pairs)
-    if plan.anchors is not None and any(first.anchor_parts):
-        more = anchor_pairs(first.anchor_parts, n, plan.anchors, rank)
-        pairs = unique_pairs(np.concatenate([pairs, more]), max(n, 1))
-    return pairs, lsh
+    return candidates.find(
+        first.band_keys,
+        first.anchor_parts,
+        first.ids,
+        first.empty,
+        plan.config.max_bucket,
+        plan.anchors,
+    )
 
 
 def verify(
