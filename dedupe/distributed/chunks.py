@@ -21,10 +21,10 @@ import pandas as pd
 from dedupe.candidates.lsh import band_keys, id_ranks
 from dedupe.corpus import Chunk
 from dedupe.distributed.frames import ANCHORS, BANDS, DOCS, IDS, empty_like
-from dedupe.distributed.parts import kept_result
 from dedupe.distributed.spec import PlanSpec, worker_plan
 from dedupe.documents import BadRecord
 from dedupe.errors import InputError
+from dedupe.parts import kept_result
 from dedupe.pipeline.pass1 import SignedChunk, sign_chunk
 from dedupe.pipeline.pass2 import load_chunk
 from dedupe.plan import RunPlan

@@ -20,9 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from dedupe.atomic import OutputSet
-from dedupe.distributed.parts import cluster_result, pair_result
 from dedupe.distributed.spec import PlanSpec, worker_plan
 from dedupe.errors import OutputError
+from dedupe.parts import cluster_result, pair_result
 from dedupe.write import Writer
 
 SHARD = "part-{:05d}"
@@ -47,7 +47,12 @@ def write_cluster_shards(
 def write_pair_shards(part: pd.DataFrame, spec: PlanSpec, shards: dict[str, str]) -> int:
     """Write a sorted partition of accepted pairs with every writer made of pairs."""
     plan, _ = worker_plan(spec)
-    result = pair_result(plan.config, part, [s.name for s, _ in plan.scorers])
+    scores = {
+        s.name: part[f"s{k}"].to_numpy(dtype="float64") for k, (s, _) in enumerate(plan.scorers)
+    }
+    result = pair_result(
+        plan.config, part["id_a"].tolist(), part["id_b"].tolist(), scores, part["via"].to_numpy()
+    )
     for writer in plan.writers:
         if writer.name in shards:
             writer.write(result, Path(shards[writer.name]))

@@ -22,9 +22,9 @@ from dedupe.corpus import Chunk, Corpus
 from dedupe.distributed import chunks as work
 from dedupe.distributed import frames
 from dedupe.distributed.output import ShardedOutput, write_cluster_shards, write_pair_shards
-from dedupe.distributed.parts import summary_result
 from dedupe.distributed.represent import dropped_docs
 from dedupe.documents import BadRecord, Record
+from dedupe.parts import summary_result
 from dedupe.plan import RunPlan
 from dedupe.result import RunResult
 

@@ -28,6 +28,7 @@ from dedupe.documents import BadRecord, Record
 from dedupe.executors.pool import Pool, available_cores
 from dedupe.learn import learn_plan
 from dedupe.outdir import guarded
+from dedupe.parts import kept_result
 from dedupe.pipeline import steps
 from dedupe.pipeline.inputs import open_files
 from dedupe.pipeline.pass1 import SignedChunk
@@ -207,6 +208,10 @@ def after_pass1(
         kept_lines=lambda: _kept(corpus, first, dropped, raw=True),
         kept_record_reader=lambda: _kept(corpus, first, dropped, raw=False),
         kept_block_reader=lambda: _kept_blocks(corpus, first, dropped),
+        kept_part_reader=lambda: (
+            kept_result(plan.config, corpus, chunk, keep)
+            for chunk, keep in first.kept_by_chunk(dropped)
+        ),
         plan=plan,
     )
 

@@ -1,5 +1,6 @@
 """Parts of a run's result, each a :class:`~dedupe.result.RunResult` holding one partition, so
-that the plan's writers write a distributed run's shards themselves (:mod:`dedupe.write`).
+that writers write an executor's shards themselves (:mod:`dedupe.write`), and
+:func:`dedupe.testing.check_writer` can hold a writer's shards against its whole file.
 
 A cluster part holds a partition of numbered clusters (and, as ``ids`` and ``dropped``, their
 members, the copies marked); a pair part a partition of accepted pairs, in output order; a
@@ -13,7 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from dedupe.config import Config
 from dedupe.corpus import Chunk, Corpus, Location
@@ -51,19 +51,25 @@ def cluster_result(config: Config, clusters: list[Cluster]) -> RunResult:
     return _result(config, n_docs=len(ids), clusters=clusters, ids=ids, dropped=dropped)
 
 
-def pair_result(config: Config, part: pd.DataFrame, names: list[str]) -> RunResult:
-    """A partition of accepted pairs (rows of :func:`dedupe.distributed.frames.scored`)."""
-    m = len(part)
-    ids = [*part["id_a"].tolist(), *part["id_b"].tolist()]
+def pair_result(
+    config: Config,
+    id_a: list[str],
+    id_b: list[str],
+    scores: dict[str, np.ndarray],
+    via: np.ndarray,
+) -> RunResult:
+    """A partition of accepted pairs in output order: ids (``id_a < id_b``), each scorer's
+    scores, and whether each was found verifying a member against its representative."""
+    m = len(id_a)
+    ids = [*id_a, *id_b]
     pairs = np.stack([np.arange(m), np.arange(m, 2 * m)], axis=1).astype(np.int64)
-    scores = {name: part[f"s{k}"].to_numpy(dtype=np.float64) for k, name in enumerate(names)}
     return _result(
         config,
         n_docs=2 * m,
         pairs=pairs.reshape(-1, 2),
         pair_scores=scores,
         accepted=np.ones(m, dtype=bool),
-        via_representative=part["via"].to_numpy(dtype=bool),
+        via_representative=np.asarray(via, dtype=bool),
         ids=ids,
         dropped=np.zeros(2 * m, dtype=bool),
     )
