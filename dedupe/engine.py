@@ -14,14 +14,14 @@ import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 from dedupe.candidates.anchors import AnchorSettings
 from dedupe.candidates.lsh import Banding, band_keys, candidates_from_keys
 from dedupe.config import Config, make_config
-from dedupe.corpus import Chunk, Corpus
+from dedupe.corpus import Corpus
 from dedupe.documents import BadRecord
 from dedupe.executors import local
 from dedupe.executors.local import CHECKPOINT_DIR
@@ -46,6 +46,18 @@ from dedupe.write import Writer, write_outputs
 __all__ = ["CHECKPOINT_DIR", "Corpus", "Engine", "make_config"]
 
 BadRecordHandler = Callable[[BadRecord], None]
+T = TypeVar("T")
+
+
+class _View(Generic[T]):
+    """A read-only attribute of the engine that is the field of its plan of the same name."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, engine: Engine, owner: type | None = None) -> T:
+        value: T = getattr(engine.plan, self.name)
+        return value
 
 
 class Engine:
@@ -77,30 +89,17 @@ class Engine:
         self.registry = Registry(self.pm)
         self.plan: RunPlan = plan_for(config, self.registry)
 
-    # -- views of the plan ----------------------------------------------------------------------
-    @property
-    def readers(self) -> dict[str, Reader]:
-        return self.plan.readers
-
-    @property
-    def base_chain(self) -> Chain:
-        return self.plan.base_chain
-
-    @property
-    def unit(self) -> ShingleUnit:
-        return self.plan.unit
-
-    @property
-    def hasher(self) -> MinHasher:
-        return self.plan.hasher
-
-    @property
-    def policy(self) -> RepresentativePolicy:
-        return self.plan.policy
-
-    @property
-    def read_options(self) -> ReadOptions:
-        return self.plan.read_options
+    # -- views of the plan (``engine.unit`` is ``engine.plan.unit``) ---------------------------
+    readers: _View[dict[str, Reader]] = _View()
+    base_chain: _View[Chain] = _View()
+    unit: _View[ShingleUnit] = _View()
+    hasher: _View[MinHasher] = _View()
+    policy: _View[RepresentativePolicy] = _View()
+    read_options: _View[ReadOptions] = _View()
+    banding: _View[Banding] = _View()
+    anchors: _View[AnchorSettings | None] = _View()
+    scorers: _View[tuple[tuple[Scorer, float], ...]] = _View()
+    writers: _View[tuple[Writer, ...]] = _View()
 
     @property
     def chain(self) -> Chain:
@@ -110,22 +109,6 @@ class Engine:
     @chain.setter
     def chain(self, chain: Chain) -> None:
         self.plan = self.plan.with_chain(chain)
-
-    @property
-    def banding(self) -> Banding:
-        return self.plan.banding
-
-    @property
-    def anchors(self) -> AnchorSettings | None:
-        return self.plan.anchors
-
-    @property
-    def scorers(self) -> tuple[tuple[Scorer, float], ...]:
-        return self.plan.scorers
-
-    @property
-    def writers(self) -> tuple[Writer, ...]:
-        return self.plan.writers
 
     @property
     def learned(self) -> dict[str, str]:
@@ -206,10 +189,6 @@ class Engine:
         return write_outputs(
             self.writers, result, Path(directory), fsync=self.config.fsync, started=started
         )
-
-    def workers_for(self, chunks: list[Chunk]) -> int:
-        """Worker processes for these chunks (see :func:`dedupe.executors.local.workers_for`)."""
-        return local.workers_for(self.config, chunks)
 
     # -- stages, for incremental and interactive use --------------------------------------------
     def learn(self, corpus: Corpus, progress: Progress | None = None) -> Chain:
