@@ -30,10 +30,6 @@ from dedupe.write import dumps_line
 
 Location = tuple[str, "int | None"]
 
-#: Readers whose files can be cut into byte ranges at line starts.
-SPLITTABLE = frozenset({"jsonl", "lines"})
-#: Readers whose lines are JSON records, copied into kept.jsonl as they are.
-RAW_JSON = frozenset({"jsonl"})
 #: Bytes read at a time when copying kept lines (bounds memory, whatever the lines' length).
 BLOCK = 1 << 22
 
@@ -188,6 +184,17 @@ class FileCorpus(Corpus):
         self.description = description
         self._plans: dict[int, list[Chunk]] = {}
 
+    def splittable(self, source: Source) -> bool:
+        """Whether the source's reader reads it line by line (see :attr:`Reader.splittable`)."""
+        reader = self.readers.get(source.reader)
+        return reader is not None and reader.splittable
+
+    def copies_raw(self, source: Source) -> bool:
+        """Whether kept records of the source are copied as the raw lines they were (a
+        splittable reader whose lines are JSON records: :attr:`Reader.raw_lines`)."""
+        reader = self.readers.get(source.reader)
+        return reader is not None and reader.splittable and reader.raw_lines
+
     def chunks(self, target_bytes: int) -> list[Chunk]:
         """The chunk plan (computed once per size: cutting a big JSONL file means reading it)."""
         if target_bytes not in self._plans:
@@ -210,7 +217,7 @@ class FileCorpus(Corpus):
                 size = os.path.getsize(source.path)
             except OSError:
                 size = 0
-            if source.reader in SPLITTABLE and size > target_bytes:
+            if self.splittable(source) and size > target_bytes:
                 flush()
                 cuts = _line_starts(source.path, target_bytes)
                 for k, (start, line) in enumerate(cuts):
@@ -235,7 +242,7 @@ class FileCorpus(Corpus):
                     lines_by_label.setdefault(label, set()).add(line)
             sources = [
                 replace(s, only_lines=frozenset(lines_by_label.get(s.label, ())))
-                if s.reader in SPLITTABLE
+                if self.splittable(s)
                 else s
                 for s in chunk.sources
                 if s.label in wanted_files or s.label in lines_by_label
@@ -254,7 +261,7 @@ class FileCorpus(Corpus):
                 yield from self._kept_lines_of(source, wanted)
 
     def _kept_lines_of(self, source: Source, wanted: set[int | None]) -> Iterator[str]:
-        if source.reader in RAW_JSON:
+        if self.copies_raw(source):
             lines = sorted(line for line in wanted if line)
             yield from (_plain_line(raw) for raw in picked_lines(source, lines))
             return
@@ -272,7 +279,7 @@ class FileCorpus(Corpus):
             wanted = by_label.get(source.label)
             if not wanted:
                 continue
-            if source.reader not in RAW_JSON:
+            if not self.copies_raw(source):
                 yield from _encoded(self._kept_lines_of(source, wanted))
                 continue
             picked: list[bytes] = []

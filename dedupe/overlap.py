@@ -90,7 +90,7 @@ def relation(a_in_b: float, b_in_a: float) -> tuple[str, str | None]:
     return "copy", None
 
 
-def _share(shared: int, size: int) -> float:
+def share(shared: int, size: int) -> float:
     return shared / size if size > 0 else 1.0
 
 
@@ -100,7 +100,7 @@ def overlap_fields(shared: int, size_a: int, size_b: int) -> dict[str, Any]:
     copy); nothing when the pair was not measured (``shared`` is -1)."""
     if shared < 0:
         return {}
-    a_in_b, b_in_a = _share(shared, size_a), _share(shared, size_b)
+    a_in_b, b_in_a = share(shared, size_a), share(shared, size_b)
     union = size_a + size_b - shared
     what, container = relation(a_in_b, b_in_a)
     return {

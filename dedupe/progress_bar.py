@@ -26,7 +26,7 @@ from rich.progress import (
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
-from dedupe.progress import bytes_of, clock, human_bytes
+from dedupe.progress_units import bytes_of, clock, human_bytes
 
 if TYPE_CHECKING:
     from rich.progress import Task

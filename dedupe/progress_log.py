@@ -14,7 +14,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, TextIO
 
-from dedupe.progress import clock, human_bytes
+from dedupe.progress_units import clock, human_bytes
 
 if TYPE_CHECKING:
     from dedupe.progress import Progress, Stage

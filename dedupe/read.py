@@ -65,12 +65,21 @@ ReadFunction = Callable[[Source, ReadOptions], Iterable["Record | BadRecord"]]
 @dataclass(frozen=True)
 class Reader:
     """An input format: ``read(source, options)`` yields a :class:`Record` per document or a
-    :class:`BadRecord` per unusable one; ``suffixes`` pick it for files found by suffix."""
+    :class:`BadRecord` per unusable one; ``suffixes`` pick it for files found by suffix.
+
+    ``splittable`` says a file is one record per line, each line the record's raw form: its
+    ``read`` honours a source's byte range (``start``, ``stop``, ``first_line``) and
+    ``only_lines``, so a big file is cut into chunks at line starts, the sample to learn from
+    is taken by hashing raw lines, and kept records are copied as the raw lines they were,
+    unless ``raw_lines`` is False (a line is not a JSON record, e.g. a line of plain text: kept
+    records are then written as ``{"id", "text"}`` like other readers')."""
 
     name: str
     read: ReadFunction
     suffixes: tuple[str, ...] = ()
     description: str = ""
+    splittable: bool = False
+    raw_lines: bool = True
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

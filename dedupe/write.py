@@ -3,6 +3,15 @@
 Every writer gets a path in a fresh staging folder of the output directory; the set is
 swapped into place only when every writer has finished (see :mod:`dedupe.atomic`), and a run
 that read no document writes nothing, so a mistyped input path leaves the previous outputs.
+
+A writer says what it reads, so that any executor can run it. ``shards`` names the part of
+the result its file is made of, part after part (``clusters``, ``pairs`` or ``kept``): an
+executor that holds the result in partitions (Dask) calls ``write`` once per partition with a
+:class:`~dedupe.result.RunResult` holding only that partition, into a shard, and joins the
+shards in order (``join=False``: the folder of shards is the output, as for ``kept``, the
+whole corpus). A ``summary`` writer reads only the run's settings, counts, facts, timings and
+skipped records: it is written last, when the other outputs' time is known. A writer that is
+neither is given the whole result, gathered in one process.
 """
 
 from __future__ import annotations
@@ -23,14 +32,31 @@ from dedupe.result import RunResult
 WriteFunction = Callable[[RunResult, Path], None]
 
 
+#: The parts of a result a writer's file can be made of, shard after shard.
+SHARD_PARTS = ("clusters", "pairs", "kept")
+
+
 @dataclass(frozen=True)
 class Writer:
-    """An output file: ``write(result, path)`` writes ``filename``'s content to ``path``."""
+    """An output file: ``write(result, path)`` writes ``filename``'s content to ``path``
+    (``shards``, ``summary``, ``join``: see the module doc)."""
 
     name: str
     filename: str
     write: WriteFunction
     description: str = ""
+    shards: str | None = None
+    summary: bool = False
+    join: bool = True
+
+    def __post_init__(self) -> None:
+        if self.shards is not None and self.shards not in SHARD_PARTS:
+            raise ValueError(f"writer {self.name!r}: shards must be one of {SHARD_PARTS}")
+
+
+def in_writing_order(writers: Sequence[Writer]) -> list[Writer]:
+    """The writers with the summary writers last (they report the others' time)."""
+    return [w for w in writers if not w.summary] + [w for w in writers if w.summary]
 
 
 def dumps_line(obj: Any) -> str:
@@ -72,8 +98,8 @@ def write_outputs(
     begun = time.perf_counter()
     try:
         with OutputSet(directory, fsync=fsync, names=names) as outputs:
-            for writer in writers:
-                if writer.name == "report":  # the report sees every other output's time
+            for writer in in_writing_order(writers):
+                if writer.summary:  # a summary sees every other output's time
                     result.timings["write"] = time.perf_counter() - begun
                     if started is not None:
                         result.timings["total"] = time.perf_counter() - started

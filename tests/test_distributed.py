@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from dedupe import Engine, make_config
 from dedupe.cli import cli
 from dedupe.distributed.connect import MissingDependency, require_dask
-from dedupe.errors import ConfigError, InputError, OutputError, PluginError
+from dedupe.errors import InputError, OutputError, PluginError
 
 from .conftest import EXAMPLES, read_jsonl, write_jsonl
 from .test_plugins import make_dist
@@ -317,9 +317,54 @@ def test_cli_scheduler_needs_the_dask_engine(tmp_path):
     assert ran.exit_code == 2 and "--scheduler needs --engine dask" in ran.output
 
 
-def test_a_plugin_writer_is_refused_before_any_work(client):
-    with pytest.raises(ConfigError, match="cannot run with --engine dask"):
-        DaskEngine(make_config(writers=("clusters", "mine")), client)
+WRITERS = r"""
+    import os
+    from dedupe import Writer, hookimpl
+
+    def sizes(result, path):
+        with open(os.path.join(os.environ["WRITER_PIDS"], str(os.getpid())), "w"):
+            pass
+        with open(path, "w", encoding="utf-8") as f:
+            for c in result.clusters:
+                f.write(f"{c.number}\t{c.representative}\t{len(c.members)}\n")
+
+    def digest(result, path):
+        # the whole result: clusters, accepted pairs and the kept records in one file
+        kept = sum(1 for _ in result.kept_records())
+        pairs = sum(1 for _ in result.accepted_pairs())
+        sizes = sorted(len(c.members) for c in result.clusters)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f"{len(result.clusters)} clusters {sizes}, {pairs} pairs, {kept} kept\n")
+
+    @hookimpl
+    def register_writers(register):
+        register(Writer("sizes", "sizes.tsv", sizes, "cluster sizes", shards="clusters"))
+        register(Writer("digest", "digest.txt", digest, "a digest of the whole result"))
+"""
+
+
+def test_a_plugin_writer_runs_under_dask(sample, tmp_path, monkeypatch):
+    """A third party's writers run under Dask as any built-in does: one made of clusters
+    writes its shards on the workers, joined into the local run's bytes; one that reads the
+    whole result (clusters, pairs, kept records) gets it gathered on the client."""
+    pids = plugin_on_workers(tmp_path, monkeypatch, "dedupe-sizes", WRITERS, "WRITER_PIDS")
+    corpus = write_jsonl(tmp_path / "c.jsonl", sample)
+    writers = ("clusters", "sizes", "digest", "kept", "report")
+    config = make_config(writers=writers)
+    with local_cluster() as cluster, distributed.Client(cluster) as c:
+        worker_pids = set(c.run(os.getpid).values())
+        Engine(config).run([corpus], tmp_path / "local")
+        DaskEngine(config, c).run([corpus], tmp_path / "dask")
+    local, dask_out = tmp_path / "local", tmp_path / "dask"
+    for name in ("clusters.jsonl", "sizes.tsv", "digest.txt"):
+        assert same_bytes(local, dask_out, name), name
+    rows = (dask_out / "sizes.tsv").read_text("utf-8").splitlines()
+    assert len(rows) == len(read_jsonl(local / "clusters.jsonl")) > 5
+    assert sorted(p.name for p in (dask_out / "sizes").iterdir())[0] == "part-00000.tsv"
+    kept = len(sample) - sum(int(r.split()[2]) - 1 for r in rows)
+    assert (dask_out / "digest.txt").read_text("utf-8").endswith(f"{kept} kept\n")
+    ran_in = {int(p.name) for p in pids.iterdir()}
+    assert ran_in & worker_pids  # the shards were written by the workers
 
 
 def test_missing_dask_is_one_line_with_the_install_hint(monkeypatch):

@@ -29,7 +29,7 @@ def run_cli(*args: object):
 def forbid_work(monkeypatch) -> list[object]:
     """From now on, record every chunk a run starts to read (a refused run reads none)."""
     calls: list[object] = []
-    monkeypatch.setattr("dedupe.workers.sign_chunk", lambda *a: calls.append(a))
+    monkeypatch.setattr("dedupe.executors.pool.sign_chunk", lambda *a, **k: calls.append(a))
     return calls
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from dedupe.cli.interrupt import INTERRUPTED_EXIT
-from dedupe.progress import Progress, auto_mode, bytes_of
+from dedupe.progress import Progress, auto_mode
+from dedupe.progress_units import bytes_of
 from tests.conftest import data_dir
 
 # Wide enough that no line wraps (the paths of tmp_path are long).

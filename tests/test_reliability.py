@@ -118,7 +118,7 @@ def test_unwritable_output_directory_fails_before_any_work(seeds, tmp_path, monk
 
     monkeypatch.setattr(tempfile, "mkstemp", denied)
     calls = []
-    monkeypatch.setattr("dedupe.workers.sign_chunk", lambda *a: calls.append(a))
+    monkeypatch.setattr("dedupe.executors.pool.sign_chunk", lambda *a, **k: calls.append(a))
     result = CliRunner().invoke(cli, ["run", str(seeds), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "Error: cannot write to output directory" in result.output

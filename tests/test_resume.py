@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-import dedupe.passes
+import dedupe.pipeline.pass1
 from dedupe import Engine
 from dedupe.atomic import LOCK
 from dedupe.engine import CHECKPOINT_DIR
@@ -31,16 +31,16 @@ def test_interrupt_leaves_no_output_and_resume_reads_only_the_rest(
     small_chunks().run([corpus], fresh)
 
     out = tmp_path / "out"
-    real = dedupe.passes.sign_chunk
+    real = dedupe.pipeline.pass1.sign_chunk
     calls: list[int] = []
 
-    def interrupted(engine, corpus_, chunk):
+    def interrupted(plan, corpus_, chunk, **options):
         if chunk.number == 3:
             raise KeyboardInterrupt
         calls.append(chunk.number)
-        return real(engine, corpus_, chunk)
+        return real(plan, corpus_, chunk, **options)
 
-    monkeypatch.setattr("dedupe.workers.sign_chunk", interrupted)
+    monkeypatch.setattr("dedupe.executors.pool.sign_chunk", interrupted)
     with pytest.raises(KeyboardInterrupt):
         small_chunks().run([corpus], out)
     # no output file at all (the lock file only marks the folder as an output folder)
@@ -50,7 +50,8 @@ def test_interrupt_leaves_no_output_and_resume_reads_only_the_rest(
 
     calls.clear()
     monkeypatch.setattr(
-        "dedupe.workers.sign_chunk", lambda e, c, ch: calls.append(ch.number) or real(e, c, ch)
+        "dedupe.executors.pool.sign_chunk",
+        lambda e, c, ch, **o: calls.append(ch.number) or real(e, c, ch, **o),
     )
     result = small_chunks().run([corpus], out, resume=True)
     assert 0 not in calls and 3 in calls  # the first three chunks came from the checkpoint
@@ -63,19 +64,20 @@ def test_interrupt_leaves_no_output_and_resume_reads_only_the_rest(
 def test_checkpoints_of_other_settings_are_not_used(syndication, tmp_path, monkeypatch):
     corpus = syndication / "corpus.jsonl"
     out = tmp_path / "out"
-    real = dedupe.passes.sign_chunk
+    real = dedupe.pipeline.pass1.sign_chunk
 
-    def interrupted(engine, corpus_, chunk):
+    def interrupted(plan, corpus_, chunk, **options):
         if chunk.number == 2:
             raise KeyboardInterrupt
-        return real(engine, corpus_, chunk)
+        return real(plan, corpus_, chunk, **options)
 
-    monkeypatch.setattr("dedupe.workers.sign_chunk", interrupted)
+    monkeypatch.setattr("dedupe.executors.pool.sign_chunk", interrupted)
     with pytest.raises(KeyboardInterrupt):
         small_chunks().run([corpus], out)
     calls: list[int] = []
     monkeypatch.setattr(
-        "dedupe.workers.sign_chunk", lambda e, c, ch: calls.append(ch.number) or real(e, c, ch)
+        "dedupe.executors.pool.sign_chunk",
+        lambda e, c, ch, **o: calls.append(ch.number) or real(e, c, ch, **o),
     )
     small_chunks(ngram=4).run([corpus], out, resume=True)
     assert 0 in calls  # other settings: everything is computed again

@@ -12,10 +12,10 @@ from typing import Any
 
 import click
 
-from dedupe import __version__
 from dedupe.cli.errors import one_line_errors
 from dedupe.display import safe
 from dedupe.errors import DedupeError
+from dedupe.version import __version__
 
 #: Set (to anything) to see the traceback of an unexpected error instead of its one line.
 TRACEBACK_VAR = "DEDUPE_TRACEBACK"

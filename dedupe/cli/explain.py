@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from dedupe.atomic import atomic_open
+from dedupe.cli.explain_text import print_explanation
 from dedupe.config import Config
 from dedupe.display import BIDI, safe
 from dedupe.engine import Engine, make_config
@@ -20,7 +21,6 @@ from dedupe.errors import InputError, OutputError
 from dedupe.evaluate import load_clusters
 from dedupe.explain import DEFAULT_GAP, DEFAULT_MIN_LENGTH, Explainer, explain_cluster
 from dedupe.explain_html import render
-from dedupe.explain_text import print_explanation
 
 # Characters JSON leaves raw that a terminal must not get: DEL and C1 controls, line and
 # paragraph separators, bidi controls, lone surrogates (written as \u escapes, still JSON).

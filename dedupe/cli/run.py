@@ -10,12 +10,14 @@ import click
 
 from dedupe import presets
 from dedupe.cli.interrupt import clean_interrupt
+from dedupe.cli.jobs import check_options, run_with_index
 from dedupe.cli.options import DOC_BYTES, NGRAM, SAMPLING, comma_list, scorer_specs
-from dedupe.cli.skipped import BadRecordPrinter, StrictStop
+from dedupe.cli.output import BadRecordPrinter, StrictStop
 from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, Config
 from dedupe.display import safe
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, DedupeError
+from dedupe.executors import Job
 from dedupe.presets import PRESETS
 from dedupe.progress import MODES, Progress
 
@@ -202,8 +204,9 @@ def typed_settings(ctx: click.Context) -> set[str]:
     "engine_name",
     default="local",
     show_default=True,
-    type=click.Choice(["local", "dask"]),
-    help="Run here, or on a Dask cluster (pip install 'dedupe-engine[dask]'); same outputs.",
+    metavar="NAME",
+    help="The executor: local (here), dask (a Dask cluster: pip install "
+    "'dedupe-engine[dask]'), or one a plugin adds (`dedupe plugins --all`); same outputs.",
 )
 @click.option(
     "--scheduler",
@@ -323,40 +326,31 @@ def run(
         settings = presets.apply(preset, settings, typed_settings(click.get_current_context()))
     except ConfigError as exc:
         raise click.BadParameter(str(exc), param_hint="'--preset'") from None
-    if engine_name != "dask" and scheduler is not None:
-        raise click.UsageError("--scheduler needs --engine dask")
-    if engine_name == "dask" and index_path is not None:
-        raise click.UsageError("--index works with --engine local only")
-    if engine_name == "dask" and resume:
-        raise click.UsageError("--resume works with --engine local only")
-    if engine_name == "dask":
-        from dedupe.distributed import require_dask
-
-        require_dask()  # before any work: a missing extra is a one-line error
+    options = {k: v for k, v in {"scheduler": scheduler, "resume": resume}.items() if v}
     try:
-        config = make_config(**settings)
-        engine = Engine(config) if engine_name == "local" else None
+        engine = Engine(make_config(**settings))
+        executor = engine.registry.get("executor", engine_name)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+    check_options(engine, executor, options, index_path)
     progress = Progress(mode="none" if quiet else progress_mode)
-    listed_in = "report.json" if "report" in config.writers else None
+    listed_in = "report.json" if "report" in engine.config.writers else None
     printer = BadRecordPrinter(
         echo=progress.echo, listed_in=listed_in, strict=output_dir if strict else None
     )
+    result: Any
     try:
-        result = _run(
-            engine,
-            config,
-            inputs,
-            output_dir,
-            settings,
-            printer,
-            progress,
-            resume=resume,
-            scheduler=scheduler,
-            workers=workers,
-            index_path=index_path,
-        )
+        # The display is cleared (progress exits first) before an error or Ctrl-C's line.
+        resumable = "resume" in executor.options
+        with clean_interrupt(output_dir, resumable=resumable), progress:
+            progress.stage("opening the inputs")
+            if index_path is not None:
+                result = run_with_index(
+                    index_path, settings, inputs, output_dir, printer, progress, resume
+                )
+            else:
+                job = Job(engine.plan, list(inputs), output_dir, printer, progress, options)
+                result = executor.run(job)
     except StrictStop:
         raise
     except DedupeError:
@@ -381,42 +375,3 @@ def run(
     if counts["documents_read"] == 0 and counts["documents_skipped"] > 0:
         raise DedupeError("no document could be read (see the skipped records above)")
     sys.stdout.flush()
-
-
-def _run(
-    engine: Engine | None,
-    config: Config,
-    inputs: tuple[str, ...],
-    output_dir: str,
-    settings: dict[str, Any],
-    printer: BadRecordPrinter,
-    progress: Progress,
-    *,
-    resume: bool,
-    scheduler: str | None,
-    workers: int,
-    index_path: str | None,
-) -> Any:
-    """The run on the chosen engine, under the progress display and the Ctrl-C handler."""
-    # The display is cleared (progress exits first) before an error or Ctrl-C's line.
-    with clean_interrupt(output_dir, resumable=engine is not None), progress:
-        progress.stage("opening the inputs")
-        if engine is None:
-            from dedupe.distributed import run_dask
-
-            return run_dask(
-                config,
-                list(inputs),
-                output_dir,
-                scheduler=scheduler or "local",
-                workers=workers,
-                on_bad=printer,
-                progress=progress,
-            )
-        if index_path is not None:
-            from dedupe.cli.index import run_from_cli
-
-            return run_from_cli(index_path, settings, inputs, output_dir, printer, progress, resume)
-        return engine.run(
-            list(inputs), output_dir, on_bad=printer, progress=progress, resume=resume
-        )

@@ -429,7 +429,24 @@ def _csv_reader(delimiter: str) -> Callable[[Source, ReadOptions], Iterator[Reco
 def register_readers(register: Callable[[Reader], None]) -> None:
     register(Reader("text", read_whole_file, (".txt", ".md", ".text"), "one document per file"))
     register(Reader("html", read_whole_file, (".html", ".htm"), "one HTML page per file"))
-    register(Reader("jsonl", read_jsonl, (".jsonl", ".ndjson"), "JSON Lines: one object per line"))
-    register(Reader("lines", read_lines, (), "plain text, one document per line"))
+    register(
+        Reader(
+            "jsonl",
+            read_jsonl,
+            (".jsonl", ".ndjson"),
+            "JSON Lines: one object per line",
+            splittable=True,
+        )
+    )
+    register(
+        Reader(
+            "lines",
+            read_lines,
+            (),
+            "plain text, one document per line",
+            splittable=True,
+            raw_lines=False,
+        )
+    )
     register(Reader("csv", _csv_reader(","), (".csv",), "CSV with a header row"))
     register(Reader("tsv", _csv_reader("\t"), (".tsv",), "tab-separated with a header row"))

@@ -34,9 +34,9 @@ def pair_line(
     overlap: tuple[int, int, int] | None,
     via: bool,
 ) -> dict[str, Any]:
-    """One line of ``pairs.jsonl`` (the Dask engine writes the same): ids, the primary
-    scorer's score and every scorer's, the overlap (containment both ways, Jaccard, relation
-    and container: :func:`dedupe.overlap.overlap_fields`) and ``via``."""
+    """One line of ``pairs.jsonl``: ids, the primary scorer's score and every scorer's, the
+    overlap (containment both ways, Jaccard, relation and container:
+    :func:`dedupe.overlap.overlap_fields`) and ``via``."""
     row: dict[str, Any] = {"a": a, "b": b, "scorer": scorer, "score": scores[scorer]}
     row["scores"] = scores
     if overlap is not None:
@@ -128,10 +128,24 @@ def write_report(result: RunResult, path: Path) -> None:
 
 @hookimpl
 def register_writers(register: Callable[[Writer], None]) -> None:
-    register(Writer("clusters", "clusters.jsonl", write_clusters, "clusters of copies"))
+    register(Writer("clusters", "clusters.jsonl", write_clusters, "clusters of copies", "clusters"))
     register(
-        Writer("pairs", "pairs.jsonl", write_pairs, "accepted pairs: scores, containment, relation")
+        Writer(
+            "pairs",
+            "pairs.jsonl",
+            write_pairs,
+            "accepted pairs: scores, containment, relation",
+            "pairs",
+        )
     )
-    register(Writer("kept", "kept.jsonl", write_kept, "the corpus with copies removed"))
-    register(Writer("dropped", "dropped.jsonl", write_dropped, "removed copies and why"))
-    register(Writer("report", "report.json", write_report, "parameters, counts, timings"))
+    register(
+        Writer(
+            "kept", "kept.jsonl", write_kept, "the corpus with copies removed", "kept", join=False
+        )
+    )
+    register(
+        Writer("dropped", "dropped.jsonl", write_dropped, "removed copies and why", "clusters")
+    )
+    register(
+        Writer("report", "report.json", write_report, "parameters, counts, timings", summary=True)
+    )

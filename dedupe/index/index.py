@@ -4,7 +4,7 @@ An :class:`Index` wraps a storage backend (SQLite file by default) and the :clas
 rebuilt from the settings stored at creation. ``add`` compares each new document with the
 indexed ones (and with the other documents of the same call), stores it, and says which ones it
 duplicates; ``query`` does the same without storing (read-only); ``remove`` and ``evict`` take
-documents out. Candidates follow the batch engine's rules (:mod:`dedupe.index.candidates`) and
+documents out. Candidates follow the batch engine's rules (:mod:`dedupe.candidates.index`) and
 every candidate pair is verified by the engine's scorers (:meth:`dedupe.Engine.score`), so the
 index reports the pairs a batch ``dedupe run`` over the same documents accepts.
 
@@ -19,37 +19,36 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from dedupe.config import Config
-from dedupe.corpus import Chunk, Corpus
-from dedupe.documents import BadRecord, Record
-from dedupe.engine import Engine, id_ranks, make_config
-from dedupe.errors import ConfigError
-from dedupe.index import settings as stored_settings
-from dedupe.index.base import Storage, StorageBackend, StoredDoc, backend_for
-from dedupe.index.candidates import (
+from dedupe.candidates.index import (
     anchor_candidates,
     band_candidates,
     pairs_sharing_anchors,
     unique_rows,
 )
+from dedupe.candidates.lsh import candidate_pairs, id_ranks, unique_pairs
+from dedupe.config import Config
+from dedupe.corpus import Chunk, Corpus, Documents
+from dedupe.documents import BadRecord, Record
+from dedupe.engine import Engine, make_config
+from dedupe.errors import ConfigError
+from dedupe.executors.pool import available_cores
+from dedupe.index import settings as stored_settings
+from dedupe.index.base import Storage, StorageBackend, StoredDoc, backend_for
 from dedupe.index.dates import epoch_seconds
 from dedupe.index.escape import EscapedStorage
+from dedupe.index.outcome import Match, Outcome, matches_of, not_new
 from dedupe.index.prepare import prepare, take
 from dedupe.index.rows import as_prepared, postings_of, stored_rows
-from dedupe.lsh import candidate_pairs, unique_pairs
-from dedupe.overlap import overlap_fields, sets_overlap
+from dedupe.overlap import sets_overlap
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.registry import Registry
-from dedupe.represent import role_of
 from dedupe.shingle import ShingleSets
 from dedupe.store import Prepared
-from dedupe.workers import available_cores
 
 DAY_S = 86_400.0
 #: The engine, for forked helper processes that prepare batches.
@@ -60,86 +59,6 @@ def _prepare_in_helper(records: list[Record]) -> tuple[Prepared, np.ndarray]:
     return prepare(_HELPER["engine"], records)
 
 
-Documents = Iterable[Mapping[str, Any] | tuple[str, str]]
-
-
-@dataclass(frozen=True)
-class Match:
-    """A document that a new one duplicates: its id, the primary scorer's score and every
-    scorer's; ``in_index`` is False for an earlier document of the same ``add`` call.
-    ``overlap``: (shingles shared, shingles of the new document, of the match), from which
-    :attr:`role` (the new document's role, the match taken as the original, as
-    ``clusters.jsonl`` names roles) and containment both ways follow."""
-
-    id: str
-    score: float
-    scores: dict[str, float]
-    in_index: bool = True
-    overlap: tuple[int, int, int] | None = None
-
-    @property
-    def doc_in_match(self) -> float | None:
-        """Share of the new document's shingles found in the match."""
-        return None if self.overlap is None else _share(self.overlap[0], self.overlap[1])
-
-    @property
-    def match_in_doc(self) -> float | None:
-        """Share of the match's shingles found in the new document."""
-        return None if self.overlap is None else _share(self.overlap[0], self.overlap[2])
-
-    @property
-    def role(self) -> str | None:
-        """``copy``, ``teaser`` (the new document is a part of the match) or ``extended``
-        (the match plus added text)."""
-        inside, holds = self.doc_in_match, self.match_in_doc
-        return None if inside is None or holds is None else role_of(inside, holds)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "score": self.score,
-            "scores": self.scores,
-            "in_index": self.in_index,
-        }
-        if self.overlap is not None:
-            out["role"] = self.role
-            out.update(_named_overlap(*self.overlap))
-        return out
-
-
-def _share(shared: int, size: int) -> float:
-    return shared / size if size > 0 else 1.0
-
-
-def _named_overlap(shared: int, size_doc: int, size_match: int) -> dict[str, float]:
-    """Containment both ways and Jaccard of a match, rounded as ``pairs.jsonl`` rounds them."""
-    fields = overlap_fields(shared, size_doc, size_match)
-    return {
-        "doc_in_match": fields["a_in_b"],
-        "match_in_doc": fields["b_in_a"],
-        "jaccard": fields["jaccard"],
-    }
-
-
-@dataclass
-class Outcome:
-    """What happened to one input document. ``status``: ``added``, ``exists`` (its id was
-    indexed already: nothing done), ``expired`` (compared, but older than ``max_age``: not
-    stored), ``empty`` (no shingles after normalisation), ``duplicate`` (``add --only-new``: it
-    duplicates an indexed document, so it was not added), or for a query ``duplicate``/``new``."""
-
-    id: str
-    status: str
-    duplicates: list[Match] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "duplicates": [m.to_dict() for m in self.duplicates],
-        }
-
-
 def _backend(pm: DedupePluginManager, location: str, storage: str | None) -> StorageBackend:
     registry = Registry(pm)
     if storage is not None:
@@ -147,26 +66,6 @@ def _backend(pm: DedupePluginManager, location: str, storage: str | None) -> Sto
         return backend
     entries = {name: e.component for name, e in registry.entries("storage backend").items()}
     return backend_for(location, entries)
-
-
-def _not_new(
-    n: int,
-    in_index: dict[int, list[Match]],
-    internal: dict[int, list[Match]],
-    ids: list[str],
-) -> np.ndarray:
-    """Which rows of a batch ``add --only-new`` does not add: those matching an indexed
-    document, and those matching an earlier row that is added (rows in order, as if added
-    one by one; an earlier row that is itself a duplicate adds nothing to match)."""
-    row_of = {doc_id: k for k, doc_id in enumerate(ids)}
-    duplicate = np.zeros(n, dtype=bool)
-    for row in range(n):
-        if in_index.get(row):
-            duplicate[row] = True
-            continue
-        earlier = (row_of[m.id] for m in internal.get(row, []))
-        duplicate[row] = any(not duplicate[k] for k in earlier if k < row)
-    return duplicate
 
 
 class Index:
@@ -202,7 +101,7 @@ class Index:
         where = os.fspath(location)
         pm = plugin_manager or get_plugin_manager(load_entrypoints=load_plugins)
         engine = Engine(config or make_config(**settings), plugin_manager=pm)
-        stored_settings.check_text_free(engine, keep_text)
+        stored_settings.check_text_free(engine.plan, keep_text)
         learned = stored_settings.learn(engine, learn_from) if learn_from else []
         meta = stored_settings.meta_for(engine, keep_text=keep_text, learned=learned)
         backend = _backend(pm, where, storage)
@@ -246,7 +145,7 @@ class Index:
                 engine = Engine(merged, plugin_manager=pm)
             stored_settings.check_engine(engine, meta, where)
             stored_settings.restore_chain(engine, meta, where)
-            stored_settings.check_text_free(engine, meta.get("keep_text") == "1")
+            stored_settings.check_text_free(engine.plan, meta.get("keep_text") == "1")
         except BaseException:
             store.close()
             raise
@@ -417,7 +316,7 @@ class Index:
             internal = self._internal(batch)
             duplicate = np.zeros(len(batch), dtype=bool)
             if only_new:
-                duplicate = _not_new(len(batch), matches, internal, batch.ids)
+                duplicate = not_new(len(batch), matches, internal, batch.ids)
             for row, found in internal.items():
                 matches.setdefault(row, []).extend(found)
             dates = [epoch_seconds(m.get(self.engine.config.date_field)) for m in batch.meta]
@@ -448,27 +347,32 @@ class Index:
         self.storage.put(docs, postings)
 
     # -- candidates and verification ------------------------------------------------------------
+    def candidates_in_index(
+        self, band_keys: np.ndarray, anchor_values: np.ndarray, anchor_docs: np.ndarray, n: int
+    ) -> np.ndarray:
+        """Candidate pairs ``(row, indexed document)`` of ``n`` new documents (rows) with their
+        band keys (``n`` x bands) and anchors (values, rows), by the batch rules."""
+        engine, store = self.engine, self.storage
+        keys, docs = store.band_matches(band_keys.ravel(), engine.config.max_bucket)
+        pairs = band_candidates(band_keys, keys, docs)
+        if engine.anchors is not None and len(anchor_values):
+            values, found_docs, sizes = store.anchor_matches(
+                anchor_values, engine.anchors.max_posting
+            )
+            more = anchor_candidates(
+                anchor_values, anchor_docs, n, values, found_docs, sizes, engine.anchors
+            )
+            pairs = unique_rows(np.concatenate([pairs, more]))
+        return pairs
+
     def matches_in_index(self, batch: Prepared) -> dict[int, list[Match]]:
         """Accepted matches of each row of ``batch`` among the indexed documents."""
         if len(batch) == 0:
             return {}
         engine, store = self.engine, self.storage
-        keys, docs = store.band_matches(batch.band_keys.ravel(), engine.config.max_bucket)
-        pairs = band_candidates(batch.band_keys, keys, docs)
-        if engine.anchors is not None and len(batch.anchor_values):
-            values, anchor_docs, sizes = store.anchor_matches(
-                batch.anchor_values, engine.anchors.max_posting
-            )
-            more = anchor_candidates(
-                batch.anchor_values,
-                batch.anchor_docs,
-                len(batch),
-                values,
-                anchor_docs,
-                sizes,
-                engine.anchors,
-            )
-            pairs = unique_rows(np.concatenate([pairs, more]))
+        pairs = self.candidates_in_index(
+            batch.band_keys, batch.anchor_values, batch.anchor_docs, len(batch)
+        )
         if len(pairs) == 0:
             return {}
         wanted = np.unique(pairs[:, 1]).tolist()
@@ -478,7 +382,7 @@ class Index:
         pairs = pairs[np.fromiter((d in row_of for d in pairs[:, 1].tolist()), bool, len(pairs))]
         index_rows = np.fromiter((row_of[d] for d in pairs[:, 1].tolist()), np.int64, len(pairs))
         scores = engine.score(indexed, batch, np.stack([index_rows, pairs[:, 0]], axis=1))
-        return self._matches(
+        return self.matches(
             scores, pairs[:, 0], index_rows, indexed.ids, True, (batch.sets, indexed.sets)
         )
 
@@ -498,11 +402,11 @@ class Index:
         if len(pairs) == 0:
             return {}
         scores = engine.score(batch, batch, pairs)
-        return self._matches(
+        return self.matches(
             scores, pairs[:, 1], pairs[:, 0], batch.ids, False, (batch.sets, batch.sets)
         )
 
-    def _matches(
+    def matches(
         self,
         scores: dict[str, np.ndarray],
         rows: np.ndarray,
@@ -513,21 +417,12 @@ class Index:
     ) -> dict[int, list[Match]]:
         """The accepted pairs as matches of ``rows`` (new documents, whose shingle sets are
         ``sets[0]``) with ``other`` (their matches, in ``sets[1]``), overlap measured."""
+
+        def measure(k: np.ndarray) -> np.ndarray:
+            return sets_overlap(sets[0], rows[k], sets[1], other[k])
+
         names = [s.name for s, _ in self.engine.scorers]
-        out: dict[int, list[Match]] = {}
-        accepted = np.flatnonzero(scores["accepted"] > 0)
-        overlap = sets_overlap(sets[0], rows[accepted], sets[1], other[accepted]).tolist()
-        for k, (shared, size_doc, size_match) in zip(accepted.tolist(), overlap, strict=True):
-            each = {name: round(float(scores[name][k]), 6) for name in names}
-            match = Match(
-                other_ids[int(other[k])],
-                each[names[0]],
-                each,
-                in_index,
-                (shared, size_doc, size_match),
-            )
-            out.setdefault(int(rows[k]), []).append(match)
-        return out
+        return matches_of(scores, names, rows, other, other_ids, in_index, measure)
 
     def as_prepared(self, docs: list[StoredDoc]) -> Prepared:
         """Indexed documents as the engine's scorers and policies see them."""

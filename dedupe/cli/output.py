@@ -1,4 +1,5 @@
-"""Skipped inputs on stderr: each kind of reason shown a few times, then counted once.
+"""What the commands print about a run: skipped inputs on stderr, each kind of reason shown a few
+times, then counted once.
 
 A file whose every record lacks the ``--id-field`` would otherwise print the same reason for
 every line: a reason already shown is not shown again, and each kind of reason (the reason up
