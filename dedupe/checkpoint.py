@@ -64,7 +64,7 @@ class ShardError(ValueError):
 
 
 #: Settings that cannot change what pass 1 makes of a chunk (left out of the key).
-NOT_IN_KEY = frozenset({"workers", "fsync"})
+NOT_IN_KEY = frozenset({"workers", "fsync", "output_format"})
 
 
 def run_settings(config: Config) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from dedupe.cli.interrupt import clean_interrupt
 from dedupe.cli.jobs import check_options, run_with_index
 from dedupe.cli.options import DOC_BYTES, NGRAM, SAMPLING, comma_list, scorer_specs
 from dedupe.cli.output import BadRecordPrinter, StrictStop
-from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, Config
+from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, OUTPUT_FORMATS, Config
 from dedupe.display import safe
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, DedupeError
@@ -164,6 +164,15 @@ def typed_settings(ctx: click.Context) -> set[str]:
     help="Comma-separated output files to write (also: dropped).",
 )
 @click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default=DEFAULTS.output_format,
+    show_default=True,
+    help="Format of clusters, pairs, kept and dropped: jsonl, csv or parquet (pyarrow, the "
+    "parquet extra); auto: csv when every input is CSV/TSV, parquet when every input is "
+    "Parquet, else jsonl (always jsonl with --engine dask).",
+)
+@click.option(
     "--batch-size",
     default=DEFAULTS.batch_size,
     show_default=True,
@@ -258,6 +267,7 @@ def run(
     decide: str,
     representative: str,
     writers: str,
+    output_format: str,
     batch_size: int,
     workers: int,
     resume: bool,
@@ -277,12 +287,13 @@ def run(
     stdin is one document per line) and write clusters.
 
     \b
-    Output files (in --output-dir, swapped in as one set):
+    Output files (in --output-dir, swapped in as one set; .csv or .parquet instead of
+    .jsonl with --output-format, or by default when every input is CSV or Parquet):
       clusters.jsonl  one line per cluster: representative, members, scores
       pairs.jsonl     every accepted pair: scores, containment both ways, relation
       kept.jsonl      the corpus with copies removed, originals kept
       dropped.jsonl   each removed copy: the kept record it duplicates, score, role
-      report.json     parameters, counts, skipped records, timings
+      report.json     parameters (output_format among them), counts, skipped, timings
 
     \b
     Examples:
@@ -310,6 +321,7 @@ def run(
         "text_field": text_field,
         "format": format_,
         "writers": comma_list(writers),
+        "output_format": output_format,
         "batch_size": batch_size,
         "workers": workers,
         "fsync": fsync,

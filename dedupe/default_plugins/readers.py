@@ -448,5 +448,8 @@ def register_readers(register: Callable[[Reader], None]) -> None:
             raw_lines=False,
         )
     )
-    register(Reader("csv", _csv_reader(","), (".csv",), "CSV with a header row"))
-    register(Reader("tsv", _csv_reader("\t"), (".tsv",), "tab-separated with a header row"))
+    for name, delimiter, what in (
+        ("csv", ",", "CSV with a header row"),
+        ("tsv", "\t", "tab-separated with a header row"),
+    ):
+        register(Reader(name, _csv_reader(delimiter), (f".{name}",), what, output_format="csv"))

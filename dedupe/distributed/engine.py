@@ -46,7 +46,7 @@ from dedupe.distributed.spec import PlanSpec, loaded_plugins
 from dedupe.distributed.verify import score_partition
 from dedupe.distributed.writing import Pass1, Written, write_outputs
 from dedupe.documents import BadRecord
-from dedupe.errors import InputError, OutputError, PluginError
+from dedupe.errors import ConfigError, InputError, OutputError, PluginError
 from dedupe.learn import learn_plan
 from dedupe.outdir import guarded
 from dedupe.pipeline.inputs import open_files
@@ -93,7 +93,12 @@ class DaskEngine:
         require_dask()
         if isinstance(plan, Config):
             plan = plan_for(plan, Registry(get_plugin_manager()))
-        self.plan = plan
+        if plan.config.output_format not in ("auto", "jsonl"):
+            raise ConfigError(
+                f"--output-format {plan.config.output_format} works with --engine local only "
+                "(the Dask executor joins JSON Lines shards)"
+            )
+        self.plan = plan.with_output_format("jsonl")
         self.config = plan.config
         self.client = client
         self.chunk_bytes = chunk_bytes

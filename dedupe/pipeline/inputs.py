@@ -10,8 +10,9 @@ from typing import Any
 from dedupe.corpus import Corpus, Documents, FileCorpus, MemoryCorpus, records_from
 from dedupe.discover import discover
 from dedupe.plan import RunPlan
+from dedupe.tables import possible_names
 
-__all__ = ["Documents", "open_documents", "open_files"]
+__all__ = ["Documents", "decided_format", "open_documents", "open_files", "output_names"]
 
 
 def open_files(
@@ -35,3 +36,24 @@ def open_documents(plan: RunPlan, documents: Documents) -> Corpus:
     cfg = plan.config
     items = records_from(documents, cfg.id_field, cfg.text_field, (cfg.date_field,))
     return MemoryCorpus(items, ["<documents>"])
+
+
+def decided_format(plan: RunPlan, corpus: Corpus) -> RunPlan:
+    """The plan with its output format decided when it is ``auto``: the one every input's
+    reader names (:attr:`dedupe.read.Reader.output_format`: CSV in gives CSV out, Parquet
+    gives Parquet), else JSON Lines (mixed inputs, text, stdin, documents in memory)."""
+    if plan.config.output_format != "auto":
+        return plan
+    sources = corpus.discovery.sources if corpus.discovery is not None else []
+    named = {
+        plan.readers[s.reader].output_format if s.reader in plan.readers else None for s in sources
+    }
+    only = next(iter(named)) if len(named) == 1 else None
+    return plan.with_output_format(only or "jsonl")
+
+
+def output_names(plan: RunPlan) -> list[str]:
+    """The names the run's outputs may take (all formats' while the format is ``auto``)."""
+    if plan.config.output_format == "auto":
+        return possible_names(plan.writers)
+    return [w.filename for w in plan.writers]
