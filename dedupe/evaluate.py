@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dedupe import tables
 from dedupe.errors import InputError
 
 #: Role names that mark a cluster's original in truth files.
@@ -197,11 +198,19 @@ def _list(value: Any, where: str, name: str) -> list[Any]:
 
 
 def load_clusters(path: str | Path) -> list[dict[str, Any]]:
-    """Read a clusters.jsonl (objects with ``members``, a list of ids, and optionally a
-    ``representative``); a line that is not one is an :class:`InputError` naming it."""
+    """Read a run's clusters (objects with ``members``, a list of ids, and optionally a
+    ``representative``): ``clusters.jsonl``, or ``.csv`` or ``.parquet`` as
+    ``--output-format`` writes them (:mod:`dedupe.tables`); a line that is not one is an
+    :class:`InputError` naming it."""
     path = Path(path)
     out = []
-    for n, row in _json_lines(path, "a clusters file"):
+    if tables.format_of(path) == "jsonl":
+        rows = _json_lines(path, "a clusters file")
+    else:
+        if not path.is_file():
+            raise InputError(f"{path}: cannot read a clusters file: no such file")
+        rows = tables.read_rows(path, tables.COLUMNS["clusters"])
+    for n, row in rows:
         where = f"{path}:{n}"
         if not isinstance(row, dict) or not isinstance(row.get("members"), list):
             raise InputError(f"{where}: cluster lines are objects with a list of members")

@@ -13,7 +13,6 @@ pyarrow (the ``parquet`` extra), a row group at a time; CSV with the standard li
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -71,8 +70,13 @@ INSTALL_PARQUET = "pip install 'dedupe-engine[parquet]'"
 
 
 def parquet_available() -> bool:
-    """Whether pyarrow can be imported here (Parquet output needs it)."""
-    return importlib.util.find_spec("pyarrow") is not None
+    """Whether pyarrow can be imported here (Parquet output needs it); imported only when
+    Parquet is asked for."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def require_parquet(what: str = "--output-format parquet") -> None:

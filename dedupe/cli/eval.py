@@ -27,8 +27,9 @@ from dedupe.evaluate import (
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_command(clusters: str, truth: str, as_json: bool) -> None:
-    """Pairwise precision, recall, F1 and adjusted Rand index of CLUSTERS (a clusters.jsonl),
-    recall per role where the truth has roles, and how often the original is named.
+    """Pairwise precision, recall, F1 and adjusted Rand index of CLUSTERS (a clusters.jsonl,
+    or a run's clusters.csv or clusters.parquet), recall per role where the truth has roles,
+    and how often the original is named.
     Refused (exit 2) when fewer than half the clusters' ids are in the truth.
 
     \b
