@@ -188,19 +188,35 @@ class Summary:
 
 
 def _lines(path: Path, problems: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line or row number, object) of an output table in any format; a bad line is a
-    problem, left out."""
+    """(line or row number, object) of an output table (JSON Lines, CSV or Parquet); a bad
+    line is a problem, left out."""
     if not path.exists():
         return
-    columns = tables.COLUMNS.get(path.stem, ())
+    if tables.format_of(path) != "jsonl":
+        yield from _rows(path, problems)
+        return
     try:
-        for n, obj in tables.read_rows(path, columns):
-            if obj is None:
-                problems.append(f"{path}:{n}: malformed JSON; line left out")
-            elif not isinstance(obj, dict):
-                problems.append(f"{path}:{n}: not a JSON object; line left out")
-            else:
+        with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            for n, line in enumerate(f, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    problems.append(f"{path}:{n}: malformed JSON ({exc.msg}); line left out")
+                    continue
+                if not isinstance(obj, dict):
+                    problems.append(f"{path}:{n}: not a JSON object; line left out")
+                    continue
                 yield n, obj
+    except OSError as exc:
+        problems.append(f"{path}: cannot be read ({exc.strerror or exc})")
+
+
+def _rows(path: Path, problems: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a CSV or Parquet output; one that cannot be read is a problem."""
+    try:
+        yield from tables.read_rows(path, tables.COLUMNS.get(path.stem, ()))
     except OSError as exc:
         problems.append(f"{path}: cannot be read ({exc.strerror or exc})")
     except DedupeError as exc:  # a CSV cell of the wrong kind, Parquet without pyarrow
