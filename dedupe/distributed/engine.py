@@ -37,7 +37,7 @@ from dedupe.distributed import candidates as cand
 from dedupe.distributed import chunks as work
 from dedupe.distributed import frames
 from dedupe.distributed.components import component_labels
-from dedupe.distributed.connect import connect, require_dask
+from dedupe.distributed.connect import check_output_format, connect, require_dask
 from dedupe.distributed.ids import check_ids
 from dedupe.distributed.output import ShardedOutput
 from dedupe.distributed.represent import represent_partition, verified_pairs
@@ -46,7 +46,7 @@ from dedupe.distributed.spec import PlanSpec, loaded_plugins
 from dedupe.distributed.verify import score_partition
 from dedupe.distributed.writing import Pass1, Written, write_outputs
 from dedupe.documents import BadRecord
-from dedupe.errors import ConfigError, InputError, OutputError, PluginError
+from dedupe.errors import InputError, OutputError, PluginError
 from dedupe.learn import learn_plan
 from dedupe.outdir import guarded
 from dedupe.pipeline.inputs import open_files
@@ -93,11 +93,7 @@ class DaskEngine:
         require_dask()
         if isinstance(plan, Config):
             plan = plan_for(plan, Registry(get_plugin_manager()))
-        if plan.config.output_format not in ("auto", "jsonl"):
-            raise ConfigError(
-                f"--output-format {plan.config.output_format} works with --engine local only "
-                "(the Dask executor joins JSON Lines shards)"
-            )
+        check_output_format(plan.config.output_format)
         self.plan = plan.with_output_format("jsonl")
         self.config = plan.config
         self.client = client
