@@ -276,3 +276,25 @@ def test_refusals_are_one_line(reuters_csv, tmp_path):
     result = invoke("run", reuters_csv, "-o", "")
     assert result.exit_code == 2
     assert "is empty: name a directory" in result.stderr
+
+
+def test_run_index_writes_its_in_index_column_in_csv(reuters_csv, runs, tmp_path):
+    """Reuters' kept stories indexed, then the whole CSV run against the index: the clusters
+    reaching the index name their indexed members in an ``in_index`` column, the same rows
+    as the JSON Lines of the same run."""
+    index = tmp_path / "idx.db"
+    assert invoke("index", "create", index, *READ_AS).exit_code == 0
+    added = invoke("index", "add", index, runs["default"] / "kept.csv", "-q")
+    assert added.exit_code == 0, added.output
+    out = {}
+    for fmt in ("csv", "jsonl"):
+        out[fmt] = tmp_path / fmt
+        result = invoke(
+            "run", reuters_csv, *READ_AS, "--index", index, "--output-format", fmt, "-o", out[fmt]
+        )
+        assert result.exit_code == 0, result.output
+    clusters = rows(out["csv"] / "clusters.csv")
+    assert clusters == given(out["jsonl"] / "clusters.jsonl")
+    assert clusters and all(c.get("in_index") for c in clusters)
+    with open(out["csv"] / "clusters.csv", encoding="utf-8", newline="") as f:
+        assert next(csv.reader(f))[-1] == "in_index"
