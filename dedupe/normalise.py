@@ -43,7 +43,10 @@ class Normaliser:
     output length says nothing about that (``html`` drops markup, which is not furniture,
     along with the chrome of a page's visible text). ``visible_lines``, when given, maps one
     raw text to the lines a reader sees, each with whether the normaliser kept it: ``explain``
-    shows the dropped ones as chrome.
+    shows the dropped ones as chrome. ``declares``, when given, maps a batch of texts (as the
+    normaliser gets them) to how far each one's own metadata names the article it shows, in
+    [0, 1] (``html``: a page's ``og:title`` against its headline): the original policy's
+    evidence of an article's own page.
     """
 
     name: str
@@ -58,6 +61,7 @@ class Normaliser:
     structural: bool = False
     measure: Callable[[list[str]], tuple[list[str], np.ndarray]] | None = None
     visible_lines: Callable[[str], list[tuple[str, bool]]] | None = None
+    declares: Callable[[list[str]], np.ndarray] | None = None
 
     def __call__(self, texts: list[str]) -> list[str]:
         if self.batch:
@@ -93,13 +97,17 @@ class Chain:
         """The chain minus the normalisers that remove page furniture."""
         return Chain([n for n in self.normalisers if not n.removes_boilerplate])
 
-    def _run(self, texts: list[str], encoded: bool) -> tuple[Any, np.ndarray]:
+    def _run(
+        self, texts: list[str], encoded: bool, facts: bool = False
+    ) -> tuple[Any, np.ndarray, np.ndarray]:
         """Apply the chain; runs of byte normalisers share one encoded batch. Also returns,
         per text, the share of its characters the boilerplate-removing normalisers took out
-        (measured where each runs)."""
+        (measured where each runs), and how far its metadata names its article (measured by
+        the first normaliser that ``declares``, on the texts it gets, when ``facts``; else 0)."""
         current: Any = texts
         is_bytes = False
         kept = np.ones(len(texts))
+        declared: np.ndarray | None = None
         for normaliser in self.normalisers:
             if normaliser.bytes_func is not None:
                 if not is_bytes:
@@ -110,6 +118,8 @@ class Chain:
             if is_bytes:
                 current = kernels.decode_batch(*current)
                 is_bytes = False
+            if facts and normaliser.declares is not None and declared is None:
+                declared = np.asarray(normaliser.declares(current), dtype=np.float64)
             if normaliser.measure is not None:
                 current, share = normaliser.measure(current)
                 kept *= 1.0 - np.clip(share, 0.0, 1.0)
@@ -124,7 +134,7 @@ class Chain:
             current = kernels.encode_batch(current)
         elif not encoded and is_bytes:
             current = kernels.decode_batch(*current)
-        return current, 1.0 - kept
+        return current, 1.0 - kept, np.zeros(len(texts)) if declared is None else declared
 
     def __call__(self, texts: list[str]) -> list[str]:
         result: list[str] = self._run(texts, encoded=False)[0]
@@ -133,7 +143,12 @@ class Chain:
     def measuring(self, texts: list[str]) -> tuple[list[str], np.ndarray]:
         """Normalised texts and, for each, the share of its characters that the
         boilerplate-removing normalisers took out (measured where each runs in the chain)."""
-        result: tuple[list[str], np.ndarray] = self._run(texts, encoded=False)
+        out, removed, _ = self._run(texts, encoded=False)
+        return out, removed
+
+    def measuring_facts(self, texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """:meth:`measuring` plus how far each text's metadata names its article."""
+        result: tuple[list[str], np.ndarray, np.ndarray] = self._run(texts, False, True)
         return result
 
     def encoded(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -143,8 +158,15 @@ class Chain:
 
     def encoded_measuring(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`encoded` plus the share of each text that was page furniture."""
-        (buf, offsets), removed = self._run(texts, encoded=True)
+        (buf, offsets), removed, _ = self._run(texts, encoded=True)
         return buf, offsets, removed
+
+    def encoded_facts(
+        self, texts: list[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`encoded_measuring` plus how far each text's metadata names its article."""
+        (buf, offsets), removed, declared = self._run(texts, True, True)
+        return buf, offsets, removed, declared
 
     def one(self, text: str) -> str:
         return self([text])[0]
