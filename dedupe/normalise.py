@@ -44,9 +44,10 @@ class Normaliser:
     along with the chrome of a page's visible text). ``visible_lines``, when given, maps one
     raw text to the lines a reader sees, each with whether the normaliser kept it: ``explain``
     shows the dropped ones as chrome. ``declares``, when given, maps a batch of texts (as the
-    normaliser gets them) to how far each one's own metadata names the article it shows, in
-    [0, 1] (``html``: a page's ``og:title`` against its headline): the original policy's
-    evidence of an article's own page.
+    normaliser gets them) and what the normaliser made of them to how far each one's own
+    metadata names the article it shows, in [0, 1] (``html``: a page's ``og:title`` against
+    its headline, unless its furniture credits another site): the original policy's evidence
+    of an article's own page (the normaliser then runs on text, not on bytes).
     """
 
     name: str
@@ -61,7 +62,7 @@ class Normaliser:
     structural: bool = False
     measure: Callable[[list[str]], tuple[list[str], np.ndarray]] | None = None
     visible_lines: Callable[[str], list[tuple[str, bool]]] | None = None
-    declares: Callable[[list[str]], np.ndarray] | None = None
+    declares: Callable[[list[str], list[str]], np.ndarray] | None = None
 
     def __call__(self, texts: list[str]) -> list[str]:
         if self.batch:
@@ -103,13 +104,15 @@ class Chain:
         """Apply the chain; runs of byte normalisers share one encoded batch. Also returns,
         per text, the share of its characters the boilerplate-removing normalisers took out
         (measured where each runs), and how far its metadata names its article (measured by
-        the first normaliser that ``declares``, on the texts it gets, when ``facts``; else 0)."""
+        the first normaliser that ``declares``, from the texts it gets and makes, when ``facts``;
+        else 0)."""
         current: Any = texts
         is_bytes = False
         kept = np.ones(len(texts))
         declared: np.ndarray | None = None
         for normaliser in self.normalisers:
-            if normaliser.bytes_func is not None:
+            declaring = facts and normaliser.declares is not None and declared is None
+            if normaliser.bytes_func is not None and not declaring:
                 if not is_bytes:
                     current = kernels.encode_batch(current)
                     is_bytes = True
@@ -118,8 +121,7 @@ class Chain:
             if is_bytes:
                 current = kernels.decode_batch(*current)
                 is_bytes = False
-            if facts and normaliser.declares is not None and declared is None:
-                declared = np.asarray(normaliser.declares(current), dtype=np.float64)
+            given = current
             if normaliser.measure is not None:
                 current, share = normaliser.measure(current)
                 kept *= 1.0 - np.clip(share, 0.0, 1.0)
@@ -130,6 +132,8 @@ class Chain:
                 kept *= np.where(before > 0, np.minimum(after / np.maximum(before, 1.0), 1.0), 1.0)
             else:
                 current = normaliser(current)
+            if declaring and normaliser.declares is not None:
+                declared = np.asarray(normaliser.declares(given, current), dtype=np.float64)
         if encoded and not is_bytes:
             current = kernels.encode_batch(current)
         elif not encoded and is_bytes:

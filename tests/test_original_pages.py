@@ -1,6 +1,7 @@
 """The original of a cluster on whole pages: a page whose own metadata names the article it
-shows (its og:title is its headline) is the article's page, before plain text, fragments and
-pages whose metadata names another article (real pages of html-dev, and small pages here)."""
+shows (its og:title is its headline) and whose furniture credits no other site is the
+article's page, before plain text, fragments and pages whose metadata names another article
+(real pages of html-dev, and small pages here)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from dedupe import Engine
+from dedupe.default_plugins.main_content import main_text
 from dedupe.default_plugins.page_metadata import declared_share, declared_shares
 from dedupe.evaluate import evaluate, load_truth
 from tests.conftest import data_dir, read_jsonl
@@ -74,6 +76,42 @@ def test_the_page_that_declares_the_article_is_the_original_over_a_repost_and_pl
     assert _representatives(tmp_path, docs) == {frozenset(docs): "own-page"}
 
 
+def _with_og_title(page: str, og_title: str) -> str:
+    return page.replace("<head>", f'<head><meta property="og:title" content="{og_title}">', 1)
+
+
+def test_a_page_crediting_another_site_in_its_furniture_declares_nothing():
+    title, paragraphs = BRIDGE
+    aggregator = _with_og_title(daily_page(title, paragraphs, source_footer=True), title)
+    assert declared_share(aggregator) == 1.0  # its metadata names what it shows...
+    # ...but its share bar ends in "Source link", among the lines extraction dropped.
+    assert declared_share(aggregator, main_text(aggregator)) == 0.0
+    clean = _with_og_title(daily_page(title, paragraphs), title)
+    assert declared_share(clean, main_text(clean)) == 1.0
+    # A credit to the page's own site (its name in the title, its host) is no credit
+    # elsewhere; the same line naming another site is.
+    own = _page(title, title, paragraphs, "Harbour Gazette").replace(
+        "<footer>", "<footer><p>Source: Harbour Gazette</p>", 1
+    )
+    assert declared_share(own, main_text(own)) == 1.0
+    other = own.replace("Source: Harbour Gazette", "Source: Northfield Daily")
+    assert declared_share(other, main_text(other)) == 0.0
+    # A credit in the article's body travels with every copy: it is not furniture.
+    credited = _page(title, title, [*paragraphs, "Source: Northfield Daily"], "Gazette")
+    assert declared_share(credited, main_text(credited)) == 1.0
+
+
+def test_the_clean_article_is_the_original_over_an_aggregator_page_naming_it(tmp_path):
+    # Issue 15's repost: an aggregator's page of the article (its og:title the article's)
+    # whose footer reads "Share on Facebook | Share on Twitter | Source link".
+    title, paragraphs = BRIDGE
+    docs = {
+        "aggregator": _with_og_title(daily_page(title, paragraphs, source_footer=True), title),
+        "clean": plain(title, paragraphs),
+    }
+    assert _representatives(tmp_path, docs) == {frozenset(docs): "clean"}
+
+
 def test_without_metadata_the_least_chrome_still_decides(tmp_path):
     # No member declares the article: the plain copy, with no chrome, is named as before.
     title, paragraphs = BRIDGE
@@ -107,7 +145,8 @@ def test_html_dev_originals_declare_their_article_and_copies_do_not():
     """On 175 real pages and their copies: the original's metadata names its article; a
     repost keeps the metadata of the page it was put in, a plain copy has none."""
     corpus, truth = _html_dev()
-    shares = declared_shares([r["text"] for r in corpus])
+    texts = [r["text"] for r in corpus]
+    shares = declared_shares(texts, [main_text(t) for t in texts])
     by_role: dict[str, list[float]] = {}
     for record, share in zip(corpus, shares.tolist(), strict=True):
         by_role.setdefault(truth[record["id"]]["role"], []).append(share)
