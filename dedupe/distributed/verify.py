@@ -44,6 +44,7 @@ def local_context(plan: RunPlan, docs: np.ndarray, data: list[DocData]) -> PairC
         removed_share=np.array([d.removed for d in data], dtype=np.float64),
         kept_share=np.array([d.kept for d in data], np.float64) if with_pass1 and k else None,
         text_length=np.array([d.length for d in data], np.int64) if with_pass1 and k else None,
+        declared=np.array([d.declared for d in data], dtype=np.float64),
         texts=texts if with_texts else None,
         normalised=normalised if with_texts else None,
     )
