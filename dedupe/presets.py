@@ -24,9 +24,37 @@ class Preset:
     settings: Mapping[str, Any] = field(default_factory=dict)
 
 
+#: The ``ocr`` preset's chain: the default one with every space removed (after
+#: ``whitespace``), so that a word OCR broke in two or ran into the next, or that a column broke
+#: at a line end, gives the same character n-grams (``hyphenation`` would change none of them;
+#: the ``aligned`` scorer applies it to read names whole).
+OCR_NORMALISERS = (
+    "html",
+    "chrome",
+    "boilerplate",
+    "nfkc",
+    "quotes",
+    "scripts",
+    "casefold",
+    "punctuation",
+    "whitespace",
+    "nospace",
+)
+
 #: The presets by name; ``default`` is the settings of :class:`dedupe.config.Config` as they are.
 PRESETS: dict[str, Preset] = {
     "default": Preset("default", "verbatim copies: reposts, re-runs, corrections, teasers"),
+    "ocr": Preset(
+        "ocr",
+        "reprints read by OCR: misread letters, broken words, other names and figures kept apart",
+        {
+            "normalise": OCR_NORMALISERS,
+            "unit": "char",
+            "ngram": 5,
+            "threshold": 0.3,
+            "scorers": ("aligned=0.4",),
+        },
+    ),
 }
 
 
