@@ -9,7 +9,8 @@ are character n-grams; seeds on one diagonal at consecutive positions form an ex
 are claimed longest first (each character of the shorter text once); runs in order with a gap
 of at most ``gap`` characters on both sides form one passage (an OCR error breaks a run, the
 passage goes on over it); passages matching fewer than ``min_length`` characters are dropped
-(stock phrases shared by unrelated texts).
+(stock phrases shared by unrelated texts; against a text shorter than twice that, half of it
+is enough).
 
 Two notices on one formula (a sale, a death, market prices) align just as well: they differ
 only in slots, each a name, a place or a figure. A gap of at most ``slot`` characters on both
@@ -18,10 +19,12 @@ or another name (names on both sides, more than half their characters different)
 slot: the passage goes on over it, the slot is not covered, and the figure or name counts as
 differing. A name is a word with a capital and then small letters, not at the start of a
 sentence (words in capitals are headings and display type, which OCR reads worst); a figure
-is a word at least half digits. The score is the share of the shorter text that the kept
-passages cover, times the share of its names and figures inside them that agree. A misread
-letter of a reprint changes less than half of a name; editors reword sentences but keep names
-and figures; a notice on the same formula changes most of its names and figures.
+is a word at least half digits, or a number written in words (one paper may spell out what
+the other prints in digits: that is not another figure). The score is the share of the
+shorter text that the kept passages cover, times the share of its names and figures inside
+them that agree. A misread letter of a reprint changes less than half of a name; editors
+reword sentences but keep names and figures; a notice on the same formula changes most of
+its names and figures.
 
 :mod:`dedupe.default_plugins.ocr` makes this the ``aligned`` scorer. The same Python code runs
 compiled by numba when the compiled kernels are in use (identical values), else as Python.
@@ -56,6 +59,8 @@ MIN_CHARS = 100
 CODE = 0x1FFFFF
 NAME = 0x200000
 FIGURE = 0x400000
+#: Marks the first character of every word (words are compared one by one).
+START = 0x800000
 
 
 def _edit_distance(ca, a0, a1, cb, b0, b1):
@@ -115,17 +120,29 @@ def _slot(ca, a0, a1, cb, b0, b1):
     if a1 == a0 or b1 == b0:
         return False
     digit_a = False
+    spelled_a = False
     name_a = False
     for i in range(a0, a1):
-        digit_a = digit_a or (ca[i] & FIGURE) != 0
+        if ca[i] & FIGURE:
+            c = ca[i] & CODE
+            digit_a = digit_a or 48 <= c <= 57
+            spelled_a = spelled_a or not 48 <= c <= 57
         name_a = name_a or (ca[i] & NAME) != 0
     digit_b = False
+    spelled_b = False
     name_b = False
     for i in range(b0, b1):
-        digit_b = digit_b or (cb[i] & FIGURE) != 0
+        if cb[i] & FIGURE:
+            c = cb[i] & CODE
+            digit_b = digit_b or 48 <= c <= 57
+            spelled_b = spelled_b or not 48 <= c <= 57
         name_b = name_b or (cb[i] & NAME) != 0
+    # Figures in digits on both sides, or in words on both sides (one paper may spell out
+    # what the other prints in digits: that is no other figure).
     if digit_a and digit_b:
         return not _misread_figure(ca, a0, a1, cb, b0, b1)
+    if spelled_a and spelled_b:
+        return 2 * _edit_distance(ca, a0, a1, cb, b0, b1) > max(a1 - a0, b1 - b0)
     if not (name_a and name_b) or a1 - a0 < 3 or b1 - b0 < 3:
         return False
     return 2 * _edit_distance(ca, a0, a1, cb, b0, b1) > max(a1 - a0, b1 - b0)
@@ -216,6 +233,7 @@ def _score(ha, pa, hb, ca, cb, n, gap, slot, min_length, max_occ):
     slot_of = np.empty(pieces, dtype=np.int64)
     slot_b0 = np.empty(pieces, dtype=np.int64)
     slot_b1 = np.empty(pieces, dtype=np.int64)
+    owner = np.empty(pieces, dtype=np.int64)
     passages = 0
     slots = 0
     n_open = 0
@@ -252,7 +270,9 @@ def _score(ha, pa, hb, ca, cb, n, gap, slot, min_length, max_occ):
             sa1[best] = a0 + plen[p]
             sb1[best] = b0 + plen[p]
             matched[best] += plen[p]
+            owner[p] = best
         else:
+            owner[p] = passages
             sb0[passages] = b0
             sa1[passages] = a0 + plen[p]
             sb1[passages] = b0 + plen[p]
@@ -260,39 +280,51 @@ def _score(ha, pa, hb, ca, cb, n, gap, slot, min_length, max_occ):
             open_[n_open] = passages
             n_open += 1
             passages += 1
-    # What the kept passages cover, less their slots; then B's names and figures (runs of
-    # name letters or of digits) inside them: those meeting a slot differ, the others agree.
+    # What the kept passages cover, less their slots (0: not covered, 1: inside a passage,
+    # 2: in a slot, 3: in an exact piece of a passage).
     state = np.zeros(nb, dtype=np.int8)
     for q in range(passages):
         if matched[q] >= min_length:
             state[sb0[q] : sb1[q]] = 1
+    for p in range(pieces):
+        if matched[owner[p]] >= min_length:
+            state[pb0[p] : pb0[p] + plen[p]] = 3
     for s in range(slots):
         if matched[slot_of[s]] >= min_length:
             state[slot_b0[s] : slot_b1[s]] = 2
     covered = 0
     for i in range(nb):
-        if state[i] == 1:
+        if state[i] == 1 or state[i] == 3:
             covered += 1
+    # B's names and figures, word by word: one in a slot differs; one outside the kept
+    # passages is not compared (a cut or a line lost); one inside agrees when at least half of
+    # it lies in exact pieces, else it differs (read as something else than A's).
     agree = 0
     differ = 0
     i = 0
     while i < nb:
         kind = cb[i] & (NAME | FIGURE)
-        j = i + 1
         if kind == 0:
-            i = j
+            i += 1
             continue
-        while j < nb and (cb[j] & (NAME | FIGURE)) == kind:
+        j = i + 1
+        while j < nb and (cb[j] & (NAME | FIGURE)) == kind and (cb[j] & START) == 0:
             j += 1
-        inside = True
-        meets = False
+        exact = 0
+        slotted = False
+        outside = False
         for x in range(i, j):
-            inside = inside and state[x] != 0
-            meets = meets or state[x] == 2
-        if meets:
+            exact += state[x] == 3
+            slotted = slotted or state[x] == 2
+            outside = outside or state[x] == 0
+        if slotted:
             differ += 1
-        elif inside:
+        elif outside:
+            pass
+        elif 2 * exact >= j - i:
             agree += 1
+        else:
+            differ += 1
         i = j
     return covered, agree, differ
 
@@ -323,9 +355,15 @@ def _score_pairs(
         if nx > ny:
             x, y = y, x
             nx, ny = ny, nx
-        if nx == 0:
-            out[k] = 1.0 if ny == 0 else 0.0
+        if nx == 0 or nx < n:
+            # Too short to seed anything: a copy only if the very same.
+            same = nx == ny
+            for i in range(nx):
+                same = same and (codes[starts[x] + i] & CODE) == (codes[starts[y] + i] & CODE)
+            out[k] = 1.0 if same else 0.0
             continue
+        # Against a text shorter than twice ``min_length``, half of it makes a passage.
+        shortest = max(n, min(min_length, nx // 2))
         best = 0.0
         for turn in range(2 if nx == ny and x != y else 1):
             b, a = (x, y) if turn == 0 else (y, x)
@@ -338,7 +376,7 @@ def _score_pairs(
                 n,
                 gap,
                 slot,
-                min_length,
+                shortest,
                 max_occ,
             )
             # A short text counts over ``floor`` characters (or the other text's length).
@@ -366,13 +404,26 @@ _WORD = re.compile(r"[^\W_]+")
 _SENTENCE = re.compile(r"[.!?:;\u00ab\u00bb\u201c\u201d\"]|\s[-\u2013\u2014]|[-\u2013\u2014]\s")
 
 
-def _words(text: str) -> tuple[str, list[int], list[bool]]:
-    """The letters and digits of the text lower-cased, its words' lengths, and which words
-    are names: written with a capital and then small letters (words in capitals are headings
-    and display type, which OCR reads worst), not at the start of a sentence ("M.", "Mr."
-    and other short capitalised abbreviations end no sentence)."""
+#: Numbers written as words (English, French, German; not the articles "one", "un", "ein"):
+#: figures too ("five cts" is not "17-1/2 cts").
+_NUMBERS = """
+two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty sixty
+seventy eighty ninety hundred thousand million billion
+deux trois quatre cinq sept huit neuf dix onze douze vingt trente quarante cinquante soixante
+cent cents mille million millions milliard milliards
+zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig hundert tausend
+"""
+NUMBER_WORDS = frozenset(_NUMBERS.split())
+
+
+def _words(text: str) -> tuple[str, list[int], list[int]]:
+    """The letters and digits of the text lower-cased, its words' lengths, and what each word
+    is: 1 a name, written with a capital and then small letters (words in capitals are
+    headings and display type, which OCR reads worst), not at the start of a sentence ("M.",
+    "Mr." and other short capitalised abbreviations end no sentence); 2 a number written in
+    words (:data:`NUMBER_WORDS`); else 0."""
     words: list[str] = []
-    names: list[bool] = []
+    names: list[int] = []
     end = 0
     previous = ""
     for match in _WORD.finditer(text):
@@ -384,7 +435,10 @@ def _words(text: str) -> tuple[str, list[int], list[bool]]:
             first = False
         else:
             first = _SENTENCE.search(between) is not None
-        names.append(not first and word[0].isupper() and word[1:].islower())
+        if word.lower() in NUMBER_WORDS:
+            names.append(2)
+        else:
+            names.append(int(not first and word[0].isupper() and word[1:].islower()))
         words.append(word)
         previous = word
         end = match.end()
@@ -399,12 +453,12 @@ class Seeds:
 
     @staticmethod
     def _marks(
-        codes: np.ndarray, chars: np.ndarray, folded: list[tuple[str, list[int], list[bool]]]
+        codes: np.ndarray, chars: np.ndarray, folded: list[tuple[str, list[int], list[int]]]
     ) -> np.ndarray:
         """:data:`NAME` on the letters of names, :data:`FIGURE` on the digits of figures (words
         at least half digits, as 1900 or 15th: a digit inside a word is a misread letter)."""
         lengths = np.fromiter((k for _, ls, _ in folded for k in ls), np.int64)
-        names = np.fromiter((f for _, _, fs in folded for f in fs), bool, len(lengths))
+        names = np.fromiter((f for _, _, fs in folded for f in fs), np.int64, len(lengths)) == 1
         # Texts that lower-casing made longer or shorter get no marks.
         kept = np.fromiter((sum(ls) == len(low) for low, ls, _ in folded), bool, len(folded))
         per_text = np.fromiter((len(ls) for _, ls, _ in folded), np.int64, len(folded))
@@ -423,9 +477,14 @@ class Seeds:
             at = starts[nonempty]
             digits[nonempty] = np.add.reduceat(digit[char_kept].astype(np.int64), at)
         figure = (digits > 0) & (2 * digits >= lengths)
+        spelled = np.fromiter((f for _, _, fs in folded for f in fs), np.int64, len(lengths)) == 2
         word_mark = np.where(figure, FIGURE, np.where(names, NAME, 0))
+        word_mark = np.where(spelled & ~figure, FIGURE, word_mark)
         inside = np.repeat(word_mark, lengths)
-        inside = np.where(inside == FIGURE, np.where(digit[char_kept], FIGURE, 0), inside)
+        # The digits of a figure written with digits; every letter of one written in words.
+        digit_figure = np.repeat(figure, lengths)
+        inside = np.where(digit_figure & ~digit[char_kept], 0, inside)
+        inside[starts[nonempty]] |= START
         marks[char_kept] = inside
         return marks
 

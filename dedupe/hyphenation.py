@@ -8,7 +8,8 @@ text break it at different places, and OCR keeps the break, sometimes without th
   marks of Fraktur prints) followed on the next line by a small letter joins the two parts
   (``quelques``), unless the hyphen belongs to the word: the hyphenated form appears elsewhere
   in the text (``train-poste``), or the second part is one of the words French and English
-  write after a hyphen (``lui-même``, ``dit-il``, ``vingt-quatre``, ``mother-in-law``). A
+  write after a hyphen (``lui-même``, ``dit-il``, ``vingt-quatre``), or the compound goes on
+  with another hyphen (``mother-`` / ``in-law``). A
   soft hyphen is always a break. Followed by a capital or a digit, the hyphen stays and only
   the line break goes (``New-York``, ``1899-1900``): such compounds are not broken words.
 - A line break inside a word without a hyphen (lost by the OCR) is undone only on evidence:
@@ -65,7 +66,10 @@ def _repair(text: str) -> str:
         first = _FIRST.match(right)
         if first is None or (not mark and not (word[-1].isalpha() and right[0].isalpha())):
             continue
-        joins.append((i, word, mark, first.group()))
+        # "mother-" / "in-law": a compound goes on after the break with another hyphen.
+        more = right[first.end() : first.end() + 2]
+        compound = len(more) == 2 and more[0] == "-" and more[1].isalpha()
+        joins.append((i, word, mark + ("+" if compound else ""), first.group()))
     if not joins:
         return text
     lower = text.lower()
@@ -73,11 +77,12 @@ def _repair(text: str) -> str:
     glue: dict[int, str] = {}
     for i, word, mark, right in joins:
         if mark:
-            if mark in ALWAYS_BREAK:
+            if mark[0] in ALWAYS_BREAK:
                 glue[i] = ""
             else:
                 kept = (
-                    not right[0].islower()
+                    mark.endswith("+")
+                    or not right[0].islower()
                     or right.lower() in HYPHENATED_SECOND
                     or f"{word}-{right}".lower() in lower
                 )
