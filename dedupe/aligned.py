@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -416,33 +417,37 @@ zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig hundert taus
 NUMBER_WORDS = frozenset(_NUMBERS.split())
 
 
+def _title(word: str) -> bool:
+    return word[:1].isupper() and word[1:].islower()
+
+
 def _words(text: str) -> tuple[str, list[int], list[int]]:
     """The letters and digits of the text lower-cased, its words' lengths, and what each word
     is: 1 a name, written with a capital and then small letters (words in capitals are
     headings and display type, which OCR reads worst), not at the start of a sentence ("M.",
     "Mr." and other short capitalised abbreviations end no sentence); 2 a number written in
     words (:data:`NUMBER_WORDS`); else 0."""
-    words: list[str] = []
-    names: list[int] = []
-    end = 0
-    previous = ""
-    for match in _WORD.finditer(text):
-        word = match.group()
-        between = text[end : match.start()]
-        if not words:
-            first = True
-        elif between.startswith(".") and len(previous) <= 3 and previous[:1].isupper():
-            first = False
-        else:
-            first = _SENTENCE.search(between) is not None
-        if word.lower() in NUMBER_WORDS:
-            names.append(2)
-        else:
-            names.append(int(not first and word[0].isupper() and word[1:].islower()))
-        words.append(word)
-        previous = word
-        end = match.end()
-    return "".join(words).lower(), [len(w) for w in words], names
+    words = _WORD.findall(text)
+    if not words:
+        return "", [], []
+    between = _WORD.split(text)  # what precedes each word (and what follows the last)
+    low = "".join(words).lower()
+    lengths = list(map(len, words))
+    kinds = list(map(_title, words))
+    ends = list(map(_SENTENCE.search, between[1:-1]))
+    for k in range(1, len(words)):
+        if kinds[k] and ends[k - 1] is not None:
+            # After "M." or "Mr." a name goes on; after another sentence end it starts one.
+            previous = words[k - 1]
+            kinds[k] = len(previous) <= 3 and previous[0].isupper() and between[k][:1] == "."
+    kinds[0] = False
+    out = list(map(int, kinds))
+    lowered = [w.lower() for w in words]
+    if not NUMBER_WORDS.isdisjoint(lowered):
+        for k, word in enumerate(lowered):
+            if word in NUMBER_WORDS:
+                out[k] = 2
+    return low, lengths, out
 
 
 class Seeds:
@@ -457,8 +462,9 @@ class Seeds:
     ) -> np.ndarray:
         """:data:`NAME` on the letters of names, :data:`FIGURE` on the digits of figures (words
         at least half digits, as 1900 or 15th: a digit inside a word is a misread letter)."""
-        lengths = np.fromiter((k for _, ls, _ in folded for k in ls), np.int64)
-        names = np.fromiter((f for _, _, fs in folded for f in fs), np.int64, len(lengths)) == 1
+        lengths = np.fromiter(chain.from_iterable(ls for _, ls, _ in folded), np.int64)
+        kinds = np.fromiter(chain.from_iterable(fs for _, _, fs in folded), np.int64, len(lengths))
+        names = kinds == 1
         # Texts that lower-casing made longer or shorter get no marks.
         kept = np.fromiter((sum(ls) == len(low) for low, ls, _ in folded), bool, len(folded))
         per_text = np.fromiter((len(ls) for _, ls, _ in folded), np.int64, len(folded))
@@ -477,7 +483,7 @@ class Seeds:
             at = starts[nonempty]
             digits[nonempty] = np.add.reduceat(digit[char_kept].astype(np.int64), at)
         figure = (digits > 0) & (2 * digits >= lengths)
-        spelled = np.fromiter((f for _, _, fs in folded for f in fs), np.int64, len(lengths)) == 2
+        spelled = kinds == 2
         word_mark = np.where(figure, FIGURE, np.where(names, NAME, 0))
         word_mark = np.where(spelled & ~figure, FIGURE, word_mark)
         inside = np.repeat(word_mark, lengths)
@@ -510,9 +516,11 @@ class Seeds:
         self.hashes = np.ascontiguousarray(hashes, dtype=np.uint32)
         self.offsets = offsets
         sizes = np.diff(offsets)
-        doc = np.repeat(np.arange(len(squeezed), dtype=np.int64), sizes)
+        doc = np.repeat(np.arange(len(squeezed), dtype=np.uint64), sizes)
         position = np.arange(len(hashes), dtype=np.int64) - np.repeat(offsets[:-1], sizes)
-        order = np.lexsort((position, self.hashes, doc))
+        # By text, then by hash; a stable sort keeps positions in order within a hash.
+        key = (doc << np.uint64(32)) | self.hashes.astype(np.uint64)
+        order = np.argsort(key, kind="stable")
         self.sorted_hashes = self.hashes[order]
         self.positions = position[order]
 

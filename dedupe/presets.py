@@ -51,8 +51,8 @@ PRESETS: dict[str, Preset] = {
             "normalise": OCR_NORMALISERS,
             "unit": "char",
             "ngram": 5,
-            "threshold": 0.3,
-            "scorers": ("aligned=0.4",),
+            "threshold": 0.4,
+            "scorers": ("containment=0.2", "aligned=0.4"),
         },
     ),
 }
