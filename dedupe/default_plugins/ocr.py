@@ -46,7 +46,7 @@ def _texts(ctx: PairContext, docs: np.ndarray) -> list[str]:
     """The documents normalised by the run's chain without case folding, punctuation and
     spacing (the aligner reads names and figures first, then folds them itself), or as the
     run normalised them where its chain is not known."""
-    chain = getattr(ctx.store, "normalise", None)
+    chain = ctx.chain()
     if not isinstance(chain, Chain):
         return [ctx.normalised_text(int(d)) for d in docs.tolist()]
     cased = _CASED.get(ctx)

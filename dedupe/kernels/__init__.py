@@ -3,8 +3,9 @@
 Two interchangeable backends give identical values: ``compiled`` (numba, a dependency) and
 ``reference`` (Python + numpy, used where numba cannot be imported). Kernels come in families,
 one module each in both backends: shingle hashes (``shingles``), sets and signatures
-(``sets``), text on UTF-8 bytes (``text``); every compiled kernel has a reference twin of the
-same name and signature (:mod:`dedupe.kernels.reference.twins`). ``DEDUPE_KERNELS=reference``
+(``sets``), text on UTF-8 bytes (``text``), the aligned score of text pairs (``align``);
+every compiled kernel has a reference twin of the same name and signature
+(:mod:`dedupe.kernels.reference.twins`). ``DEDUPE_KERNELS=reference``
 forces the reference backend, e.g. to compare the two. The functions here are what the stages
 call.
 """
@@ -282,5 +283,39 @@ def map_or_flag_bytes(
     assert isinstance(table, CodepointMap)
     result: tuple[np.ndarray, np.ndarray, np.ndarray] = _impl.map_or_flag(
         buf, offsets, table.single, table.starts, table.multi, table.expansion, flagged
+    )
+    return result
+
+
+def aligned_scores(
+    hashes: np.ndarray,
+    offsets: np.ndarray,
+    sorted_hashes: np.ndarray,
+    positions: np.ndarray,
+    codes: np.ndarray,
+    starts: np.ndarray,
+    pairs: np.ndarray,
+    n: int,
+    gap: int,
+    slot: int,
+    min_length: int,
+    max_occ: int,
+    floor: int,
+) -> np.ndarray:
+    """The aligned score of each pair of prepared texts (see :mod:`dedupe.aligned`)."""
+    result: np.ndarray = _impl.aligned_scores(
+        hashes,
+        offsets,
+        sorted_hashes,
+        positions,
+        codes,
+        starts,
+        np.ascontiguousarray(pairs, dtype=np.int64),
+        n,
+        gap,
+        slot,
+        min_length,
+        max_occ,
+        floor,
     )
     return result

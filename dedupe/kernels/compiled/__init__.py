@@ -2,12 +2,14 @@
 
 One module per family, each kernel with a Python twin of the same signature in the reference
 package (tested equal in ``tests/test_kernels.py``): shingle hashes (:mod:`.shingles`), sets
-and signatures (:mod:`.sets`), text on UTF-8 bytes (:mod:`.text`). Kernels release the GIL
+and signatures (:mod:`.sets`), text on UTF-8 bytes (:mod:`.text`), the aligned score of text
+pairs (:mod:`.align`). Kernels release the GIL
 (``nogil=True``) so threads can run them side by side. Importing this package needs numba.
 """
 
 from __future__ import annotations
 
+from dedupe.kernels.compiled.align import aligned_scores
 from dedupe.kernels.compiled.sets import intersections, minhash, unique_segments
 from dedupe.kernels.compiled.shingles import (
     auto_hashes,
@@ -43,10 +45,12 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "any_byte_in",
         "any_mapped",
     ),
+    "align": ("aligned_scores",),
 }
 
 __all__ = [
     "FAMILIES",
+    "aligned_scores",
     "any_byte_in",
     "any_mapped",
     "auto_hashes",

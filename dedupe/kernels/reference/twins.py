@@ -3,6 +3,7 @@ reference backend runs (``DEDUPE_KERNELS=reference``)."""
 
 from __future__ import annotations
 
+from dedupe.kernels.reference.align import aligned_scores
 from dedupe.kernels.reference.sets import intersections, minhash, unique_segments
 from dedupe.kernels.reference.shingles import (
     auto_hashes,
@@ -24,6 +25,7 @@ from dedupe.kernels.reference.text import (
 )
 
 __all__ = [
+    "aligned_scores",
     "any_byte_in",
     "any_mapped",
     "auto_hashes",
