@@ -17,11 +17,14 @@ from dedupe.errors import ConfigError
 
 @dataclass(frozen=True)
 class Preset:
-    """A named set of settings (``Config`` field names to values) and what it is for."""
+    """A named set of settings (``Config`` field names to values) and what it is for;
+    ``explain``: the ``dedupe explain`` options (``gap``, ``min_length``) that show the
+    passages this kind of copy shares."""
 
     name: str
     description: str
     settings: Mapping[str, Any] = field(default_factory=dict)
+    explain: Mapping[str, Any] = field(default_factory=dict)
 
 
 #: The ``ocr`` preset's chain: the default one with every space removed (after
@@ -54,6 +57,9 @@ PRESETS: dict[str, Preset] = {
             "threshold": 0.4,
             "scorers": ("containment=0.2", "aligned=0.4"),
         },
+        # The aligned scorer's gap and shortest passage, in characters (``aligned.GAP``,
+        # ``aligned.MIN_LENGTH``; not imported: the command line starts without the kernels).
+        explain={"gap": 12, "min_length": 24},
     ),
 }
 

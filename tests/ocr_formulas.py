@@ -70,7 +70,7 @@ JOURS = _items("lundi mardi mercredi jeudi vendredi samedi")
 OBJETS = _items(
     "un piano en palissandre|une belle jument de six ans|un domaine de vingt poses|un char à "
     "pont|une bibliothèque en noyer|un potager en fonte|une vigne de trois ouvriers|un "
-    "mobilier de salon|une forge avec outillage|une maison d'habitation avec jardin"
+    "mobilier de salon|une forge avec outillage|une maison d'habitation avec jardin",
     "|",
 )
 METIERS = _items("agriculteur vigneron horloger négociant boulanger menuisier rentier instituteur")
