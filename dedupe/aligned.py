@@ -20,11 +20,15 @@ slot: the passage goes on over it, the slot is not covered, and the figure or na
 differing. A name is a word with a capital and then small letters, not at the start of a
 sentence (words in capitals are headings and display type, which OCR reads worst); a figure
 is a word at least half digits, or a number written in words (one paper may spell out what
-the other prints in digits: that is not another figure). The score is the share of the
-shorter text that the kept passages cover, times the share of its names and figures inside
-them that agree. A misread letter of a reprint changes less than half of a name; editors
-reword sentences but keep names and figures; a notice on the same formula changes most of
-its names and figures.
+the other prints in digits: that is not another figure, and a gap holding one against the
+other is covered and compares neither). A notice's address or signature comes last, with
+nothing aligned after it: where both texts end (or begin) within two slots of the last
+(first) kept passage, B's names and figures there are looked for in A's; two or more missing
+make them differing (one alone is a reworded lead or a line of the next column). The score is
+the share of the shorter text that the kept passages cover, times the share of its names and
+figures compared that agree. A misread letter of a reprint changes less than half of a name;
+editors reword sentences but keep names and figures; a notice on the same formula changes most
+of its names and figures.
 
 :mod:`dedupe.default_plugins.ocr` makes this the ``aligned`` scorer. The alignment itself is a
 kernel (``kernels.aligned_scores``: :mod:`dedupe.kernels.reference.align` in Python, compiled
@@ -67,10 +71,11 @@ _SENTENCE = re.compile(r"[.!?:;\u00ab\u00bb\u201c\u201d\"]|\s[-\u2013\u2014]|[-\
 #: Numbers written as words (English, French, German; not the articles "one", "un", "ein"):
 #: figures too ("five cts" is not "17-1/2 cts").
 _NUMBERS = """
-two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty sixty
-seventy eighty ninety hundred thousand million billion
-deux trois quatre cinq sept huit neuf dix onze douze vingt trente quarante cinquante soixante
-cent cents mille million millions milliard milliards
+two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred
+thousand million billion
+deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize vingt
+trente quarante cinquante soixante cent cents mille million millions milliard milliards
 zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig hundert tausend
 """
 NUMBER_WORDS = frozenset(_NUMBERS.split())

@@ -101,6 +101,39 @@ def test_another_figure_or_name_counts_a_misread_letter_does_not():
     assert aligned.text_score(base, spelled) > 0.9
 
 
+def test_a_figure_spelled_out_against_digits_is_no_other_figure():
+    """ocr-dev holds such pairs: one paper prints "trente-huit sièges", the other "38 sièges"."""
+    words = (
+        "ROME, 11. - Dimanche ont eu lieu les scrutins de ballottage pour trente-huit sièges. "
+        "Vingt-cinq résultats sont connus : ils donnent quinze ministériels, cinq membres de "
+        "l'opposition constitutionnelle et cinq candidats de l'extrême gauche. A Turin, le "
+        "candidat socialiste a été battu par un ministériel."
+    )
+    digits = words.replace("trente-huit", "38").replace("Vingt-cinq", "25")
+    digits = digits.replace("quinze", "15").replace("cinq membres", "5 membres")
+    assert aligned.text_score(words, digits) > 0.9
+    other = words.replace("trente-huit", "quarante").replace("Vingt-cinq", "Douze")
+    assert aligned.text_score(words, other) < aligned.text_score(words, digits)
+
+
+def test_another_address_or_signature_at_the_end_differs():
+    """Two sale notices alike but for who sells and where: the address comes last, with
+    nothing aligned after it, and is compared with the other's; the same notice read again
+    with misread letters in the address is still one."""
+    body = (
+        "A VENDRE, pour cause de départ, un piano en palissandre, en très bon état, ainsi que "
+        "un mobilier de salon. Prix modéré. S'adresser à M. "
+    )
+    a = body + "Pierre Bonnet, rue du Marché 32, Bex."
+    b = body + "Louise Rochat, rue Centrale 7, Nyon."
+    misread = body.replace("palissandre", "palissaudre") + "Pierre Bounet, rue du Marché 32, Bcx."
+    assert aligned.text_score(a, b) < THRESHOLD
+    assert aligned.text_score(a, misread) > 0.7
+    # A long reprint cut short: what the longer text goes on with is not compared.
+    text = story("council-budget-original")
+    assert aligned.text_score(text, text[: len(text) // 2]) > 0.95
+
+
 def test_edge_cases_are_scores_in_range():
     assert aligned.text_score("", "") == 1.0
     assert aligned.text_score("", "some text here") == 0.0

@@ -31,6 +31,9 @@ NAME = 0x200000
 FIGURE = 0x400000
 #: Marks the first character of every word (words are compared one by one).
 START = 0x800000
+#: Names and figures of an edge of B missing from A's edge that make it another notice's
+#: address or signature (one alone is a reworded lead or a line read into the passage).
+EDGE_MIN = 2
 
 
 @_jitable
@@ -86,6 +89,27 @@ def _misread_figure(ca, a0, a1, cb, b0, b1):
 
 
 @_jitable
+def _spelled_against_digits(ca, a0, a1, cb, b0, b1):
+    """Whether one gap holds a figure written in words and the other one in digits (one paper
+    spells out what the other prints in digits: no other figure, and none to compare)."""
+    words_a = False
+    digits_a = False
+    for i in range(a0, a1):
+        if ca[i] & FIGURE:
+            c = ca[i] & CODE
+            digits_a = digits_a or 48 <= c <= 57
+            words_a = words_a or not 48 <= c <= 57
+    words_b = False
+    digits_b = False
+    for i in range(b0, b1):
+        if cb[i] & FIGURE:
+            c = cb[i] & CODE
+            digits_b = digits_b or 48 <= c <= 57
+            words_b = words_b or not 48 <= c <= 57
+    return (words_a and digits_b) or (digits_a and words_b)
+
+
+@_jitable
 def _slot(ca, a0, a1, cb, b0, b1):
     """Whether the gap ``ca[a0:a1]`` / ``cb[b0:b1]`` between two aligned pieces holds another
     figure (digits of figures on both sides, not only misread) or another name (letters of
@@ -119,6 +143,28 @@ def _slot(ca, a0, a1, cb, b0, b1):
     if not (name_a and name_b) or a1 - a0 < 3 or b1 - b0 < 3:
         return False
     return 2 * _edit_distance(ca, a0, a1, cb, b0, b1) > max(a1 - a0, b1 - b0)
+
+
+@_jitable
+def _found(ca, a0, a1, cb, b0, b1, kind):
+    """Whether ``ca[a0:a1]`` holds the name or figure ``cb[b0:b1]`` (of marks ``kind``): a word
+    of the same kind that is the same figure (or a misread of it), or the same name with at
+    most half of its characters different."""
+    x = a0
+    while x < a1:
+        if (ca[x] & (NAME | FIGURE)) != kind or (ca[x] & START) == 0:
+            x += 1
+            continue
+        y = x + 1
+        while y < a1 and (ca[y] & (NAME | FIGURE)) == kind and (ca[y] & START) == 0:
+            y += 1
+        if kind & FIGURE:
+            if _misread_figure(ca, x, y, cb, b0, b1):
+                return True
+        elif 2 * _edit_distance(ca, x, y, cb, b0, b1) <= max(y - x, b1 - b0):
+            return True
+        x = y
+    return False
 
 
 @_jitable
@@ -200,6 +246,7 @@ def _score(ha, pa, hb, ca, cb, n, gap, slot, min_length, max_occ):
     # the nearest open passage ending within ``slot`` characters on both sides, over a gap of
     # at most ``gap`` that is not a slot, or over a slot (then remembered).
     border = np.argsort(pb0[:pieces], kind="mergesort")
+    sa0 = np.empty(pieces, dtype=np.int64)
     sa1 = np.empty(pieces, dtype=np.int64)
     sb0 = np.empty(pieces, dtype=np.int64)
     sb1 = np.empty(pieces, dtype=np.int64)
@@ -208,6 +255,7 @@ def _score(ha, pa, hb, ca, cb, n, gap, slot, min_length, max_occ):
     slot_of = np.empty(pieces, dtype=np.int64)
     slot_b0 = np.empty(pieces, dtype=np.int64)
     slot_b1 = np.empty(pieces, dtype=np.int64)
+    slot_kind = np.empty(pieces, dtype=np.int8)
     owner = np.empty(pieces, dtype=np.int64)
     passages = 0
     slots = 0
@@ -237,10 +285,17 @@ def _score(ha, pa, hb, ca, cb, n, gap, slot, min_length, max_occ):
                 slot_of[slots] = best
                 slot_b0[slots] = sb1[best]
                 slot_b1[slots] = b0
+                slot_kind[slots] = 2
                 slots += 1
                 join = True
             else:
                 join = a0 - sa1[best] <= gap and b0 - sb1[best] <= gap
+                if join and _spelled_against_digits(ca, sa1[best], a0, cb, sb1[best], b0):
+                    slot_of[slots] = best
+                    slot_b0[slots] = sb1[best]
+                    slot_b1[slots] = b0
+                    slot_kind[slots] = 5
+                    slots += 1
         if join:
             sa1[best] = a0 + plen[p]
             sb1[best] = b0 + plen[p]
@@ -248,6 +303,7 @@ def _score(ha, pa, hb, ca, cb, n, gap, slot, min_length, max_occ):
             owner[p] = best
         else:
             owner[p] = passages
+            sa0[passages] = a0
             sb0[passages] = b0
             sa1[passages] = a0 + plen[p]
             sb1[passages] = b0 + plen[p]
@@ -256,7 +312,8 @@ def _score(ha, pa, hb, ca, cb, n, gap, slot, min_length, max_occ):
             n_open += 1
             passages += 1
     # What the kept passages cover, less their slots (0: not covered, 1: inside a passage,
-    # 2: in a slot, 3: in an exact piece of a passage).
+    # 2: in a slot, 3: in an exact piece of a passage, 5: a figure spelled out on one side and
+    # in digits on the other, inside a passage).
     state = np.zeros(nb, dtype=np.int8)
     for q in range(passages):
         if matched[q] >= min_length:
@@ -266,16 +323,48 @@ def _score(ha, pa, hb, ca, cb, n, gap, slot, min_length, max_occ):
             state[pb0[p] : pb0[p] + plen[p]] = 3
     for s in range(slots):
         if matched[slot_of[s]] >= min_length:
-            state[slot_b0[s] : slot_b1[s]] = 2
+            state[slot_b0[s] : slot_b1[s]] = slot_kind[s]
+    # The edges: where both texts begin (or end) within two slots of the first (last) kept
+    # passage, B's text before (after) it is an edge (4) and its names and figures are looked
+    # for in A's (the address or the signature of a notice; where a reprint is cut, the longer
+    # text goes on beyond that).
+    first = -1
+    last = -1
+    for q in range(passages):
+        if matched[q] >= min_length:
+            if first < 0 or sb0[q] < sb0[first]:
+                first = q
+            if last < 0 or sb1[q] > sb1[last]:
+                last = q
+    head_a = 0
+    head_b = 0
+    tail_a = len(ca)
+    tail_b = nb
+    if last >= 0:
+        edge = 2 * slot
+        if sb0[first] <= edge and sa0[first] <= edge:
+            head_a = sa0[first]
+            head_b = sb0[first]
+            for x in range(head_b):
+                if state[x] == 0:
+                    state[x] = 4
+        if nb - sb1[last] <= edge and len(ca) - sa1[last] <= edge:
+            tail_a = sa1[last]
+            tail_b = sb1[last]
+            for x in range(tail_b, nb):
+                if state[x] == 0:
+                    state[x] = 4
     covered = 0
     for i in range(nb):
-        if state[i] == 1 or state[i] == 3:
+        if state[i] == 1 or state[i] == 3 or state[i] == 5:
             covered += 1
     # B's names and figures, word by word: one in a slot differs; one outside the kept
     # passages is not compared (a cut or a line lost); one inside agrees when at least half of
     # it lies in exact pieces, else it differs (read as something else than A's).
     agree = 0
     differ = 0
+    edge_agree = 0
+    edge_differ = 0
     i = 0
     while i < nb:
         kind = cb[i] & (NAME | FIGURE)
@@ -287,13 +376,26 @@ def _score(ha, pa, hb, ca, cb, n, gap, slot, min_length, max_occ):
             j += 1
         exact = 0
         slotted = False
+        spelled = False
         outside = False
+        edged = True
         for x in range(i, j):
             exact += state[x] == 3
             slotted = slotted or state[x] == 2
+            spelled = spelled or state[x] == 5
             outside = outside or state[x] == 0
-        if slotted:
+            edged = edged and state[x] == 4
+        if spelled:
+            pass
+        elif slotted:
             differ += 1
+        elif edged:
+            if i < head_b:
+                found = _found(ca, 0, head_a, cb, i, j, kind)
+            else:
+                found = _found(ca, tail_a, len(ca), cb, i, j, kind)
+            edge_agree += found
+            edge_differ += not found
         elif outside:
             pass
         elif 2 * exact >= j - i:
@@ -301,6 +403,9 @@ def _score(ha, pa, hb, ca, cb, n, gap, slot, min_length, max_occ):
         else:
             differ += 1
         i = j
+    if edge_differ >= EDGE_MIN:
+        agree += edge_agree
+        differ += edge_differ
     return covered, agree, differ
 
 
