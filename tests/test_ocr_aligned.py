@@ -33,10 +33,10 @@ def scorer():
 
 
 def test_the_noise_model_reads_at_the_rate_it_is_given():
-    text = story("flood-original")
+    text = story("flood-original")[:1500]  # a Levenshtein distance in Python: a short text
     for rate in (0.03, 0.08):
         measured = [
-            char_error_rate(text, ocr_copy(text, seed, Noise(rate=rate))) for seed in (1, 2)
+            char_error_rate(text, ocr_copy(text, seed, Noise(rate=rate))) for seed in (1, 2, 3)
         ]
         assert rate * 0.6 < np.mean(measured) < rate * 2.0
 
