@@ -119,7 +119,9 @@ def run_corpus(
             results = _signed(pool, chunks, checkpoint)
             first = merge_signed(plan, chunks, results, bad, progress)
             timings["read+signatures"] = time.perf_counter() - t0
-            result = after_pass1(plan, corpus, first, pool, bad, progress, timings)
+            result = after_pass1(
+                plan, corpus, first, pool, bad, progress, timings, keep_workers=extend is not None
+            )
             if extend is not None:
                 extend(plan, first, pool, result)
     finally:
@@ -147,9 +149,12 @@ def after_pass1(
     bad: BadRecords,
     progress: Progress,
     timings: dict[str, float],
+    *,
+    keep_workers: bool = False,
 ) -> RunResult:
     """Candidates, the candidate documents' store, verification and clusters of a run whose
-    pass 1 is merged in ``first``."""
+    pass 1 is merged in ``first``. The pool's worker processes end once the store is read
+    (verification and clustering run here), unless ``keep_workers`` (a later step reads)."""
     t0 = time.perf_counter()
     progress.stage("finding candidates")
     pairs, lsh = steps.find_candidates(plan, first)
@@ -159,6 +164,8 @@ def after_pass1(
     progress.stage("reading candidates again")
     docs = np.unique(pairs) if len(pairs) else np.zeros(0, dtype=np.int64)
     store = candidate_store(plan, first, docs, pool.texts if plan.needs_text else None)
+    if not keep_workers:
+        pool.stop()
     timings["read candidates"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
