@@ -383,6 +383,11 @@ def test_reference_twins_give_the_compiled_values(texts, n):
     _twins_agree("unique_segments", hashes, hash_offsets)
     hasher = MinHasher(16, 1)
     _twins_agree("minhash", hashes, hash_offsets, hasher.a, hasher.b)
+    docs = np.arange(7, 7 + len(texts), dtype=np.int64)
+    for head, head_rate, rate in ((64, 4, 16), (2, 1, 3), (0, 1, 0)):
+        _twins_agree(
+            "sign_batch", hashes, hash_offsets, hasher.a, hasher.b, docs, head, head_rate, rate
+        )
     values, set_offsets = compiled.unique_segments(hashes, hash_offsets)
     pairs = np.array([[i, j] for i in range(len(texts)) for j in range(len(texts))], np.int64)
     _twins_agree("intersections", values, set_offsets, pairs)
@@ -401,3 +406,24 @@ def test_reference_twins_give_the_compiled_values(texts, n):
     _twins_agree("any_byte_in", buf, 0xC3, 0xC3, 0xE4, 0xE6)
     _twins_agree("any_mapped", buf, table.single, kinds)
     _twins_agree("docs_to_map", buf, offsets, table.single, kinds, 0x41, 0x5A, 0xC3, 0xD6)
+
+
+@given(texts_strategy, st.integers(1, 4))
+@settings(max_examples=50, deadline=None)
+def test_sign_batch_gives_the_signatures_anchors_and_sets_of_the_separate_stages(texts, n):
+    from dedupe.candidates.anchors import AnchorSettings, select_anchors
+
+    texts = [*texts, "the same words the same words again and again " * 40]
+    hashes, offsets = kernels.word_hashes(texts, n)
+    hasher = MinHasher(32, 3)
+    docs = np.arange(3, 3 + len(texts), dtype=np.int64)
+    anchors = AnchorSettings()
+    sig, packed, values, set_offsets = kernels.sign(
+        hashes, offsets, hasher.a, hasher.b, docs, anchors
+    )
+    assert sig.tolist() == hasher(hashes, offsets).tolist()
+    assert packed.tolist() == select_anchors(hashes, offsets, docs, anchors).tolist()
+    want_values, want_offsets = kernels.unique_segments(hashes, offsets)
+    assert values.tolist() == want_values.tolist()
+    assert set_offsets.tolist() == want_offsets.tolist()
+    assert len(kernels.sign(hashes, offsets, hasher.a, hasher.b, docs, None)[1]) == 0

@@ -134,6 +134,34 @@ def minhash(hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarra
     return result
 
 
+def sign(
+    hashes: np.ndarray,
+    offsets: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    doc_numbers: np.ndarray,
+    anchors: object | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Signatures (as :func:`minhash`), packed anchors (as
+    :func:`dedupe.candidates.anchors.select_anchors` with the ``AnchorSettings`` given; none
+    when ``anchors`` is None) and shingle sets (as :func:`unique_segments`) of a batch, in one
+    kernel call: what pass 1 keeps of it."""
+    head, head_rate, rate = (
+        (0, 1, 0) if anchors is None else (anchors.head, anchors.head_sampling, anchors.sampling)  # type: ignore[attr-defined]
+    )
+    result: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = _impl.sign_batch(
+        np.ascontiguousarray(hashes, dtype=np.uint32),
+        offsets,
+        a,
+        b,
+        np.asarray(doc_numbers, dtype=np.int64),
+        head,
+        head_rate,
+        rate,
+    )
+    return result
+
+
 def unique_segments(hashes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each document's sorted set of distinct hashes, CSR layout."""
     result: tuple[np.ndarray, np.ndarray] = _impl.unique_segments(hashes, offsets)

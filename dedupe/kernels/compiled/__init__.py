@@ -10,7 +10,7 @@ pairs (:mod:`.align`). Kernels release the GIL
 from __future__ import annotations
 
 from dedupe.kernels.compiled.align import aligned_scores
-from dedupe.kernels.compiled.sets import intersections, minhash, unique_segments
+from dedupe.kernels.compiled.sets import intersections, minhash, sign_batch, unique_segments
 from dedupe.kernels.compiled.shingles import (
     auto_hashes,
     char_hashes,
@@ -33,7 +33,7 @@ from dedupe.kernels.compiled.text import (
 #: The kernels, by family (each has a reference twin of the same name and signature).
 FAMILIES: dict[str, tuple[str, ...]] = {
     "shingles": ("xxh32", "word_hashes", "char_hashes", "auto_hashes", "has_character_tokens"),
-    "sets": ("minhash", "unique_segments", "intersections"),
+    "sets": ("minhash", "unique_segments", "intersections", "sign_batch"),
     "text": (
         "punctuation_to_spaces",
         "collapse_spaces",
@@ -65,6 +65,7 @@ __all__ = [
     "map_or_flag",
     "minhash",
     "punctuation_to_spaces",
+    "sign_batch",
     "unique_segments",
     "word_hashes",
     "xxh32",

@@ -4,7 +4,7 @@ reference backend runs (``DEDUPE_KERNELS=reference``)."""
 from __future__ import annotations
 
 from dedupe.kernels.reference.align import aligned_scores
-from dedupe.kernels.reference.sets import intersections, minhash, unique_segments
+from dedupe.kernels.reference.sets import intersections, minhash, sign_batch, unique_segments
 from dedupe.kernels.reference.shingles import (
     auto_hashes,
     char_hashes,
@@ -40,6 +40,7 @@ __all__ = [
     "map_or_flag",
     "minhash",
     "punctuation_to_spaces",
+    "sign_batch",
     "unique_segments",
     "word_hashes",
     "xxh32",
