@@ -87,6 +87,16 @@ def test_signatures_equal_datasketch_affine32(seed_texts, num_perm, seed, backen
         assert np.array_equal(m.hashvalues, sig)
 
 
+@pytest.mark.parametrize("num_perm,seed", [(1, 0), (128, 1), (64, 42), (256, 7), (500, 2**31)])
+def test_permutations_are_datasketchs_without_importing_it(num_perm, seed):
+    from dedupe.signature import permutations
+
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    mine = permutations(num_perm, seed)
+    assert mine[0].dtype == mine[1].dtype == np.uint32
+    assert mine[0].tolist() == a.tolist() and mine[1].tolist() == b.tolist()
+
+
 def test_signature_converts_to_datasketch_and_works_in_its_lsh(seed_texts):
     from datasketch import MinHashLSH
 

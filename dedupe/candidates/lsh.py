@@ -18,14 +18,19 @@ from functools import lru_cache
 import numpy as np
 import xxhash
 
-# Gauss-Legendre nodes: exact for the polynomials 1-(1-s^r)^b of degree <= num_perm <= 4096
-# would need many nodes; 256 keep the error below 1e-12 for the smooth integrands used here.
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(256)
+
+@lru_cache(maxsize=1)
+def _gauss_legendre() -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights: exact for the polynomials 1-(1-s^r)^b of degree <=
+    num_perm <= 4096 would need many nodes; 256 keep the error below 1e-12 for the smooth
+    integrands used here. Computed on first use (an eigenproblem: not at import)."""
+    x, w = np.polynomial.legendre.leggauss(256)
+    return x, w
 
 
 def _integrate(f_values_at: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """Integrals over [lo, hi] of the functions whose values at the mapped nodes are given."""
-    return (hi - lo) / 2.0 * (f_values_at @ _GL_W)
+    return (hi - lo) / 2.0 * (f_values_at @ _gauss_legendre()[1])
 
 
 @lru_cache(maxsize=256)
@@ -36,8 +41,9 @@ def optimal_params(
     false_negative_weight: float = 0.5,
 ) -> tuple[int, int]:
     """(bands, rows) minimising the weighted false positive and negative probabilities."""
-    lo_nodes = (_GL_X + 1.0) * threshold / 2.0
-    hi_nodes = threshold + (_GL_X + 1.0) * (1.0 - threshold) / 2.0
+    nodes = _gauss_legendre()[0]
+    lo_nodes = (nodes + 1.0) * threshold / 2.0
+    hi_nodes = threshold + (nodes + 1.0) * (1.0 - threshold) / 2.0
     best = (0, 0)
     best_error = float("inf")
     for b in range(1, num_perm + 1):

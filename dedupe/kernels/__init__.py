@@ -12,9 +12,11 @@ call.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Sequence
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -22,22 +24,45 @@ from dedupe.kernels import reference
 from dedupe.kernels.reference import twins
 
 
-def _load_backend() -> tuple[str, ModuleType]:
+def _choose_backend() -> str:
+    """The backend a run uses, without importing numba (that takes a second: it is imported
+    when the first kernel runs, so ``dedupe --help`` and plugin loading never wait for it)."""
     wanted = os.environ.get("DEDUPE_KERNELS", "auto").strip().lower()
     if wanted not in ("auto", "compiled", "reference"):
         raise ValueError(f"DEDUPE_KERNELS must be auto, compiled or reference, not {wanted!r}")
-    if wanted != "reference":
-        try:
-            from dedupe.kernels import compiled
-        except ImportError:
-            if wanted == "compiled":
-                raise
-        else:
-            return "compiled", compiled
-    return "reference", twins
+    if wanted == "reference":
+        return "reference"
+    if importlib.util.find_spec("numba") is None:
+        if wanted == "compiled":
+            raise ImportError("DEDUPE_KERNELS=compiled, but numba is not installed")
+        return "reference"
+    return "compiled"
 
 
-BACKEND, _impl = _load_backend()
+BACKEND = _choose_backend()
+
+
+class _FirstUse:
+    """Stands for the backend module until a kernel is first called, then replaces itself
+    (the module global ``_impl``) with it."""
+
+    def __getattr__(self, name: str) -> Any:
+        global BACKEND, _impl
+        module: ModuleType = twins
+        if BACKEND == "compiled":
+            try:
+                from dedupe.kernels import compiled
+
+                module = compiled
+            except ImportError:
+                if os.environ.get("DEDUPE_KERNELS", "auto").strip().lower() == "compiled":
+                    raise
+                BACKEND = "reference"
+        _impl = module
+        return getattr(module, name)
+
+
+_impl: Any = _FirstUse()
 
 
 def _keep_large_allocations_in_the_heap() -> None:
