@@ -415,6 +415,15 @@ def test_reference_twins_give_the_compiled_values(texts, n):
     _twins_agree("lead_kinds", table.single)
     _twins_agree("any_byte_in", buf, 0xC3, 0xC3, 0xE4, 0xE6)
     _twins_agree("any_mapped", buf, table.single, kinds)
+    from dedupe.default_plugins.normalisers import FUSE_STEPS
+    from dedupe.kernels.fuse import compose
+
+    fused, fused_flags = compose(
+        [FUSE_STEPS[n]() for n in ("quotes", "casefold", "punctuation", "whitespace")]
+    )
+    fused_maps = (fused.single, fused.starts, fused.multi, fused.expansion)
+    _twins_agree("fused_map", buf, offsets, *fused_maps, fused_flags)
+    _twins_agree("fused_map", buf, offsets, *fused_maps, flagged)
     _twins_agree("docs_to_map", buf, offsets, table.single, kinds, 0x41, 0x5A, 0xC3, 0xD6)
 
 

@@ -372,3 +372,17 @@ def aligned_scores(
         floor,
     )
     return result
+
+
+def fused_bytes(
+    table: object, flagged: np.ndarray, buf: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A composed table (:func:`dedupe.kernels.fuse.compose`) applied to an encoded batch with
+    the whitespace collapse: (buffer, offsets, documents holding a flagged code point)."""
+    from dedupe.kernels.codepoints import CodepointMap
+
+    assert isinstance(table, CodepointMap)
+    result: tuple[np.ndarray, np.ndarray, np.ndarray] = _impl.fused_map(
+        buf, offsets, table.single, table.starts, table.multi, table.expansion, flagged
+    )
+    return result

@@ -23,6 +23,7 @@ from dedupe.kernels.compiled.text import (
     any_mapped,
     collapse_spaces,
     docs_to_map,
+    fused_map,
     lead_kinds,
     map_codepoints,
     map_docs,
@@ -44,6 +45,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "lead_kinds",
         "any_byte_in",
         "any_mapped",
+        "fused_map",
     ),
     "align": ("aligned_scores",),
 }
@@ -57,6 +59,7 @@ __all__ = [
     "char_hashes",
     "collapse_spaces",
     "docs_to_map",
+    "fused_map",
     "has_character_tokens",
     "intersections",
     "lead_kinds",
