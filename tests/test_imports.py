@@ -58,3 +58,37 @@ def test_a_run_imports_the_compiled_kernels_when_it_signs():
         "assert kernels.BACKEND == 'compiled'\n"
     )
     assert {"numba", "dedupe.kernels.compiled"} <= loaded_after(code)
+
+
+def test_a_small_input_runs_the_reference_twins_with_the_same_outputs(tmp_path):
+    """The bundled example (32 KB) is signed by the reference kernels, without numba (no
+    import, no compile on a first run), and gives the compiled kernels' outputs byte for
+    byte."""
+    import json
+    import os
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "news.jsonl"
+    outputs = {}
+    for kernels in ("auto", "compiled"):
+        out = tmp_path / kernels
+        env = dict(os.environ, DEDUPE_KERNELS=kernels, DEDUPE_LOAD_PLUGINS="")
+        probe = (
+            "import sys\nfrom dedupe.cli import main\n"
+            f"try:\n    main(['run', {str(example)!r}, '-o', {str(out)!r}, '-q'])\n"
+            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "print('numba' in sys.modules)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        report = json.loads((out / "report.json").read_text())
+        assert report["kernels"] == ("reference" if kernels == "auto" else "compiled")
+        assert done.stdout.split()[-1] == ("False" if kernels == "auto" else "True")
+        outputs[kernels] = {
+            name: (out / name).read_bytes()
+            for name in ("clusters.jsonl", "pairs.jsonl", "dropped.jsonl", "kept.jsonl")
+        }
+    assert outputs["auto"] == outputs["compiled"]
+    assert outputs["auto"]["clusters.jsonl"]

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -63,6 +64,36 @@ class _FirstUse:
 
 
 _impl: Any = _FirstUse()
+
+
+def active() -> str:
+    """The backend the kernels run on now: ``compiled``, or ``reference`` (forced, numba
+    missing, or a small input: :func:`for_input`)."""
+    return "reference" if BACKEND == "reference" or _impl is twins else "compiled"
+
+
+#: A run reading less than this runs the reference twins when the compiled kernels are not
+#: loaded yet (see :func:`for_input`).
+SMALL_INPUT_BYTES = 256 * 1024
+
+
+@contextmanager
+def for_input(size: int) -> Iterator[None]:
+    """The kernels for a run of ``size`` input bytes: the reference twins (same values) for a
+    small input when numba is not imported yet, since importing it and loading (or, on an
+    empty cache, compiling) its kernels takes seconds, and the twins a few milliseconds on
+    a small input; the compiled ones otherwise. ``DEDUPE_KERNELS=compiled`` always compiles."""
+    global _impl
+    forced = os.environ.get("DEDUPE_KERNELS", "auto").strip().lower() == "compiled"
+    if forced or size >= SMALL_INPUT_BYTES or not isinstance(_impl, _FirstUse):
+        yield
+        return
+    _impl = twins
+    try:
+        yield
+    finally:
+        if _impl is twins and BACKEND == "compiled":
+            _impl = _FirstUse()
 
 
 def _keep_large_allocations_in_the_heap() -> None:
