@@ -386,8 +386,13 @@ def aligned_scores(
     max_occ: int,
     floor: int,
 ) -> np.ndarray:
-    """The aligned score of each pair of prepared texts (see :mod:`dedupe.aligned`)."""
-    result: np.ndarray = _impl.aligned_scores(
+    """The aligned score of each pair of prepared texts (see :mod:`dedupe.aligned`). Compiled
+    whenever numba is there, small inputs too (:func:`for_input`): its twin is a few pairs a
+    second."""
+    impl = _impl
+    if impl is twins and BACKEND == "compiled":
+        from dedupe.kernels import compiled as impl
+    result: np.ndarray = impl.aligned_scores(
         hashes,
         offsets,
         sorted_hashes,

@@ -3,7 +3,8 @@ reference backend runs (``DEDUPE_KERNELS=reference``)."""
 
 from __future__ import annotations
 
-from dedupe.kernels.reference.align import aligned_scores
+from typing import TYPE_CHECKING, Any
+
 from dedupe.kernels.reference.sets import intersections, minhash, sign_batch, unique_segments
 from dedupe.kernels.reference.shingles import (
     auto_hashes,
@@ -24,6 +25,20 @@ from dedupe.kernels.reference.text import (
     map_or_flag,
     punctuation_to_spaces,
 )
+
+if TYPE_CHECKING:
+    from dedupe.kernels.reference.align import aligned_scores
+
+
+def __getattr__(name: str) -> Any:
+    """``aligned_scores``, imported on first use: its module imports numba (to mark the helpers
+    its compiled twin inlines), which ``dedupe --help`` and small runs must not wait for."""
+    if name == "aligned_scores":
+        from dedupe.kernels.reference.align import aligned_scores
+
+        return aligned_scores
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "aligned_scores",
