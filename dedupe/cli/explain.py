@@ -9,7 +9,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,11 +19,13 @@ from dedupe.cli.explain_text import print_explanation
 from dedupe.cli.run import typed_settings
 from dedupe.config import Config
 from dedupe.display import BIDI, safe
-from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, InputError, OutputError
 from dedupe.evaluate import load_clusters
-from dedupe.explain import DEFAULT_GAP, DEFAULT_MIN_LENGTH, Explainer, explain_cluster
-from dedupe.explain_html import render
+from dedupe.explain_defaults import DEFAULT_GAP, DEFAULT_MIN_LENGTH
+
+if TYPE_CHECKING:  # imported when the command runs (``dedupe --help`` loads no kernel)
+    from dedupe.engine import Engine
+    from dedupe.explain import Explainer
 
 # Characters JSON leaves raw that a terminal must not get: DEL and C1 controls, line and
 # paragraph separators, bidi controls, lone surrogates (written as \u escapes, still JSON).
@@ -301,6 +303,11 @@ def explain(
     shown = presets.get(preset).explain
     gap = gap if "gap" in given else int(shown.get("gap", gap))
     min_length = min_length if "min_length" in given else int(shown.get("min_length", min_length))
+
+    from dedupe.engine import Engine, make_config
+    from dedupe.explain import Explainer, explain_cluster
+    from dedupe.explain_html import render
+
     engine = Engine(make_config(**settings))
     unit, ngram = engine.plan.config.unit, engine.plan.config.ngram
     unit_impl = engine.registry.get("shingle unit", unit)

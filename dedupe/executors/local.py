@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from dedupe import kernels
 from dedupe.checkpoint import Checkpoint, checkpoint_for
 from dedupe.config import Config
 from dedupe.corpus import Chunk, Corpus
@@ -90,6 +91,20 @@ def run_corpus(
     """The whole run over a corpus; ``result.plan`` is the plan fitted to it. With ``resume``,
     chunks checkpointed by an interrupted run with the same settings and input are not read
     again; ``extend`` is a step run on the result before it is written."""
+    size = sum(c.size for c in corpus.chunks(chunk_bytes(plan.config)))
+    with kernels.for_input(size if corpus.discovery is not None else kernels.SMALL_INPUT_BYTES):
+        return _run_corpus(plan, corpus, output_dir, on_bad, progress, resume, extend)
+
+
+def _run_corpus(
+    plan: RunPlan,
+    corpus: Corpus,
+    output_dir: str | os.PathLike[str] | None,
+    on_bad: BadRecordHandler | None,
+    progress: Progress | None,
+    resume: bool,
+    extend: Extension | None,
+) -> RunResult:
     progress = progress or Progress(enabled=False)
     plan = decided_format(plan, corpus)
     timings: dict[str, float] = {}

@@ -10,7 +10,7 @@ pairs (:mod:`.align`). Kernels release the GIL
 from __future__ import annotations
 
 from dedupe.kernels.compiled.align import aligned_scores
-from dedupe.kernels.compiled.sets import intersections, minhash, unique_segments
+from dedupe.kernels.compiled.sets import intersections, minhash, sign_batch, unique_segments
 from dedupe.kernels.compiled.shingles import (
     auto_hashes,
     char_hashes,
@@ -23,6 +23,7 @@ from dedupe.kernels.compiled.text import (
     any_mapped,
     collapse_spaces,
     docs_to_map,
+    fused_map,
     lead_kinds,
     map_codepoints,
     map_docs,
@@ -33,7 +34,7 @@ from dedupe.kernels.compiled.text import (
 #: The kernels, by family (each has a reference twin of the same name and signature).
 FAMILIES: dict[str, tuple[str, ...]] = {
     "shingles": ("xxh32", "word_hashes", "char_hashes", "auto_hashes", "has_character_tokens"),
-    "sets": ("minhash", "unique_segments", "intersections"),
+    "sets": ("minhash", "unique_segments", "intersections", "sign_batch"),
     "text": (
         "punctuation_to_spaces",
         "collapse_spaces",
@@ -44,6 +45,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "lead_kinds",
         "any_byte_in",
         "any_mapped",
+        "fused_map",
     ),
     "align": ("aligned_scores",),
 }
@@ -57,6 +59,7 @@ __all__ = [
     "char_hashes",
     "collapse_spaces",
     "docs_to_map",
+    "fused_map",
     "has_character_tokens",
     "intersections",
     "lead_kinds",
@@ -65,6 +68,7 @@ __all__ = [
     "map_or_flag",
     "minhash",
     "punctuation_to_spaces",
+    "sign_batch",
     "unique_segments",
     "word_hashes",
     "xxh32",
