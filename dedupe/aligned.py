@@ -46,7 +46,7 @@ import numpy as np
 from dedupe import kernels
 
 # The marks of names, figures and word starts above a character's code point bits.
-from dedupe.kernels.reference.align import FIGURE, NAME, START
+from dedupe.kernels.align_codes import FIGURE, NAME, START
 
 #: Seed length in characters: the shortest exact stretch that starts a run.
 SEED = 4

@@ -6,10 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("datasketch", "dedupe.engine", "dedupe.kernels.compiled")
-# numba itself (and scipy, which numba imports) is not in HEAVY: the ocr plugin's
-# dedupe.aligned imports dedupe.kernels.reference.align, which imports numba to mark the
-# helpers its compiled twin inlines. Numba's kernels are neither loaded nor compiled.
+HEAVY = ("datasketch", "dedupe.engine", "dedupe.kernels.compiled", "numba")
 
 
 def loaded_after(code: str) -> set[str]:

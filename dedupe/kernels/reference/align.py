@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from dedupe.kernels.align_codes import CODE, FIGURE, NAME, START
+
 
 def _python(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
@@ -24,13 +26,7 @@ try:  # numba compiles a marked function into its compiled callers, and leaves i
 except ImportError:  # pragma: no cover - numba is a dependency
     _jitable = _python  # type: ignore[assignment]
 
-#: The code point bits of a character code; the bits above them mark a letter of a name and a
-#: digit of a figure.
-CODE = 0x1FFFFF
-NAME = 0x200000
-FIGURE = 0x400000
-#: Marks the first character of every word (words are compared one by one).
-START = 0x800000
+
 #: Names and figures of an edge of B missing from A's edge that make it another notice's
 #: address or signature (one alone is a reworded lead or a line read into the passage).
 EDGE_MIN = 2
