@@ -38,6 +38,11 @@ CORPORA: dict[str, tuple[Path, list[str]]] = {
         DATA / "reuters21578" / "reuters21578_docs.jsonl",
         ["--id-field", "newid", "--text-field", "title,body"],
     ),
+    "html": (DATA / "html-dev" / "corpus.jsonl", []),
+    "zh": (DATA / "intl-dev" / "zh" / "corpus.jsonl", []),
+    "ja": (DATA / "intl-dev" / "ja" / "corpus.jsonl", []),
+    "ar": (DATA / "intl-dev" / "ar" / "corpus.jsonl", []),
+    "bench20k": (Path("/work/bench-data/20000/corpus.jsonl"), []),
     "bench100k": (Path("/work/bench-data/100000/corpus.jsonl"), []),
 }
 MODES = ("local1", "local2", "dask", "index")

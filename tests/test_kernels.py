@@ -425,6 +425,16 @@ def test_reference_twins_give_the_compiled_values(texts, n):
     _twins_agree("fused_map", buf, offsets, *fused_maps, fused_flags)
     _twins_agree("fused_map", buf, offsets, *fused_maps, flagged)
     _twins_agree("docs_to_map", buf, offsets, table.single, kinds, 0x41, 0x5A, 0xC3, 0xD6)
+    _twins_agree("line_keys", buf, offsets, classes(), *maps[:3])
+    from dedupe.default_plugins.chrome import _FIRST_WORDS
+    from dedupe.default_plugins.chrome_lines import RESERVED_LINE, tables
+
+    chrome = [*texts, "Home » News\nTags: a\n(c) 2024\n" + "text " * 50, "Tous droits réservés"]
+    chrome_buf, chrome_offsets = kernels.encode_batch(chrome)
+    _twins_agree(
+        "chrome_candidates", chrome_buf, chrome_offsets, *tables(_FIRST_WORDS), 200, RESERVED_LINE
+    )
+    _twins_agree("chrome_candidates", chrome_buf, chrome_offsets, *tables(_FIRST_WORDS), 8, 4)
 
 
 @given(texts_strategy, st.integers(1, 4))

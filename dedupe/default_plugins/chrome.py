@@ -12,8 +12,10 @@ Furniture learned from the corpus itself is :mod:`dedupe.default_plugins.boilerp
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
+from dedupe import kernels
+from dedupe.default_plugins.chrome_lines import candidates
 from dedupe.default_plugins.chrome_scripts import list_item, script_chrome_kind, trim_title
 from dedupe.hookspecs import hookimpl
 from dedupe.normalise import Normaliser
@@ -155,6 +157,7 @@ for _kind, _words, _pattern in _RULES:
 for _word in ["by", "par", "posted", "written", "publié", "publie", "rédigé", "redige"]:
     _BY_FIRST_WORD.setdefault(_word, []).append(("byline", _BYLINE))
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
+_FIRST_WORDS = tuple(_BY_FIRST_WORD)
 _RESERVED = ("all rights reserved", "tous droits réservés", "tous droits reserves")
 
 
@@ -178,26 +181,36 @@ def _chrome_kind(line: str) -> str | None:
 def strip_chrome(text: str) -> str:
     """Remove lines that match known aggregator chrome; keep everything else as it was."""
     lines = text.split("\n")
+    nonblank = [i for i, line in enumerate(lines) if not line.isspace() and line]
+    return strip_lines(lines, nonblank, range(len(nonblank)))
+
+
+def strip_lines(lines: list[str], tried: Sequence[int], before: Iterable[int]) -> str:
+    """``strip_chrome`` of the text of ``lines`` when only the non-blank lines ``tried``
+    (ascending; ``before``: the number of non-blank lines before each) can be chrome or be
+    trimmed: every other line is kept as it is (:mod:`dedupe.default_plugins.chrome_lines`
+    finds those lines in a batch's bytes; :func:`strip_chrome` tries them all)."""
     kept: list[str] = []
     n = len(lines)
-    content_seen = 0
-    for i, line in enumerate(lines):
+    at = 0  # the lines before ``at`` are decided
+    dropped = 0  # of the non-blank lines decided, those dropped
+    for i, nonblank_before in zip(tried, before, strict=True):
+        kept.extend(lines[at:i])
+        at = i + 1
+        line = lines[i]
         stripped = line.strip()
-        if not stripped:
-            kept.append(line)
-            continue
+        content_seen = nonblank_before - dropped
         kind = _chrome_kind(stripped) if len(stripped) <= SHORT else None
         if kind is None and len(stripped) > SHORT and _NOTE.match(stripped):
             kind = _chrome_kind(stripped)
         if kind == "related":
             # A related-articles heading; near the end, with the short lines after it.
-            j = i + 1
-            while i >= n // 3 and j < n and list_item(lines[j].strip(), LIST_ITEM):
-                j += 1
-            if i >= n // 3 and j >= n:
-                break
+            if i >= n // 3 and all(list_item(rest.strip(), LIST_ITEM) for rest in lines[at:]):
+                return "\n".join(kept)
+            dropped += 1
             continue
         if kind in ("line", "byline"):
+            dropped += 1
             continue
         if content_seen < 3 and len(stripped) <= SHORT:
             crumb = _BREADCRUMB_PREFIX.match(stripped)
@@ -212,10 +225,30 @@ def strip_chrome(text: str) -> str:
             # drop it now, so that a second pass finds nothing more (idempotence).
             trimmed = line != stripped or crumb
             if trimmed and _chrome_kind(line.strip()) is not None:
+                dropped += 1
                 continue
-        content_seen += 1
         kept.append(line)
+    kept.extend(lines[at:])
     return "\n".join(kept)
+
+
+def strip_chrome_batch(texts: list[str]) -> list[str]:
+    """:func:`strip_chrome` of each text of a batch: the rules run only on the lines that
+    :mod:`~dedupe.default_plugins.chrome_lines` finds can be chrome (on the reference
+    kernels, on every line: that is faster in Python)."""
+    if kernels.active() == "reference" or not texts:
+        return [strip_chrome(t) for t in texts]
+    full, tried, before, bounds = candidates(texts, _FIRST_WORDS, SHORT)
+    out = []
+    for d, text in enumerate(texts):
+        a, b = bounds[d], bounds[d + 1]
+        if full[d]:
+            out.append(strip_chrome(text))
+        elif a == b:
+            out.append(text)
+        else:
+            out.append(strip_lines(text.split("\n"), tried[a:b], before[a:b]))
+    return out
 
 
 @hookimpl
@@ -223,7 +256,8 @@ def register_normalisers(register: Callable[[Normaliser], None]) -> None:
     register(
         Normaliser(
             "chrome",
-            strip_chrome,
+            strip_chrome_batch,
+            batch=True,
             description="remove aggregator chrome lines (English, French, Chinese, Japanese and "
             "Arabic patterns)",
             removes_boilerplate=True,

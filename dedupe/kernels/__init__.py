@@ -422,3 +422,31 @@ def fused_bytes(
         buf, offsets, table.single, table.starts, table.multi, table.expansion, flagged
     )
     return result
+
+
+def line_keys(
+    buf: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per non-blank line of an encoded batch: its document, two 64-bit hashes and the length
+    in characters of its key ``line.strip().casefold()``, and the byte range of the stripped
+    line (see the compiled ``line_keys``)."""
+    from dedupe.kernels.charclass import classes
+    from dedupe.kernels.codepoints import casefold
+
+    table = casefold()
+    result: tuple[np.ndarray, ...] = _impl.line_keys(
+        buf, offsets, classes(), table.single, table.starts, table.multi
+    )
+    return result  # type: ignore[return-value]
+
+
+def chrome_candidates(
+    buf: np.ndarray, offsets: np.ndarray, tables: Sequence[Any], short: int, reserved: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The lines of an encoded batch that can be chrome (see the compiled
+    ``chrome_candidates``; ``tables``: kind, fold, keys, notes, longest)."""
+    kind, fold, keys, notes, longest = tables
+    result: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = _impl.chrome_candidates(
+        buf, offsets, kind, fold, keys, notes, longest, short, reserved
+    )
+    return result

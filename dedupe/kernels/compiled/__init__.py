@@ -10,6 +10,7 @@ pairs (:mod:`.align`). Kernels release the GIL
 from __future__ import annotations
 
 from dedupe.kernels.compiled.align import aligned_scores
+from dedupe.kernels.compiled.lines import chrome_candidates, line_keys
 from dedupe.kernels.compiled.sets import intersections, minhash, sign_batch, unique_segments
 from dedupe.kernels.compiled.shingles import (
     auto_hashes,
@@ -48,6 +49,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "fused_map",
     ),
     "align": ("aligned_scores",),
+    "lines": ("line_keys", "chrome_candidates"),
 }
 
 __all__ = [
@@ -57,12 +59,14 @@ __all__ = [
     "any_mapped",
     "auto_hashes",
     "char_hashes",
+    "chrome_candidates",
     "collapse_spaces",
     "docs_to_map",
     "fused_map",
     "has_character_tokens",
     "intersections",
     "lead_kinds",
+    "line_keys",
     "map_codepoints",
     "map_docs",
     "map_or_flag",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from dedupe.kernels.reference.lines import chrome_candidates, line_keys
 from dedupe.kernels.reference.sets import intersections, minhash, sign_batch, unique_segments
 from dedupe.kernels.reference.shingles import (
     auto_hashes,
@@ -46,12 +47,14 @@ __all__ = [
     "any_mapped",
     "auto_hashes",
     "char_hashes",
+    "chrome_candidates",
     "collapse_spaces",
     "docs_to_map",
     "fused_map",
     "has_character_tokens",
     "intersections",
     "lead_kinds",
+    "line_keys",
     "map_codepoints",
     "map_docs",
     "map_or_flag",

@@ -1,0 +1,82 @@
+"""The lines of a batch that can be chrome, found by a byte kernel, so that ``chrome``'s rules
+(regular expressions, in :mod:`dedupe.default_plugins.chrome`) run on those lines only.
+
+Most lines of a page are its text: every short line paid a first-word match, a case fold and
+three substring tests, and every document a search for a CJK or Arabic character. The kernel
+(:func:`dedupe.kernels.chrome_candidates`) reads the batch's UTF-8 bytes once and keeps a
+superset of the lines any rule can drop or trim (the first word of a rule, a leading digit or
+"©", "serv" of "all rights reserved", a title's site separator or a breadcrumb among the first
+lines, an editorial note); a document with none is returned as it is. A document holding a
+character of the scripts with their own rules (Chinese, Japanese, Arabic, Hebrew), or one that
+a case-insensitive rule matches where the case fold differs (a multi-letter fold such as "ß",
+the dotless "ı"), goes to :func:`~dedupe.default_plugins.chrome.strip_chrome` whole. The
+output is ``strip_chrome``'s, text for text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import numpy as np
+
+from dedupe import kernels
+from dedupe.default_plugins.chrome_scripts import _SCRIPT_CHAR
+
+#: Words whose editorial notes may be longer than a short line (see ``chrome._NOTE``).
+NOTE_WORDS = ("correction", "clarification", "editor", "rectificatif", "erratum")
+#: Lines with "all rights reserved" are at most this long (see ``chrome._chrome_kind``).
+RESERVED_LINE = 120
+_M64 = (1 << 64) - 1
+
+
+def word_hash(word: str) -> int:
+    """FNV-1a (64 bits) over the code points of a case-folded word, as the kernel hashes a
+    line's first word."""
+    h = 0xCBF29CE484222325
+    for c in word:
+        h = ((h ^ ord(c)) * 0x100000001B3) & _M64
+    return h
+
+
+@cache
+def tables(
+    first_words: tuple[str, ...],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """The kernel's tables: per code point its kind (1 a letter of a first word, ``[^\\W\\d_]``;
+    2 whitespace; 4 the document goes whole) and its one-code-point case fold (-1 for a
+    multi-letter one); the sorted hashes of the rules' ``first_words`` and of the note words;
+    the longest first word."""
+    from dedupe.kernels.charclass import SPACE, classes
+    from dedupe.kernels.codepoints import SIZE, casefold
+
+    everything = "".join(map(chr, range(SIZE)))
+    kind = np.zeros(SIZE, dtype=np.uint8)
+    for m in re.finditer(r"[^\W\d_]+", everything):
+        kind[m.start() : m.end()] = 1
+    kind[classes() == SPACE] = 2
+    for m in _SCRIPT_CHAR.finditer(everything):
+        kind[m.start()] = 4
+    fold = casefold().single.copy()
+    multi = fold < 0
+    kind[multi] = 4
+    fold[multi] = -1
+    kind[ord("ı")] = 4  # IGNORECASE matches it to "i", its fold does not
+    keys = [k for k in first_words if k != "#"]
+    key_hashes = np.array(sorted({word_hash(k) for k in keys}), dtype=np.uint64)
+    note_hashes = np.array(sorted({word_hash(k) for k in NOTE_WORDS}), dtype=np.uint64)
+    return kind, fold, key_hashes, note_hashes, max(map(len, keys))
+
+
+def candidates(
+    texts: list[str], first_words: tuple[str, ...], short: int
+) -> tuple[np.ndarray, list[int], list[int], list[int]]:
+    """Per text whether it goes whole to ``strip_chrome``; else the numbers of its lines that
+    can be chrome (at most ``short`` characters and starting with one of ``first_words``, or
+    one of the other cases of :func:`dedupe.kernels.chrome_candidates`) and the number of
+    non-blank lines before each, by text (``bounds[d]:bounds[d + 1]``)."""
+    buf, offsets = kernels.encode_batch(texts)
+    full, lines, before, bounds = kernels.chrome_candidates(
+        buf, offsets, tables(first_words), short, RESERVED_LINE
+    )
+    return full, lines.tolist(), before.tolist(), bounds.tolist()

@@ -1,0 +1,267 @@
+"""Compiled line kernels on UTF-8 batches: the key of every line (boilerplate learning) and the
+lines that can be chrome (twins: :mod:`dedupe.kernels.reference.lines`)."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from dedupe.kernels.compiled.utf8 import _decode
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_ONE = np.uint64(1)
+_SPACE = 2
+
+
+@njit(cache=True, nogil=True)
+def _newlines(buf):
+    n = 0
+    for p in range(buf.shape[0]):
+        if buf[p] == 0x0A:
+            n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def line_keys(buf, doc_offsets, classes, single, starts, multi):
+    """Per non-blank line (split at "\\n") of each document: the document, two 64-bit hashes
+    and the length in characters of its key ``line.strip().casefold()`` (``classes``: 2 for
+    the whitespace ``strip`` removes; ``single``/``starts``/``multi``: the case-folding
+    table), and the byte range of the stripped line in ``buf``."""
+    n_docs = doc_offsets.shape[0] - 1
+    cap = _newlines(buf[doc_offsets[0] : doc_offsets[n_docs]]) + n_docs
+    docs = np.empty(cap, dtype=np.int64)
+    first = np.empty(cap, dtype=np.uint64)
+    second = np.empty(cap, dtype=np.uint64)
+    weights = np.empty(cap, dtype=np.int64)
+    begin = np.empty(cap, dtype=np.int64)
+    stop = np.empty(cap, dtype=np.int64)
+    k = 0
+    for d in range(n_docs):
+        p = doc_offsets[d]
+        end = doc_offsets[d + 1]
+        while p <= end:
+            # One line [p, q): hashed from its first non-space character; the hashes and
+            # length as they stood after its last non-space character are its key's.
+            h1 = _FNV_OFFSET
+            h2 = np.uint64(0)
+            w = 0
+            a = -1
+            b = -1
+            key1 = h1
+            key2 = h2
+            key_w = 0
+            q = p
+            while q < end and buf[q] != 0x0A:
+                c = buf[q]
+                if c < 0x80:
+                    cp = np.int64(c)
+                    size = 1
+                else:
+                    cp, size = _decode(buf, q)
+                if classes[cp] != _SPACE or a >= 0:
+                    image = single[cp]
+                    if image >= 0:
+                        x = np.uint64(image)
+                        h1 = (h1 ^ x) * _FNV_PRIME
+                        h2 = (h2 + x + _ONE) * _MIX
+                        w += 1
+                    else:
+                        m = -image - 1
+                        for t in range(starts[m], starts[m + 1]):
+                            x = np.uint64(multi[t])
+                            h1 = (h1 ^ x) * _FNV_PRIME
+                            h2 = (h2 + x + _ONE) * _MIX
+                            w += 1
+                    if classes[cp] != _SPACE:
+                        if a < 0:
+                            a = q
+                        b = q + size
+                        key1 = h1
+                        key2 = h2
+                        key_w = w
+                q += size
+            if a >= 0:
+                docs[k] = d
+                first[k] = key1
+                second[k] = key2
+                weights[k] = key_w
+                begin[k] = a
+                stop[k] = b
+                k += 1
+            p = q + 1
+    return docs[:k], first[:k], second[:k], weights[:k], begin[:k], stop[:k]
+
+
+@njit(cache=True, nogil=True)
+def _in_sorted(values, x):
+    i = np.searchsorted(values, x)
+    return i < values.shape[0] and values[i] == x
+
+
+@njit(cache=True, nogil=True)
+def _first_word(buf, a, b, kind, fold):
+    """(FNV-1a hash of the folded letters, their number, the first code point) of the word
+    that starts the stripped line ``buf[a:b]``, and the position after it."""
+    h = _FNV_OFFSET
+    n = 0
+    first = -1
+    p = a
+    while p < b:
+        cp, size = _decode(buf, p)
+        if first < 0:
+            first = cp
+        if kind[cp] != 1:
+            break
+        h = (h ^ np.uint64(fold[cp])) * _FNV_PRIME
+        n += 1
+        p += size
+    return h, n, first, p
+
+
+_HOME = np.array([0x68, 0x6F, 0x6D, 0x65])
+_ACCUEIL = np.array([0x61, 0x63, 0x63, 0x75, 0x65, 0x69, 0x6C])
+
+
+@njit(cache=True, nogil=True)
+def _starts_with(buf, a, b, fold, word):
+    p = a
+    for t in range(word.shape[0]):
+        if p >= b:
+            return False
+        cp, size = _decode(buf, p)
+        if fold[cp] != word[t]:
+            return False
+        p += size
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _short_line(buf, a, b, size, kind, fold, keys, longest, window, reserved):
+    """Whether the stripped line ``buf[a:b]`` of ``size`` characters (at most ``short``) can
+    be chrome (see :func:`chrome_candidates`)."""
+    h, n, first, _ = _first_word(buf, a, b, kind, fold)
+    if n > 0 and n <= longest and _in_sorted(keys, h):
+        return True
+    if n == 0 and (first == 0x28 or first == 0xA9 or 0x30 <= first <= 0x39):
+        return True
+    if window and n >= 4 and (_starts_with(buf, a, b, fold, _HOME)):
+        return True
+    if window and n >= 7 and (_starts_with(buf, a, b, fold, _ACCUEIL)):
+        return True
+    serv = 0
+    sep = 0  # 1 after a space, 2 after a space and a separator
+    p = a
+    while p < b:
+        cp, width = _decode(buf, p)
+        f = fold[cp]
+        if size <= reserved:
+            if f == 0x73:
+                serv = 1
+            elif serv == 1 and f == 0x65:
+                serv = 2
+            elif serv == 2 and f == 0x72:
+                serv = 3
+            elif serv == 3 and f == 0x76:
+                return True
+            else:
+                serv = 0
+        if window:
+            if kind[cp] == 2:
+                if sep == 2:
+                    return True
+                sep = 1
+            elif sep == 1 and (cp == 0x7C or cp == 0x2013 or cp == 0x2014 or cp == 0x2D):
+                sep = 2
+            else:
+                sep = 0
+        p += width
+    return False
+
+
+@njit(cache=True, nogil=True)
+def chrome_candidates(buf, doc_offsets, kind, fold, keys, notes, longest, short, reserved):
+    """Per document, whether it goes to ``strip_chrome`` whole (``full``: it holds a
+    character of ``kind`` 4), else the lines of it that can be chrome, with the number of
+    non-blank lines before each (CSR by document: ``counts``).
+
+    ``kind``: 1 a letter of a first word, 2 whitespace, 4 send the document whole; ``fold``:
+    the one-code-point case fold; ``keys``/``notes``: sorted FNV-1a hashes of the folded first
+    words of the rules and of the editorial notes (see
+    :mod:`dedupe.default_plugins.chrome_lines`). A stripped line can be chrome when it is at
+    most ``short`` characters and its first word is a key, or it starts with "(", "©" or a
+    digit, or (while it may be among the first three content lines) it starts with "home" or
+    "accueil" or holds a separator between spaces, or it is at most ``reserved`` characters
+    and holds "serv" (all rights reserved); or it is longer and starts with a note word."""
+    n_docs = doc_offsets.shape[0] - 1
+    cap = _newlines(buf[doc_offsets[0] : doc_offsets[n_docs]]) + n_docs
+    full = np.zeros(n_docs, dtype=np.bool_)
+    lines = np.empty(cap, dtype=np.int64)
+    before = np.empty(cap, dtype=np.int64)
+    counts = np.zeros(n_docs + 1, dtype=np.int64)
+    nc = 0
+    for d in range(n_docs):
+        p = doc_offsets[d]
+        end = doc_offsets[d + 1]
+        first_nc = nc
+        line = 0
+        nonempty = 0
+        found = 0
+        while p <= end:
+            # The line [p, q): its characters, and whether one sends the document whole.
+            q = p
+            chars = 0
+            while q < end:
+                c = buf[q]
+                if c == 0x0A:
+                    break
+                if c >= 0xC0:
+                    cp, _ = _decode(buf, q)
+                    if kind[cp] == 4:
+                        full[d] = True
+                        break
+                if (c & 0xC0) != 0x80:
+                    chars += 1
+                q += 1
+            if full[d]:
+                break
+            # Stripped: [a, b) of ``size`` characters.
+            a = p
+            size = chars
+            while a < q:
+                cp, width = _decode(buf, a)
+                if kind[cp] != 2:
+                    break
+                a += width
+                size -= 1
+            if a < q:
+                b = q
+                while True:
+                    r = b - 1
+                    while (buf[r] & 0xC0) == 0x80:
+                        r -= 1
+                    cp, _ = _decode(buf, r)
+                    if kind[cp] != 2:
+                        break
+                    b = r
+                    size -= 1
+                if size <= short:
+                    window = nonempty - found < 3
+                    cand = _short_line(buf, a, b, size, kind, fold, keys, longest, window, reserved)
+                else:
+                    h, n, _, _ = _first_word(buf, a, b, kind, fold)
+                    cand = n > 0 and _in_sorted(notes, h)
+                if cand:
+                    lines[nc] = line
+                    before[nc] = nonempty
+                    nc += 1
+                    found += 1
+                nonempty += 1
+            line += 1
+            p = q + 1
+        if full[d]:
+            nc = first_nc
+        counts[d + 1] = nc
+    return full, lines[:nc].copy(), before[:nc].copy(), counts
