@@ -252,3 +252,47 @@ def test_lines_without_spaces_are_measured_in_characters():
     assert line_words("责任编辑张三") == 3
     assert line_words(paragraph) == (len(paragraph) + 1) // 2
     assert required_repeats(line_words(paragraph), 1000) > required_repeats(1, 1000)
+
+
+def _table(table: LineTable) -> tuple[dict[str, tuple[int, int]], list[list[str]]]:
+    """A line table as what it says: each key's length and count, each document's keys."""
+    keys = list(table.keys)
+    lines = {k: (int(table.weights[i]), int(table.counts[i])) for i, k in enumerate(keys)}
+    docs = [
+        sorted(keys[v] for v in table.values[table.offsets[d] : table.offsets[d + 1]])
+        for d in range(len(table.offsets) - 1)
+    ]
+    return lines, docs
+
+
+def test_the_table_from_bytes_is_the_table_from_texts():
+    from dedupe import kernels
+
+    pages = [row["text"] for row in read_jsonl(data_dir("syndication-dev") / "corpus.jsonl")]
+    pages += _reuters_stories(300)
+    pages += ["  Héllo\r\n\tWORLD  \n\u2028x\u2028\nß STRASSE\nİstanbul\n\ud800 lone\n\n  \n", ""]
+    pages += ["strasse\nhello", "HELLO \n hello"]
+    want = LineTable.of_texts(pages)
+    got = LineTable.of_encoded(pages, *kernels.encode_batch(pages))
+    assert isinstance(want.keys, list) and not isinstance(got.keys, list)
+    assert _table(got) == _table(want)
+    assert _table(want)[0]["hello"] == (5, 2)  # two documents, one of them twice
+    assert _table(want)[0]["ss strasse"][1] == 1 and "strasse" in _table(want)[0]
+
+
+def test_two_keys_sharing_a_hash_make_the_table_in_python(monkeypatch):
+    """Lines are told apart by hashes; two different keys with the same first hash (made
+    here by hand) are caught and the table made from the texts."""
+    from dedupe import kernels
+
+    pages = ["one line\ntwo lines", "two lines\nthree"]
+    real = kernels.line_keys
+
+    def colliding(buf, offsets):
+        docs, first, *rest = real(buf, offsets)
+        return (docs, np.zeros_like(first), *rest)
+
+    monkeypatch.setattr(kernels, "line_keys", colliding)
+    table = LineTable.of_encoded(pages, *kernels.encode_batch(pages))
+    assert isinstance(table.keys, list)
+    assert _table(table) == _table(LineTable.of_texts(pages))

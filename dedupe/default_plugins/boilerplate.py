@@ -38,11 +38,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import xxhash
 
+from dedupe import kernels
 from dedupe.hookspecs import hookimpl
 from dedupe.kernels.reference import auto_tokens
 from dedupe.normalise import Normaliser
@@ -122,9 +123,10 @@ def required_repeats(words: int, documents: int) -> int:
 class LineTable:
     """The distinct non-blank lines of a sample of documents, numbered: each document's line
     numbers (``values[offsets[d]:offsets[d + 1]]``, each line once), each line's key, length
-    in characters and number of documents holding it."""
+    in characters and number of documents holding it. How lines are numbered is arbitrary
+    (nothing learned depends on it)."""
 
-    keys: list[str]
+    keys: Sequence[str]
     values: np.ndarray
     offsets: np.ndarray
     weights: np.ndarray
@@ -132,6 +134,13 @@ class LineTable:
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> LineTable:
+        if kernels.active() == "reference":
+            return cls.of_texts(texts)
+        return cls.of_encoded(texts, *kernels.encode_batch(texts))
+
+    @classmethod
+    def of_texts(cls, texts: Sequence[str]) -> LineTable:
+        """The table made line by line in Python (where the kernels are not compiled)."""
         number: dict[str, int] = {}
         add = number.setdefault
         flat: list[int] = []
@@ -150,6 +159,60 @@ class LineTable:
         counts = np.bincount(values, minlength=len(keys_list)).astype(np.int64)
         return cls(keys_list, values, offsets, weights, counts)
 
+    @classmethod
+    def of_encoded(
+        cls, texts: Sequence[str], buf: np.ndarray, doc_offsets: np.ndarray
+    ) -> LineTable:
+        """The table from the batch's bytes (``texts`` encoded): lines are told apart by two
+        64-bit hashes and the length of their keys (:func:`dedupe.kernels.line_keys`), and
+        only the keys asked for are decoded. Should two different keys share a hash (never
+        seen: about one chance in 10^19 per pair of lines), the table is made in Python."""
+        docs, first, second, weights, begin, stop = kernels.line_keys(buf, doc_offsets)
+        order = np.argsort(first, kind="stable")
+        h = first[order]
+        new = np.ones(len(h), dtype=bool)
+        new[1:] = h[1:] != h[:-1]
+        same = ~new[1:]
+        if (same & (second[order][1:] != second[order][:-1])).any() or (
+            same & (weights[order][1:] != weights[order][:-1])
+        ).any():
+            return cls.of_texts(texts)
+        ids = np.empty(len(h), dtype=np.int64)
+        ids[order] = np.cumsum(new) - 1
+        distinct = int(new.sum())
+        seen = order[new]  # one line holding each key
+        # Each line once per document (the lines come in document order: sorting the
+        # documents' runs is enough).
+        pairs = np.sort(docs * max(distinct, 1) + ids, kind="stable")
+        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
+        values = (pairs % max(distinct, 1)).astype(np.int32)
+        sizes = np.bincount(pairs // max(distinct, 1), minlength=len(texts))
+        offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        counts = np.bincount(values, minlength=distinct).astype(np.int64)
+        keys = _Keys(buf, begin[seen], stop[seen])
+        return cls(keys, values, offsets, weights[seen].astype(np.int64), counts)
+
+
+class _Keys(Sequence[str]):
+    """The keys of a table made from bytes, decoded when asked for."""
+
+    def __init__(self, buf: np.ndarray, begin: np.ndarray, stop: np.ndarray) -> None:
+        self._buf, self._begin, self._stop = buf, begin, stop
+
+    def __len__(self) -> int:
+        return len(self._begin)
+
+    @overload
+    def __getitem__(self, k: int) -> str: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[str]: ...
+    def __getitem__(self, k: int | slice) -> str | list[str]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(len(self))[k]]
+        a, b = int(self._begin[k]), int(self._stop[k])
+        return _line_key(self._buf[a:b].tobytes().decode("utf-8", "surrogatepass"))
+
 
 def content_order(texts: Sequence[str]) -> np.ndarray:
     """Document numbers ordered by a hash of their text: an order that depends on what the
@@ -157,6 +220,19 @@ def content_order(texts: Sequence[str]) -> np.ndarray:
     h = xxhash.xxh64_intdigest
     hashes = np.fromiter(
         (h(t.encode("utf-8", "surrogatepass")) for t in texts), np.uint64, len(texts)
+    )
+    return np.argsort(hashes, kind="stable")
+
+
+def _encoded_order(buf: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """:func:`content_order` of an encoded batch (the same hashes of the same bytes)."""
+    h = xxhash.xxh64_intdigest
+    view = np.ascontiguousarray(buf).data
+    bounds = offsets.tolist()
+    hashes = np.fromiter(
+        (h(view[bounds[d] : bounds[d + 1]]) for d in range(len(bounds) - 1)),
+        np.uint64,
+        len(bounds) - 1,
     )
     return np.argsort(hashes, kind="stable")
 
@@ -268,7 +344,11 @@ def boilerplate_lines(texts: Sequence[str]) -> frozenset[str]:
     their articles), until a round learns nothing more.
     """
     documents = len(texts)
-    table = LineTable.of(texts)
+    if kernels.active() == "reference":
+        table, order = LineTable.of_texts(texts), content_order(texts)
+    else:
+        buf, offsets = kernels.encode_batch(texts)
+        table, order = LineTable.of_encoded(texts, buf, offsets), _encoded_order(buf, offsets)
     floor = required_repeats(1, documents)
     frequent = np.flatnonzero((table.counts >= floor) & (table.weights <= MAX_BOILERPLATE_LINE))
     needed = np.fromiter(
@@ -278,7 +358,7 @@ def boilerplate_lines(texts: Sequence[str]) -> frozenset[str]:
     )
     enough = table.counts[frequent] >= needed
     candidates, needed = frequent[enough], needed[enough]
-    carriers = Carriers.of(table, candidates, content_order(texts))
+    carriers = Carriers.of(table, candidates, order)
     learned = np.zeros(len(candidates), dtype=bool)
     weights = table.weights.astype(np.float64)
     for _ in range(ROUNDS):
