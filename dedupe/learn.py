@@ -14,7 +14,7 @@ CSV, Parquet) are read and hashed on their text: a full extra read. A run, an in
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,7 +22,7 @@ import numpy as np
 import xxhash
 
 from dedupe.config import DEFAULT_LEARN_SAMPLE
-from dedupe.corpus import Chunk, Corpus, FileCorpus
+from dedupe.corpus import Chunk, Corpus, FileCorpus, Location
 from dedupe.documents import Record
 from dedupe.normalise import Chain, Normaliser
 from dedupe.plan import RunPlan
@@ -33,6 +33,9 @@ from dedupe.read import Source
 SAMPLE_SIZE = DEFAULT_LEARN_SAMPLE
 #: Chosen lines this close are read in one range (skipping a line costs less than a seek).
 GAP_LINES = 8
+#: Characters of the sample's texts that the normalisers before boilerplate changed, kept
+#: for pass 1 (the others are kept as a length, a hash and two numbers each).
+KEEP_CHARS = 16 * 1024 * 1024
 
 
 def learn_plan(plan: RunPlan, corpus: Corpus, progress: Progress | None = None) -> RunPlan:
@@ -45,8 +48,10 @@ def learn_plan(plan: RunPlan, corpus: Corpus, progress: Progress | None = None) 
     if progress is not None:
         progress.stage("learning boilerplate")
     cfg = plan.config
-    texts = sample(corpus, cfg.learn_sample, int(cfg.chunk_mb * 1024 * 1024))
-    fitted, learned = fit(chain, texts, cfg.batch_size)
+    chosen = sample_records(corpus, cfg.learn_sample, int(cfg.chunk_mb * 1024 * 1024))
+    texts = [text for text, _ in chosen]
+    locations = [location for _, location in chosen]
+    fitted, learned = fit(chain, texts, cfg.batch_size, locations)
     return plan.with_chain(fitted, {**plan.learned, **learned})
 
 
@@ -60,14 +65,29 @@ def learn_chain(owner: Any, corpus: Corpus, progress: Progress | None = None) ->
     return chain
 
 
-def fit(chain: Chain, texts: list[str], batch_size: int) -> tuple[Chain, dict[str, str]]:
+def fit(
+    chain: Chain,
+    texts: list[str],
+    batch_size: int,
+    locations: Sequence[Location] | None = None,
+    budget: int = KEEP_CHARS,
+) -> tuple[Chain, dict[str, str]]:
     """Fit the chain's learning normalisers on ``texts``: each sees them as the normalisers
     before it leave them, and is replaced by what it learned. Also returns, by name, the
-    description of what each learned."""
+    description of what each learned. Given the texts' ``locations``, the fitted chain keeps
+    what the normalisers before the first learning one made of them (at most ``budget``
+    characters of changed texts: :class:`~dedupe.normalise.Prepared`), for pass 1."""
     fitted: list[Normaliser] = []
     learned: dict[str, str] = {}
     last = max((k for k, n in enumerate(chain.normalisers) if n.learn is not None), default=-1)
+    prepared = None
+    begin = 0
+    if locations is not None and last >= 0:
+        texts, begin, prepared = chain.prepare(texts, locations, budget)
+        fitted = chain.normalisers[:begin]
     for k, normaliser in enumerate(chain.normalisers):
+        if k < begin:
+            continue
         if normaliser.learn is not None:
             normaliser = normaliser.learn(
                 texts[i : i + batch_size] for i in range(0, len(texts), batch_size)
@@ -76,7 +96,7 @@ def fit(chain: Chain, texts: list[str], batch_size: int) -> tuple[Chain, dict[st
         if k < last:
             texts = normaliser(texts)
         fitted.append(normaliser)
-    return Chain(fitted), learned
+    return Chain(fitted, prepared), learned
 
 
 def _hash(data: bytes) -> int:
@@ -137,12 +157,19 @@ def sample(corpus: Corpus, size: int, chunk_bytes: int) -> list[str]:
     """The texts of the ``size`` good records with the smallest content hash (all records when
     there are fewer; records with equal hashes are equal), in hash order. A chosen JSON Lines
     record that turns out to be bad (malformed, empty) is replaced by the next ones by hash."""
+    return [text for text, _ in sample_records(corpus, size, chunk_bytes)]
+
+
+def sample_records(corpus: Corpus, size: int, chunk_bytes: int) -> list[tuple[str, Location]]:
+    """:func:`sample`, each text with its record's location."""
     if size <= 0:
         return []
     chunks = corpus.chunks(chunk_bytes)
     raw: list[tuple[int, _Lines]] = []
-    # The smallest hashes of records read whole, as a max-heap of (-hash, text).
-    heap: list[tuple[int, str]] = []
+    # The smallest hashes of records read whole, as a max-heap of (-hash, text, number of
+    # its location in ``where``).
+    heap: list[tuple[int, str, int]] = []
+    where: list[Location] = []
     for number, chunk in enumerate(chunks):
         sources = chunk.sources if isinstance(corpus, FileCorpus) else ()
         lines = [s for s in sources if isinstance(corpus, FileCorpus) and corpus.splittable(s)]
@@ -155,15 +182,17 @@ def sample(corpus: Corpus, size: int, chunk_bytes: int) -> list[str]:
             for record in _records(corpus, part):
                 h = _hash(record.text.encode("utf-8", "surrogatepass"))
                 if len(heap) < size:
-                    heapq.heappush(heap, (-h, record.text))
+                    heapq.heappush(heap, (-h, record.text, len(where)))
+                    where.append((record.source, record.line))
                 elif -h > heap[0][0]:
-                    heapq.heapreplace(heap, (-h, record.text))
+                    heapq.heapreplace(heap, (-h, record.text, len(where)))
+                    where.append((record.source, record.line))
     pooled = np.sort(
         np.concatenate(
-            [*(r.hashes for _, r in raw), np.array([-h for h, _ in heap], dtype=np.uint64)]
+            [*(r.hashes for _, r in raw), np.array([-h for h, _, _ in heap], dtype=np.uint64)]
         )
     )
-    chosen: list[tuple[int, str]] = []
+    chosen: list[tuple[int, str, Location]] = []
     taken = 0  # the records of the first ``taken`` hashes of ``pooled`` are chosen
     while len(chosen) < size and taken < len(pooled):
         # Take the records missing, or more after a round that met bad ones (by its rate).
@@ -174,17 +203,19 @@ def sample(corpus: Corpus, size: int, chunk_bytes: int) -> list[str]:
         low = int(pooled[taken - 1]) if taken else -1
         high = int(pooled[min(taken + more, len(pooled)) - 1])
         taken = int(np.searchsorted(pooled, np.uint64(high), side="right"))
-        chosen += [(-h, text) for h, text in heap if low < -h <= high]
+        chosen += [(-h, text, where[at]) for h, text, at in heap if low < -h <= high]
         chosen += _read_chosen(corpus, chunks, raw, low, high)
-    chosen.sort()
-    return [text for _, text in chosen[:size]]  # in (hash, text) order: equal ones are equal
+    chosen.sort(key=lambda c: (c[0], c[1]))
+    # In (hash, text) order: equal ones are equal.
+    return [(text, location) for _, text, location in chosen[:size]]
 
 
 def _read_chosen(
     corpus: Corpus, chunks: list[Chunk], raw: list[tuple[int, _Lines]], low: int, high: int
-) -> list[tuple[int, str]]:
-    """(hash, text) of the good JSON Lines records whose hash is in ``(low, high]``."""
-    out = []
+) -> list[tuple[int, str, Location]]:
+    """(hash, text, location) of the good JSON Lines records whose hash is in
+    ``(low, high]``."""
+    out: list[tuple[int, str, Location]] = []
     for number, found in raw:
         inside = found.hashes <= np.uint64(high)
         if low >= 0:
@@ -208,5 +239,5 @@ def _read_chosen(
         hashes = dict(zip(found.numbers[pick].tolist(), found.hashes[pick].tolist(), strict=True))
         for record in _records(corpus, Chunk(chunks[number].number, ranges)):
             if record.line is not None:
-                out.append((hashes[record.line], record.text))
+                out.append((hashes[record.line], record.text, (record.source, record.line)))
     return out

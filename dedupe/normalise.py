@@ -88,12 +88,51 @@ class Normaliser:
         return self([text])[0]
 
 
-class Chain:
-    """Normalisers applied in order; the stage object the engine calls once per batch."""
+@dataclass(frozen=True)
+class Prepared:
+    """The documents a chain learned from, as the normalisers before its first learning one
+    (``start``) left them, kept so that a run's pass 1 does not run those normalisers
+    (``html``, ``chrome``) a second time on them: by location, each one's text length and
+    ``hash`` (checked before it is used), the share of it ``kept`` and what was ``declared``
+    (``declares``: whether a normaliser before ``start`` declares), and its text where they
+    changed it (``changed``; a document changed beyond the budget of what is kept is not
+    here)."""
 
-    def __init__(self, normalisers: Sequence[Normaliser]) -> None:
+    start: int
+    declares: bool
+    found: Mapping[tuple[str, int | None], int]
+    lengths: np.ndarray
+    hashes: np.ndarray
+    kept: np.ndarray
+    declared: np.ndarray
+    changed: Mapping[int, str]
+
+    def lookup(self, texts: Sequence[str], records: Sequence[Any]) -> np.ndarray:
+        """The number of each text's document here, or -1 (not here, or another text)."""
+        found = self.found
+        out = np.fromiter(
+            (found.get((r.source, r.line), -1) for r in records), np.int64, len(records)
+        )
+        for k in np.flatnonzero(out >= 0).tolist():
+            h, text = out[k], texts[k]
+            if len(text) != self.lengths[h] or hash(text) != self.hashes[h]:
+                out[k] = -1
+        return out
+
+
+class Chain:
+    """Normalisers applied in order; the stage object the engine calls once per batch.
+
+    ``prepared``: what the chain's learning made of the documents it learned from, used by
+    :meth:`encoded_facts` when it is given their records (never pickled)."""
+
+    def __init__(self, normalisers: Sequence[Normaliser], prepared: Prepared | None = None) -> None:
         self.normalisers = list(normalisers)
         self._fuse: dict[int, int] | None = None
+        self.prepared = prepared
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "prepared": None}
 
     @property
     def names(self) -> list[str]:
@@ -156,14 +195,30 @@ class Chain:
         boilerplate-removing normalisers took out (measured where each runs), and how far its
         metadata names its article (measured by the first normaliser that ``declares``, from
         the texts it gets and makes, when ``facts``; else 0)."""
+        current, kept, declared = self._apply(texts, encoded, facts)
+        return current, 1.0 - kept, np.zeros(len(texts)) if declared is None else declared
+
+    def _apply(
+        self,
+        texts: list[str],
+        encoded: bool,
+        facts: bool,
+        start: int = 0,
+        stop: int | None = None,
+        kept: np.ndarray | None = None,
+        declared: np.ndarray | None = None,
+    ) -> tuple[Any, np.ndarray, np.ndarray | None]:
+        """Normalisers ``start:stop`` of the chain on texts that the ones before ``start`` made
+        (with the share of each ``kept`` and what they ``declared``, None for nothing yet):
+        the output (bytes when ``encoded``), the share kept and the declared shares."""
         current: Any = texts
         is_bytes = False
-        kept = np.ones(len(texts))
-        declared: np.ndarray | None = None
+        kept = np.ones(len(texts)) if kept is None else kept.copy()
         fused = self._fused_runs() if self._fuse is None else self._fuse
         self._fuse = fused
-        skip_to = 0
-        for index, normaliser in enumerate(self.normalisers):
+        stop = len(self.normalisers) if stop is None else stop
+        skip_to = start
+        for index, normaliser in enumerate(self.normalisers[:stop]):
             if index < skip_to:
                 continue
             declaring = facts and normaliser.declares is not None and declared is None
@@ -171,7 +226,7 @@ class Chain:
                 if not is_bytes:
                     current = kernels.encode_batch(current)
                     is_bytes = True
-                if index in fused:
+                if index in fused and fused[index] <= stop:
                     skip_to = fused[index]
                     current = self._apply_bytes(index, skip_to, *current)
                 else:
@@ -197,7 +252,7 @@ class Chain:
             current = kernels.encode_batch(current)
         elif not encoded and is_bytes:
             current = kernels.decode_batch(*current)
-        return current, 1.0 - kept, np.zeros(len(texts)) if declared is None else declared
+        return current, kept, declared
 
     def __call__(self, texts: list[str]) -> list[str]:
         result: list[str] = self._run(texts, encoded=False)[0]
@@ -225,11 +280,67 @@ class Chain:
         return buf, offsets, removed
 
     def encoded_facts(
-        self, texts: list[str]
+        self, texts: list[str], records: Sequence[Any] | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`encoded_measuring` plus how far each text's metadata names its article."""
-        (buf, offsets), removed, declared = self._run(texts, True, True)
-        return buf, offsets, removed, declared
+        """:meth:`encoded_measuring` plus how far each text's metadata names its article.
+        Given the texts' records (``source``, ``line``), the documents of :attr:`prepared`
+        start where learning left them."""
+        prepared = self.prepared
+        hits = None if prepared is None or records is None else prepared.lookup(texts, records)
+        if prepared is None or hits is None or not (hits >= 0).any():
+            (buf, offsets), removed, declared = self._run(texts, True, True)
+            return buf, offsets, removed, declared
+        start, n = prepared.start, len(texts)
+        middle = list(texts)
+        kept = np.ones(n)
+        declared_so_far = np.zeros(n)
+        miss, hit = np.flatnonzero(hits < 0), np.flatnonzero(hits >= 0)
+        if len(miss):
+            made, miss_kept, miss_declared = self._apply(
+                [texts[k] for k in miss.tolist()], False, True, stop=start
+            )
+            for k, text in zip(miss.tolist(), made, strict=True):
+                middle[k] = text
+            kept[miss] = miss_kept
+            if miss_declared is not None:
+                declared_so_far[miss] = miss_declared
+        changed = prepared.changed
+        for k, h in zip(hit.tolist(), hits[hit].tolist(), strict=True):
+            middle[k] = changed.get(h, middle[k])
+        kept[hit] = prepared.kept[hits[hit]]
+        declared_so_far[hit] = prepared.declared[hits[hit]]
+        (buf, offsets), kept, found = self._apply(
+            middle, True, True, start, None, kept, declared_so_far if prepared.declares else None
+        )
+        return buf, offsets, 1.0 - kept, np.zeros(n) if found is None else found
+
+    def prepare(
+        self, texts: list[str], locations: Sequence[tuple[str, int | None]], budget: int
+    ) -> tuple[list[str], int, Prepared | None]:
+        """What the normalisers before the first learning one (number ``start``) make of
+        ``texts`` (the documents at ``locations``), ``start``, and those documents as
+        :class:`Prepared` (with at most ``budget`` characters of changed texts; None when the
+        first learning normaliser works on bytes)."""
+        start = next(k for k, n in enumerate(self.normalisers) if n.learn is not None)
+        made, kept, declared = self._apply(texts, False, True, stop=start)
+        if self.normalisers[start].bytes_func is not None:
+            return made, start, None
+        found: dict[tuple[str, int | None], int] = {}
+        changed: dict[int, str] = {}
+        for k, (location, text, out) in enumerate(zip(locations, texts, made, strict=True)):
+            if out != text:
+                if budget < len(out):
+                    continue
+                budget -= len(out)
+                changed[k] = out
+            found.setdefault(location, k)
+        lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+        hashes = np.fromiter(map(hash, texts), np.int64, len(texts))
+        declares = any(n.declares is not None for n in self.normalisers[:start])
+        if declared is None:
+            declared = np.zeros(len(texts))
+        prepared = Prepared(start, declares, found, lengths, hashes, kept, declared, changed)
+        return made, start, prepared
 
     def one(self, text: str) -> str:
         return self([text])[0]

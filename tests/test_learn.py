@@ -3,15 +3,17 @@ rows, drawn without parsing the JSON lines it does not take."""
 
 from __future__ import annotations
 
+import pickle
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from dedupe import Engine
 from dedupe.learn import learn_chain, sample
 
-from .conftest import write_jsonl
+from .conftest import data_dir, write_jsonl
 from .wire import wire_stories
 
 FOOTER = "The Evening Wire is published by Wire Group Holdings"
@@ -138,3 +140,65 @@ def test_chosen_bad_lines_are_replaced_by_the_next_good_ones(tmp_path):
             corpus.close()
     assert samples[0] == samples[1] and len(samples[0]) == 20
     assert all(t.startswith("story number") for t in samples[0])
+
+
+def _fitted(engine: Engine, path) -> tuple:
+    """The fitted chain of a corpus and its records, read as pass 1 reads them."""
+    from dedupe.documents import Record
+
+    corpus = engine.open_files([str(path)])
+    try:
+        chain = learn_chain(engine, corpus)
+        records = [
+            r
+            for chunk in corpus.chunks(1 << 30)
+            for r in corpus.read(chunk)
+            if isinstance(r, Record)
+        ]
+    finally:
+        corpus.close()
+    return chain, records
+
+
+def _same_facts(got: tuple, want: tuple) -> None:
+    for g, w in zip(got, want, strict=True):
+        assert np.asarray(g).tolist() == np.asarray(w).tolist()
+
+
+@pytest.mark.parametrize("name", ["syndication-dev", "html-dev"])
+def test_pass_1_starts_the_sample_where_learning_left_it(name):
+    """What learning made of the sample (``html`` and ``chrome``) is used again in pass 1:
+    the same bytes, furniture shares and declared shares as normalising from the start."""
+    engine = Engine(load_plugins=False)
+    chain, records = _fitted(engine, data_dir(name) / "corpus.jsonl")
+    prepared = chain.prepared
+    assert prepared is not None and prepared.changed  # chrome or html changed some
+    assert chain.names == engine.plan.chain.names
+    for start in range(0, len(records), 500):
+        batch = records[start : start + 500]
+        texts = [r.text for r in batch]
+        assert (prepared.lookup(texts, batch) >= 0).all()  # the whole dev set is the sample
+        _same_facts(chain.encoded_facts(texts, batch), chain.encoded_facts(texts))
+    assert pickle.loads(pickle.dumps(chain)).prepared is None  # never sent anywhere
+
+
+def test_a_record_not_learned_from_is_normalised_from_the_start(tmp_path):
+    """Another text at a learned location, documents beyond the sample and changed texts
+    beyond the budget all take the whole chain, mixed in one batch with learned ones."""
+    from dedupe.documents import Record
+    from dedupe.learn import fit
+
+    engine = Engine(load_plugins=False)
+    _, records = _fitted(engine, data_dir("syndication-dev") / "corpus.jsonl")
+    texts = [r.text for r in records]
+    locations = [(r.source, r.line) for r in records]
+    half = len(texts) // 2
+    small, _ = fit(engine.plan.chain, texts[:half], 1000, locations[:half], budget=0)
+    prepared = small.prepared
+    assert prepared is not None and not prepared.changed
+    batch = records[half - 300 : half + 300]
+    batch[0] = Record(batch[0].id, batch[0].text + " more", batch[0].source, batch[0].line)
+    batch_texts = [r.text for r in batch]
+    hits = prepared.lookup(batch_texts, batch)
+    assert hits[0] == -1 and (hits[300:] == -1).all() and (hits[1:300] >= 0).sum() > 100
+    _same_facts(small.encoded_facts(batch_texts, batch), small.encoded_facts(batch_texts))

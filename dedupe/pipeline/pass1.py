@@ -96,7 +96,7 @@ def sign_chunk(
     date_field = cfg.date_field
     for batch in batches(corpus.read(chunk), cfg.batch_size, out.bad.append):
         local = np.arange(len(out.ids), len(out.ids) + len(batch), dtype=np.int64)
-        buf, doc_offsets, furniture, names = plan.chain.encoded_facts(batch.texts)
+        buf, doc_offsets, furniture, names = plan.chain.encoded_facts(batch.texts, batch.records)
         hashes, offsets = hash_encoded(plan.unit, buf, doc_offsets, cfg.ngram)
         signatures, anchor_codes, set_values, set_offsets = kernels.sign(
             hashes, offsets, plan.hasher.a, plan.hasher.b, local, plan.anchors
