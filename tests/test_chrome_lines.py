@@ -120,3 +120,10 @@ def test_only_a_few_lines_of_a_page_are_tried():
     nonblank = sum(len(re.findall(r"\S.*", t)) for t in texts)
     assert full.sum() < len(texts) / 20 and 0 < len(lines) < nonblank / 3
     assert counts[-1] == len(lines)
+
+
+def test_the_kinds_cached_on_disk_are_the_kinds_built():
+    assert (chrome_lines.kinds() == chrome_lines._build_kinds()).all()
+    kind = chrome_lines.kinds()
+    assert kind[ord("é")] == 1 and kind[ord("1")] == 0 and kind[ord("_")] == 0
+    assert kind[ord("\u00a0")] == 2 and kind[ord("東")] == kind[ord("ß")] == 4

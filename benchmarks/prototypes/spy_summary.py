@@ -18,7 +18,7 @@ LINE = re.compile(r"\s*\((.*?)(?::\d+)?\)$")
 STAGES = [
     ("import", "_find_and_load"),
     ("numba load/compile", "Dispatcher.compile|_compile_for_args"),
-    ("learn", "learn_chain"),
+    ("learn", "learn_plan|learn_chain"),
     ("pass1", "sign_chunk"),
     ("merge", "_merge_signed"),
     ("candidates", "candidates_from_keys|anchor_pairs|id_ranks"),

@@ -15,8 +15,14 @@ output is ``strip_chrome``'s, text for text.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import sys
+import tempfile
+import unicodedata
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
@@ -39,14 +45,11 @@ def word_hash(word: str) -> int:
     return h
 
 
-@cache
-def tables(
-    first_words: tuple[str, ...],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """The kernel's tables: per code point its kind (1 a letter of a first word, ``[^\\W\\d_]``;
-    2 whitespace; 4 the document goes whole) and its one-code-point case fold (-1 for a
-    multi-letter one); the sorted hashes of the rules' ``first_words`` and of the note words;
-    the longest first word."""
+#: Bumped whenever the kinds change (names the table cached on disk).
+VERSION = 1
+
+
+def _build_kinds() -> np.ndarray:
     from dedupe.kernels.charclass import SPACE, classes
     from dedupe.kernels.codepoints import SIZE, casefold
 
@@ -57,15 +60,49 @@ def tables(
     kind[classes() == SPACE] = 2
     for m in _SCRIPT_CHAR.finditer(everything):
         kind[m.start()] = 4
-    fold = casefold().single.copy()
-    multi = fold < 0
-    kind[multi] = 4
-    fold[multi] = -1
+    kind[casefold().single < 0] = 4
     kind[ord("ı")] = 4  # IGNORECASE matches it to "i", its fold does not
+    return kind
+
+
+@cache
+def kinds() -> np.ndarray:
+    r"""Per code point: 1 a letter of a first word (``[^\W\d_]``), 2 whitespace, 4 its
+    document goes whole to ``strip_chrome`` (a character of the scripts with their own rules,
+    a multi-letter case fold, the dotless "ı" that IGNORECASE matches to "i"), else 0. Built
+    once per Unicode version (a tenth of a second) and cached on disk when possible."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    tag = f"{unicodedata.unidata_version}-py{sys.version_info[0]}{sys.version_info[1]}"
+    path = Path(base) / "dedupe" / f"chrome-kinds{VERSION}-{tag}.npy"
+    with contextlib.suppress(OSError, ValueError):
+        table = np.load(path)
+        if table.shape == (0x110000,) and table.dtype == np.uint8:
+            return table
+    table = _build_kinds()
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy")
+        with os.fdopen(fd, "wb") as f:
+            np.save(f, table)
+        os.replace(tmp, path)
+    return table
+
+
+@cache
+def tables(
+    first_words: tuple[str, ...],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """The kernel's tables: :func:`kinds`; the one-code-point case fold of each code point
+    (-1 for a multi-letter one); the sorted hashes of the rules' ``first_words`` and of the
+    note words; the longest first word."""
+    from dedupe.kernels.codepoints import casefold
+
+    fold = casefold().single.copy()
+    fold[fold < 0] = -1
     keys = [k for k in first_words if k != "#"]
     key_hashes = np.array(sorted({word_hash(k) for k in keys}), dtype=np.uint64)
     note_hashes = np.array(sorted({word_hash(k) for k in NOTE_WORDS}), dtype=np.uint64)
-    return kind, fold, key_hashes, note_hashes, max(map(len, keys))
+    return kinds(), fold, key_hashes, note_hashes, max(map(len, keys))
 
 
 def candidates(
