@@ -21,6 +21,7 @@ from dedupe.default_plugins.boilerplate import (
     learn_boilerplate,
     required_repeats,
     restore_boilerplate,
+    scan_lines,
 )
 from dedupe.learn import learn_chain
 from dedupe.normalise import Chain
@@ -265,19 +266,20 @@ def _table(table: LineTable) -> tuple[dict[str, tuple[int, int]], list[list[str]
     return lines, docs
 
 
-def test_the_table_from_bytes_is_the_table_from_texts():
-    from dedupe import kernels
-
+def test_the_table_from_bytes_is_the_table_from_texts(monkeypatch):
+    monkeypatch.setattr("dedupe.default_plugins.boilerplate.SCAN_BATCH", 7)
     pages = [row["text"] for row in read_jsonl(data_dir("syndication-dev") / "corpus.jsonl")]
     pages += _reuters_stories(300)
     pages += ["  Héllo\r\n\tWORLD  \n\u2028x\u2028\nß STRASSE\nİstanbul\n\ud800 lone\n\n  \n", ""]
     pages += ["strasse\nhello", "HELLO \n hello"]
     want = LineTable.of_texts(pages)
-    got = LineTable.of_encoded(pages, *kernels.encode_batch(pages))
+    keys, hashes = scan_lines(pages)
+    got = LineTable.of_keys(pages, keys)
     assert isinstance(want.keys, list) and not isinstance(got.keys, list)
     assert _table(got) == _table(want)
     assert _table(want)[0]["hello"] == (5, 2)  # two documents, one of them twice
     assert _table(want)[0]["ss strasse"][1] == 1 and "strasse" in _table(want)[0]
+    assert (np.argsort(hashes, kind="stable") == content_order(pages)).all()
 
 
 def test_two_keys_sharing_a_hash_make_the_table_in_python(monkeypatch):
@@ -293,6 +295,6 @@ def test_two_keys_sharing_a_hash_make_the_table_in_python(monkeypatch):
         return (docs, np.zeros_like(first), *rest)
 
     monkeypatch.setattr(kernels, "line_keys", colliding)
-    table = LineTable.of_encoded(pages, *kernels.encode_batch(pages))
+    table = LineTable.of_keys(pages, scan_lines(pages)[0])
     assert isinstance(table.keys, list)
     assert _table(table) == _table(LineTable.of_texts(pages))

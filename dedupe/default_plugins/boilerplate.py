@@ -136,7 +136,7 @@ class LineTable:
     def of(cls, texts: Sequence[str]) -> LineTable:
         if kernels.active() == "reference":
             return cls.of_texts(texts)
-        return cls.of_encoded(texts, *kernels.encode_batch(texts))
+        return cls.of_keys(texts, scan_lines(texts)[0])
 
     @classmethod
     def of_texts(cls, texts: Sequence[str]) -> LineTable:
@@ -160,14 +160,13 @@ class LineTable:
         return cls(keys_list, values, offsets, weights, counts)
 
     @classmethod
-    def of_encoded(
-        cls, texts: Sequence[str], buf: np.ndarray, doc_offsets: np.ndarray
-    ) -> LineTable:
-        """The table from the batch's bytes (``texts`` encoded): lines are told apart by two
-        64-bit hashes and the length of their keys (:func:`dedupe.kernels.line_keys`), and
-        only the keys asked for are decoded. Should two different keys share a hash (never
-        seen: about one chance in 10^19 per pair of lines), the table is made in Python."""
-        docs, first, second, weights, begin, stop = kernels.line_keys(buf, doc_offsets)
+    def of_keys(cls, texts: Sequence[str], keys: tuple[np.ndarray, ...]) -> LineTable:
+        """The table from the texts' line keys (:func:`scan_lines`): lines are told apart by
+        two 64-bit hashes and the length of their keys, and only the keys asked for are
+        made. Should two different keys share the first hash but not the second or the length
+        (never seen: about one chance in 10^19 per pair of lines), the table is made in
+        Python."""
+        docs, first, second, weights, begin, stop = keys
         order = np.argsort(first, kind="stable")
         h = first[order]
         new = np.ones(len(h), dtype=bool)
@@ -179,26 +178,60 @@ class LineTable:
             return cls.of_texts(texts)
         ids = np.empty(len(h), dtype=np.int64)
         ids[order] = np.cumsum(new) - 1
-        distinct = int(new.sum())
+        distinct = max(int(new.sum()), 1)
         seen = order[new]  # one line holding each key
         # Each line once per document (the lines come in document order: sorting the
         # documents' runs is enough).
-        pairs = np.sort(docs * max(distinct, 1) + ids, kind="stable")
+        pairs = np.sort(docs * distinct + ids, kind="stable")
         pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
-        values = (pairs % max(distinct, 1)).astype(np.int32)
-        sizes = np.bincount(pairs // max(distinct, 1), minlength=len(texts))
+        values = (pairs % distinct).astype(np.int32)
+        sizes = np.bincount(pairs // distinct, minlength=len(texts))
         offsets = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
-        counts = np.bincount(values, minlength=distinct).astype(np.int64)
-        keys = _Keys(buf, begin[seen], stop[seen])
-        return cls(keys, values, offsets, weights[seen].astype(np.int64), counts)
+        counts = np.bincount(values, minlength=len(seen)).astype(np.int64)
+        made = _Keys(texts, docs[seen], begin[seen], stop[seen])
+        return cls(made, values, offsets, weights[seen].astype(np.int64), counts)
+
+
+#: Texts encoded at a time to find their line keys (bounds the memory of :func:`scan_lines`).
+SCAN_BATCH = 1000
+
+
+def scan_lines(texts: Sequence[str]) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """The line keys of each text (:func:`dedupe.kernels.line_keys`, documents numbered in
+    ``texts``) and the xxh64 of each text's UTF-8 bytes (:func:`content_order`'s hashes),
+    encoding a batch of texts at a time."""
+    parts: list[tuple[np.ndarray, ...]] = []
+    hashes = np.zeros(len(texts), dtype=np.uint64)
+    h = xxhash.xxh64_intdigest
+    for first in range(0, len(texts), SCAN_BATCH):
+        buf, offsets = kernels.encode_batch(texts[first : first + SCAN_BATCH])
+        docs, *rest = kernels.line_keys(buf, offsets)
+        parts.append((docs + first, *rest))
+        view, bounds = np.ascontiguousarray(buf).data, offsets.tolist()
+        for d in range(len(bounds) - 1):
+            hashes[first + d] = h(view[bounds[d] : bounds[d + 1]])
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return (
+            empty,
+            empty.astype(np.uint64),
+            empty.astype(np.uint64),
+            empty,
+            empty,
+            empty,
+        ), hashes
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True)), hashes
 
 
 class _Keys(Sequence[str]):
-    """The keys of a table made from bytes, decoded when asked for."""
+    """The keys of a table made from line keys, made when asked for: a line of one text that
+    holds each, stripped and case-folded."""
 
-    def __init__(self, buf: np.ndarray, begin: np.ndarray, stop: np.ndarray) -> None:
-        self._buf, self._begin, self._stop = buf, begin, stop
+    def __init__(
+        self, texts: Sequence[str], docs: np.ndarray, begin: np.ndarray, stop: np.ndarray
+    ) -> None:
+        self._texts, self._docs, self._begin, self._stop = texts, docs, begin, stop
 
     def __len__(self) -> int:
         return len(self._begin)
@@ -210,8 +243,8 @@ class _Keys(Sequence[str]):
     def __getitem__(self, k: int | slice) -> str | list[str]:
         if isinstance(k, slice):
             return [self[i] for i in range(len(self))[k]]
-        a, b = int(self._begin[k]), int(self._stop[k])
-        return _line_key(self._buf[a:b].tobytes().decode("utf-8", "surrogatepass"))
+        text = self._texts[int(self._docs[k])]
+        return _line_key(text[int(self._begin[k]) : int(self._stop[k])])
 
 
 def content_order(texts: Sequence[str]) -> np.ndarray:
@@ -220,19 +253,6 @@ def content_order(texts: Sequence[str]) -> np.ndarray:
     h = xxhash.xxh64_intdigest
     hashes = np.fromiter(
         (h(t.encode("utf-8", "surrogatepass")) for t in texts), np.uint64, len(texts)
-    )
-    return np.argsort(hashes, kind="stable")
-
-
-def _encoded_order(buf: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """:func:`content_order` of an encoded batch (the same hashes of the same bytes)."""
-    h = xxhash.xxh64_intdigest
-    view = np.ascontiguousarray(buf).data
-    bounds = offsets.tolist()
-    hashes = np.fromiter(
-        (h(view[bounds[d] : bounds[d + 1]]) for d in range(len(bounds) - 1)),
-        np.uint64,
-        len(bounds) - 1,
     )
     return np.argsort(hashes, kind="stable")
 
@@ -347,8 +367,8 @@ def boilerplate_lines(texts: Sequence[str]) -> frozenset[str]:
     if kernels.active() == "reference":
         table, order = LineTable.of_texts(texts), content_order(texts)
     else:
-        buf, offsets = kernels.encode_batch(texts)
-        table, order = LineTable.of_encoded(texts, buf, offsets), _encoded_order(buf, offsets)
+        keys, hashes = scan_lines(texts)
+        table, order = LineTable.of_keys(texts, keys), np.argsort(hashes, kind="stable")
     floor = required_repeats(1, documents)
     frequent = np.flatnonzero((table.counts >= floor) & (table.weights <= MAX_BOILERPLATE_LINE))
     needed = np.fromiter(

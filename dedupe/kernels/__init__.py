@@ -428,8 +428,8 @@ def line_keys(
     buf: np.ndarray, offsets: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per non-blank line of an encoded batch: its document, two 64-bit hashes and the length
-    in characters of its key ``line.strip().casefold()``, and the byte range of the stripped
-    line (see the compiled ``line_keys``)."""
+    in characters of its key ``line.strip().casefold()``, and the stripped line's range in
+    characters of its document (see the compiled ``line_keys``)."""
     from dedupe.kernels.charclass import classes
     from dedupe.kernels.codepoints import casefold
 

@@ -29,7 +29,7 @@ def line_keys(buf, doc_offsets, classes, single, starts, multi):
     """Per non-blank line (split at "\\n") of each document: the document, two 64-bit hashes
     and the length in characters of its key ``line.strip().casefold()`` (``classes``: 2 for
     the whitespace ``strip`` removes; ``single``/``starts``/``multi``: the case-folding
-    table), and the byte range of the stripped line in ``buf``."""
+    table), and the stripped line's range in characters of its document."""
     n_docs = doc_offsets.shape[0] - 1
     cap = _newlines(buf[doc_offsets[0] : doc_offsets[n_docs]]) + n_docs
     docs = np.empty(cap, dtype=np.int64)
@@ -42,6 +42,7 @@ def line_keys(buf, doc_offsets, classes, single, starts, multi):
     for d in range(n_docs):
         p = doc_offsets[d]
         end = doc_offsets[d + 1]
+        ch = 0  # characters of the document before ``q``
         while p <= end:
             # One line [p, q): hashed from its first non-space character; the hashes and
             # length as they stood after its last non-space character are its key's.
@@ -77,12 +78,14 @@ def line_keys(buf, doc_offsets, classes, single, starts, multi):
                             w += 1
                     if classes[cp] != _SPACE:
                         if a < 0:
-                            a = q
-                        b = q + size
+                            a = ch
+                        b = ch + 1
                         key1 = h1
                         key2 = h2
                         key_w = w
                 q += size
+                ch += 1
+            ch += 1  # the line end
             if a >= 0:
                 docs[k] = d
                 first[k] = key1

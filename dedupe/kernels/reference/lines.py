@@ -35,10 +35,6 @@ def _fold(text: str, single: np.ndarray, starts: np.ndarray, multi: np.ndarray) 
     return "".join(out)
 
 
-def _utf8(text: str) -> int:
-    return len(text.encode("utf-8", "surrogatepass"))
-
-
 def line_keys(
     buf: np.ndarray,
     doc_offsets: np.ndarray,
@@ -48,19 +44,18 @@ def line_keys(
     multi: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per non-blank line: document, the two hashes and length of its stripped, case-folded
-    key, and the byte range of the stripped line."""
+    key, and the stripped line's range in characters of its document."""
     rows: list[tuple[int, int, int, int, int, int]] = []
     for d, text in enumerate(decode(buf, doc_offsets)):
-        at = int(doc_offsets[d])
+        at = 0
         for line in text.split("\n"):
             spaces = [classes[ord(c)] == _SPACE for c in line]
             if not all(spaces):
                 a = spaces.index(False)
                 b = len(line) - spaces[::-1].index(False)
                 key = _fold(line[a:b], single, starts, multi)
-                start = at + _utf8(line[:a])
-                rows.append((d, *_hashes(key), len(key), start, start + _utf8(line[a:b])))
-            at += _utf8(line) + 1
+                rows.append((d, *_hashes(key), len(key), at + a, at + b))
+            at += len(line) + 1
     columns = list(zip(*rows, strict=True)) if rows else [()] * 6
     types = (np.int64, np.uint64, np.uint64, np.int64, np.int64, np.int64)
     d_, h1, h2, w, a_, b_ = (np.array(c, dtype=t) for c, t in zip(columns, types, strict=True))
