@@ -9,6 +9,10 @@ input into chunks, so they are usually in the page cache), and only the chosen l
 parsed, read again by the source's reader in ranges. Records of other formats (whole files,
 CSV, Parquet) are read and hashed on their text: a full extra read. A run, an index
 (``--learn-from``) and the Dask client all learn through :func:`learn_chain`.
+
+What the normalisers before the first learning one (``html``, ``chrome``) make of the sample
+is kept on the fitted chain (:class:`dedupe.normalise.Prepared`), so that pass 1 starts those
+documents where learning left them instead of running those normalisers on them again.
 """
 
 from __future__ import annotations
