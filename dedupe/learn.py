@@ -17,6 +17,8 @@ documents where learning left them instead of running those normalisers on them 
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -56,7 +58,18 @@ def learn_plan(plan: RunPlan, corpus: Corpus, progress: Progress | None = None) 
     texts = [text for text, _ in chosen]
     locations = [location for _, location in chosen]
     fitted, learned = fit(chain, texts, cfg.batch_size, locations)
+    del chosen, texts, locations
+    _release_freed_memory()
     return plan.with_chain(fitted, {**plan.learned, **learned})
+
+
+def _release_freed_memory() -> None:
+    """Hand what learning freed back to the system (glibc keeps freed heap memory for reuse:
+    see ``dedupe.kernels._keep_large_allocations_in_the_heap``), so that pass 1, and the
+    workers forked for it, do not start with the sample's temporaries resident (measured:
+    90 MB at 20,000 sampled documents)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def learn_chain(owner: Any, corpus: Corpus, progress: Progress | None = None) -> Chain:
@@ -87,7 +100,7 @@ def fit(
     prepared = None
     begin = 0
     if locations is not None and last >= 0:
-        texts, begin, prepared = chain.prepare(texts, locations, budget)
+        texts, begin, prepared = chain.prepare(texts, locations, budget, batch_size)
         fitted = chain.normalisers[:begin]
     for k, normaliser in enumerate(chain.normalisers):
         if k < begin:

@@ -315,14 +315,33 @@ class Chain:
         return buf, offsets, 1.0 - kept, np.zeros(n) if found is None else found
 
     def prepare(
-        self, texts: list[str], locations: Sequence[tuple[str, int | None]], budget: int
+        self,
+        texts: list[str],
+        locations: Sequence[tuple[str, int | None]],
+        budget: int,
+        batch_size: int,
     ) -> tuple[list[str], int, Prepared | None]:
         """What the normalisers before the first learning one (number ``start``) make of
-        ``texts`` (the documents at ``locations``), ``start``, and those documents as
-        :class:`Prepared` (with at most ``budget`` characters of changed texts; None when the
-        first learning normaliser works on bytes)."""
+        ``texts`` (the documents at ``locations``; ``batch_size`` at a time, as pass 1 makes
+        them), ``start``, and those documents as :class:`Prepared` (with at most ``budget``
+        characters of changed texts; None when the first learning normaliser works on
+        bytes)."""
         start = next(k for k, n in enumerate(self.normalisers) if n.learn is not None)
-        made, kept, declared = self._apply(texts, False, True, stop=start)
+        made: list[str] = []
+        kept_parts: list[np.ndarray] = []
+        declared_parts: list[np.ndarray] = []
+        declares_here = False
+        for first in range(0, len(texts), max(batch_size, 1)):
+            part, part_kept, part_declared = self._apply(
+                texts[first : first + batch_size], False, True, stop=start
+            )
+            made += part
+            kept_parts.append(part_kept)
+            if part_declared is not None:
+                declares_here = True
+                declared_parts.append(part_declared)
+        kept = np.concatenate(kept_parts) if kept_parts else np.ones(0)
+        declared = np.concatenate(declared_parts) if declares_here else None
         if self.normalisers[start].bytes_func is not None:
             return made, start, None
         found: dict[tuple[str, int | None], int] = {}
