@@ -272,6 +272,8 @@ def test_the_table_from_bytes_is_the_table_from_texts(monkeypatch):
     pages += _reuters_stories(300)
     pages += ["  Héllo\r\n\tWORLD  \n\u2028x\u2028\nß STRASSE\nİstanbul\n\ud800 lone\n\n  \n", ""]
     pages += ["strasse\nhello", "HELLO \n hello"]
+    for few in ([], [""], ["  \n "]):  # no line at all
+        assert _table(LineTable.of_keys(few, scan_lines(few)[0])) == _table(LineTable.of_texts(few))
     want = LineTable.of_texts(pages)
     keys, hashes = scan_lines(pages)
     got = LineTable.of_keys(pages, keys)

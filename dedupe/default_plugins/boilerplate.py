@@ -183,7 +183,9 @@ class LineTable:
         # Each line once per document (the lines come in document order: sorting the
         # documents' runs is enough).
         pairs = np.sort(docs * distinct + ids, kind="stable")
-        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
+        first_time = np.ones(len(pairs), dtype=bool)
+        first_time[1:] = pairs[1:] != pairs[:-1]
+        pairs = pairs[first_time]
         values = (pairs % distinct).astype(np.int32)
         sizes = np.bincount(pairs // distinct, minlength=len(texts))
         offsets = np.zeros(len(texts) + 1, dtype=np.int64)
