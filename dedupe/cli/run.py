@@ -183,7 +183,8 @@ def typed_settings(ctx: click.Context) -> set[str]:
     default=DEFAULTS.workers,
     show_default=True,
     type=click.IntRange(min=0),
-    help="Worker processes for big inputs (0: one per core); the output does not change.",
+    help="Threads for big inputs (0: one per core; with --engine dask --scheduler local, worker "
+    "processes); the output does not change.",
 )
 @click.option(
     "--resume",

@@ -1,5 +1,5 @@
 """The local executor: the steps of a run in this process, pass 1 and the second read spread
-over forked worker processes when the input is big.
+over threads when the input is big (:mod:`dedupe.executors.pool`).
 
 Grouping is a sort here (the Dask executor shuffles instead): pass 1 over the chunks in chunk
 order (:mod:`dedupe.executors.pool`), merged (:func:`~dedupe.pipeline.signed.merge_signed`),
@@ -168,7 +168,7 @@ def after_pass1(
     keep_workers: bool = False,
 ) -> RunResult:
     """Candidates, the candidate documents' store, verification and clusters of a run whose
-    pass 1 is merged in ``first``. The pool's worker processes end once the store is read
+    pass 1 is merged in ``first``. The pool's threads end once the store is read
     (verification and clustering run here), unless ``keep_workers`` (a later step reads)."""
     t0 = time.perf_counter()
     progress.stage("finding candidates")
@@ -246,8 +246,8 @@ def chunk_bytes(config: Config) -> int:
 
 
 def workers_for(config: Config, chunks: list[Chunk]) -> int:
-    """Worker processes for these chunks: ``workers`` (0: all cores), but one for a small
-    input, where starting processes would cost more than it saves."""
+    """Threads for these chunks: ``workers`` (0: all cores), but one for a small input,
+    where handing chunks to threads would cost more than it saves."""
     wanted = config.workers or available_cores()
     size = sum(c.size for c in chunks)
     if len(chunks) < 2 or size < config.parallel_min_mb * 1024 * 1024:

@@ -1,15 +1,21 @@
-"""The local executor's workers: a step mapped over chunks in this process or in forked ones.
+"""The local executor's workers: a step mapped over chunks in this process, on threads.
 
-Workers are forked after the plan has learned what it learns from the corpus, so they share
-its exact normalisers (plugins included) without pickling them. Results come back in chunk
-order, which makes the output identical whatever the number of workers.
+Pass 1's heavy steps are compiled kernels that release the GIL (``nogil=True``: the fused
+byte chain, the shingle hash, the signature/anchor/set kernel), so threads run them side by
+side while another thread parses JSON or strips chrome; they share the plan, its learned
+normalisers and the corpus without copying or forking. Forked worker processes, the earlier
+way, each loaded the kernels again and held a copy-on-write image of the parent (2 workers:
+~1 GB more at 20k documents and 1.5 CPU-s more, for no wall time gained on two cores).
+Results come back in chunk order, with at most ``workers`` chunks ahead of the one consumed,
+which makes the output identical whatever the number of workers and keeps memory flat.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from dedupe.corpus import Chunk, Corpus, Location
@@ -17,17 +23,6 @@ from dedupe.documents import Record
 from dedupe.pipeline.pass1 import SignedChunk, sign_chunk
 from dedupe.pipeline.pass2 import read_texts
 from dedupe.plan import RunPlan
-
-_STATE: dict[str, Any] = {}
-
-
-def _sign(chunk: Chunk) -> SignedChunk:
-    pool: Pool = _STATE["pool"]
-    return pool.sign_here(chunk)
-
-
-def _texts(job: tuple[Chunk, set[Location]]) -> list[Record]:
-    return read_texts(_STATE["corpus"], job[0], job[1])
 
 
 def available_cores() -> int:
@@ -38,12 +33,33 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-class Pool:
-    """Maps the pass steps over chunks, serially or with a pool of forked processes.
+def _one_heap() -> None:
+    """Let the threads allocate from the main heap (glibc's ``M_ARENA_MAX`` = 1).
 
-    ``spill_dir``, ``keep_signatures`` and ``batch_done`` (in this process only) are passed
-    on to :func:`sign_chunk`; the forked
-    workers find the pool itself (plan, corpus and these) in the memory they inherit."""
+    glibc gives each new thread an arena of its own, and with the kernels' allocation
+    settings (:mod:`dedupe.kernels`: freed blocks kept for reuse) each arena then holds a
+    batch's worth of freed memory: 2 threads measured +240 MB of peak RSS and +0.4 s of
+    system time (page faults) at 20k documents; one heap gives a single thread's 530 MB.
+    The kernels allocate a few large blocks per batch, so the shared lock costs nothing
+    measurable. Nothing changes where glibc is not the C library.
+    """
+    if os.environ.get("DEDUPE_KEEP_MALLOC"):
+        return
+    try:
+        import ctypes
+
+        m_arena_max = -8
+        ctypes.CDLL("libc.so.6").mallopt(m_arena_max, 1)
+    except (OSError, AttributeError):
+        pass
+
+
+class Pool:
+    """Maps the pass steps over chunks, serially or on ``workers`` threads.
+
+    ``spill_dir``, ``keep_signatures`` and ``batch_done`` are passed on to :func:`sign_chunk`
+    (``batch_done`` only when signing serially: on threads, progress moves as chunks are
+    merged, in order)."""
 
     def __init__(
         self,
@@ -60,39 +76,46 @@ class Pool:
         self.workers = workers
         self.spill_dir = spill_dir
         self.keep_signatures = keep_signatures
-        self.batch_done = batch_done if workers == 1 else None  # documents signed here
-        self.pool: Any = None
+        self.batch_done = batch_done if workers == 1 else None
+        self.threads: ThreadPoolExecutor | None = None
 
     def __enter__(self) -> Pool:
         if self.workers > 1:
-            _STATE.update(pool=self, corpus=self.corpus)
-            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+            _one_heap()
+            self.threads = ThreadPoolExecutor(self.workers, thread_name_prefix="dedupe-pass")
         return self
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
-        if self.pool is not None:
-            if kind is None:
-                self.pool.close()
-            else:
-                self.pool.terminate()
-            self.pool.join()
-            self.pool = None
-        _STATE.clear()
+        if self.threads is not None:
+            # On an error, chunks not started are dropped; those running end with their chunk.
+            self.threads.shutdown(wait=True, cancel_futures=kind is not None)
+            self.threads = None
 
     def stop(self) -> None:
-        """End the worker processes now (their memory is freed while the run goes on); what
-        is mapped later runs in this process."""
+        """End the threads now; what is mapped later runs in this thread."""
         self.__exit__(None, None, None)
 
-    def _map(
-        self, func: Callable[[Any], Any], serial: Callable[[Any], Any], items: Iterable[Any]
-    ) -> Iterator[Any]:
-        if self.pool is None:
-            return map(serial, items)
-        return iter(self.pool.imap(func, items, chunksize=1))
+    def _map(self, func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """``func`` over ``items``, results in order; on threads, at most ``workers`` items
+        ahead of the one consumed (their results wait in memory)."""
+        threads = self.threads
+        if threads is None:
+            yield from map(func, items)
+            return
+        pending: deque[Future[Any]] = deque()
+        try:
+            for item in items:
+                pending.append(threads.submit(func, item))
+                if len(pending) > self.workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
 
     def sign_here(self, chunk: Chunk) -> SignedChunk:
-        """Pass 1 over one chunk, in this process."""
+        """Pass 1 over one chunk, in the calling thread."""
         return sign_chunk(
             self.plan,
             self.corpus,
@@ -104,8 +127,8 @@ class Pool:
 
     def sign(self, chunks: Iterable[Chunk]) -> Iterator[SignedChunk]:
         """Pass 1 over the chunks, results in chunk order."""
-        return self._map(_sign, self.sign_here, chunks)
+        return self._map(self.sign_here, chunks)
 
     def texts(self, jobs: Iterable[tuple[Chunk, set[Location]]]) -> Iterator[list[Record]]:
         """The raw texts of the wanted documents of each (chunk, locations) job, in order."""
-        return self._map(_texts, lambda j: read_texts(self.corpus, j[0], j[1]), jobs)
+        return self._map(lambda job: read_texts(self.corpus, job[0], job[1]), jobs)
