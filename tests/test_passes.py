@@ -1,9 +1,14 @@
-"""Shingle sets kept by pass 1 are read back exactly, from memory or from a spill file."""
+"""Shingle sets kept by pass 1 are read back exactly, from memory or from a spill file; pass
+1's character counts are those of the texts."""
+
+import json
 
 import numpy as np
 import pytest
 
+from dedupe.pipeline.pass1 import char_counts
 from dedupe.pipeline.pass2 import copy_sets
+from tests.conftest import data_dir
 
 
 @pytest.mark.parametrize("version", [(1, 0), (2, 0)])
@@ -32,3 +37,22 @@ def test_copy_sets_refuses_a_truncated_spill_file(tmp_path):
     out = np.zeros(100, dtype=np.uint32)
     with pytest.raises(ValueError, match="truncated"):
         copy_sets(str(path), np.array([0]), np.array([100]), out, np.array([0]))
+
+
+def test_char_counts_are_the_code_points_of_each_document():
+    """Pass 1's kept share counts characters on the encoded batch: real news in Chinese,
+    Arabic and Japanese (3-byte and 2-byte UTF-8) and Latin script, with empty documents at
+    the start, the end and between others."""
+    texts = []
+    for script in ("zh", "ar", "ja"):
+        corpus = data_dir("intl-dev") / script / "corpus.jsonl"
+        texts += [json.loads(line)["text"] for line in corpus.read_text("utf-8").splitlines()[:40]]
+    syndication = (data_dir("syndication-dev") / "corpus.jsonl").read_text("utf-8")
+    texts += [json.loads(line)["text"] for line in syndication.splitlines()[:40]]
+    texts = ["", *texts[:50], "", "", *texts[50:], "𝄞 é", ""]
+    encoded = [t.encode("utf-8") for t in texts]
+    buf = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    offsets = np.concatenate([[0], np.cumsum([len(e) for e in encoded])]).astype(np.int64)
+    assert char_counts(buf, offsets).tolist() == [len(t) for t in texts]
+    assert char_counts(buf[:0], np.zeros(1, dtype=np.int64)).tolist() == []
+    assert char_counts(buf[:0], np.zeros(3, dtype=np.int64)).tolist() == [0, 0]

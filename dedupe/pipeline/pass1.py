@@ -146,7 +146,14 @@ def sign_chunk(
 
 
 def char_counts(buf: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Characters (code points) of each document of an encoded batch."""
+    """Characters (code points) of each document of an encoded batch: its bytes that are not
+    UTF-8 continuation bytes, summed per document (``reduceat`` over the non-empty ones; a
+    running sum of the whole batch would take 8 bytes per byte, 30 MB a batch)."""
     starts = (buf & 0xC0) != 0x80
-    cumulative = np.concatenate([[0], np.cumsum(starts, dtype=np.int64)])
-    return cumulative[offsets[1:]] - cumulative[offsets[:-1]]
+    counts = np.zeros(len(offsets) - 1, dtype=np.int64)
+    filled = np.flatnonzero(np.diff(offsets) > 0)
+    if len(filled):
+        # Segments run from one non-empty document's start to the next one's (the empty ones
+        # between them hold no bytes), the last one to the batch's end.
+        counts[filled] = np.add.reduceat(starts, offsets[filled], dtype=np.int64)
+    return counts

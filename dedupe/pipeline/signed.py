@@ -65,8 +65,15 @@ class Signed:
     def kept_by_chunk(self, dropped: np.ndarray) -> Iterator[tuple[Chunk, set[Location]]]:
         """Each chunk with the locations of its kept documents (chunks keeping none skipped)."""
         ends = [*self.bases.tolist()[1:], len(self.ids)][: len(self.chunks)]
+        labels = self.labels
         for chunk, start, end in zip(self.chunks, self.bases.tolist(), ends, strict=True):
-            keep = {self.location(d) for d in range(start, end) if not dropped[d]}
+            kept = np.flatnonzero(~np.asarray(dropped[start:end], dtype=bool)) + start
+            keep = {  # as :meth:`location` gives them, without a call per document
+                (labels[label], None if line == NO_LINE else line)
+                for label, line in zip(
+                    self.label_of[kept].tolist(), self.lines[kept].tolist(), strict=True
+                )
+            }
             if keep:
                 yield chunk, keep
 
