@@ -24,7 +24,7 @@ DEFAULT_NORMALISERS: tuple[str, ...] = (
     "punctuation",
     "whitespace",
 )
-DEFAULT_SCORERS: tuple[str, ...] = ("containment",)
+DEFAULT_SCORERS: tuple[str, ...] = ("containment", "figures")
 DEFAULT_WRITERS: tuple[str, ...] = ("clusters", "pairs", "kept", "report")
 
 #: Hash scheme of signatures: datasketch 2's ``affine32`` over xxh32 shingle hashes.
@@ -72,6 +72,8 @@ class Config:
     decide: str = "all"
     representative: str = "original"
     date_field: str = "date"
+    #: Documents further apart than this many days in ``date_field`` are never copies (None: off).
+    window: float | None = None
     id_field: str = "id"
     text_field: str = "text"
     format: str | None = None
@@ -128,6 +130,8 @@ class Config:
 
         if self.preset not in PRESETS:
             raise ConfigError(f"unknown preset {self.preset!r} (known: {', '.join(PRESETS)})")
+        if self.window is not None and not self.window >= 0:
+            raise ConfigError(f"window must be a number of days, 0 or more, not {self.window}")
         if self.max_bucket < 2:
             raise ConfigError(f"max bucket must be at least 2, not {self.max_bucket}")
 

@@ -30,9 +30,10 @@ from dedupe.checkpoint import Checkpoint, checkpoint_for
 from dedupe.cluster import Adjacency, Verify, components
 from dedupe.config import Config, ScorerSpec
 from dedupe.corpus import Chunk, Corpus, FileCorpus, Location, MemoryCorpus, records_from
-from dedupe.decide import Verifier, accept, score_and_decide
+from dedupe.decide import Verifier, accept, cannot_links, score_and_decide
 from dedupe.documents import BadRecord, Record
 from dedupe.errors import ConfigError, InputError, OutputError
+from dedupe.figures.roles import label_corrections
 from dedupe.learn import learn_chain
 from dedupe.lsh import Banding, band_keys, candidate_pairs, unique_pairs
 from dedupe.normalise import Chain
@@ -47,6 +48,7 @@ from dedupe.score import PairContext, Scorer, score_pairs
 from dedupe.shingle import ShingleSets, hash_normalised
 from dedupe.signature import MinHasher
 from dedupe.store import DocStore, Prepared
+from dedupe.window import WINDOW_THRESHOLD, window_scorer
 from dedupe.workers import Executor, available_cores
 
 BadRecordHandler = Callable[[BadRecord], None]
@@ -132,6 +134,8 @@ class Engine:
             scorer = reg.get("scorer", spec.name)
             threshold = scorer.default_threshold if spec.threshold is None else spec.threshold
             self.scorers.append((scorer, threshold))
+        if cfg.window is not None:
+            self.scorers.append((window_scorer(cfg.window, cfg.date_field), WINDOW_THRESHOLD))
         self.policy = reg.get("representative policy", cfg.representative)
         self.writers = [reg.get("writer", name) for name in cfg.writers]
         if cfg.bands is not None and cfg.rows is not None:
@@ -334,8 +338,9 @@ class Engine:
         primary = scores[self.scorers[0][0].name]
         adjacency = Adjacency(n, pairs[accepted], primary[accepted])
         groups = components(n, pairs[accepted])
-        verifier = Verifier(self.scorers, ctx, cfg.decide)
-        clusters, dropped = self._clusters(groups, ctx, first.ids, n, adjacency, verifier)
+        cannot = cannot_links(pairs, scores, accepted, self.scorers, ctx, n)
+        verifier = Verifier(self.scorers, ctx, cfg.decide, cannot)
+        clusters, dropped = self._clusters(groups, ctx, first.ids, n, adjacency, verifier, cannot)
         n_candidates = len(pairs)
         pairs, scores, accepted = verifier.extend(pairs, scores, accepted)
         timings["cluster+represent"] = time.perf_counter() - t0
@@ -473,7 +478,10 @@ class Engine:
         ctx = both.context(**self._scorer_options())
         scores = score_pairs(shifted, [s for s, _ in self.scorers], ctx)
         scores["accepted"] = accept(
-            scores, [(s.name, t) for s, t in self.scorers], self.config.decide
+            scores,
+            [(s.name, t) for s, t in self.scorers],
+            self.config.decide,
+            [s.name for s, _ in self.scorers if s.vetoes],
         ).astype(np.float64)
         return scores
 
@@ -706,10 +714,16 @@ class Engine:
         n: int,
         adjacency: Adjacency,
         verify: Verify | None = None,
+        cannot: set[tuple[int, int]] | None = None,
     ) -> tuple[list[Cluster], np.ndarray]:
-        """Coherent clusters with their representatives (see :func:`dedupe.represent.clusters`)."""
+        """Coherent clusters with their representatives (see :func:`dedupe.represent.clusters`);
+        ``cannot``: pairs that may not share a cluster (:func:`dedupe.decide.cannot_links`)."""
         options = {"date_field": self.config.date_field}
-        return represent_clusters(groups, ctx, ids, n, adjacency, self.policy, options, verify)
+        made = represent_clusters(
+            groups, ctx, ids, n, adjacency, self.policy, options, verify, cannot
+        )
+        label_corrections(made[0], ctx, ids)
+        return made
 
     @staticmethod
     def _kept_by_chunk(first: Signed, dropped: np.ndarray) -> Iterator[tuple[Chunk, set[Location]]]:

@@ -44,8 +44,9 @@ def test_a_chain_of_sliding_windows_is_split_into_verified_clusters(tmp_path):
     check_lose_nothing(records, tmp_path / "out", engine)
     clusters = [json.loads(x) for x in (tmp_path / "out" / "clusters.jsonl").open()]
     assert len(clusters) > 10
+    threshold = engine.scorers[0][1]  # the default containment threshold
     for cluster in clusters:
-        assert min(cluster["scores"].values()) >= 0.7
+        assert min(cluster["scores"].values()) >= threshold
 
 
 @pytest.mark.parametrize(

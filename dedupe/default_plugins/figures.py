@@ -1,0 +1,115 @@
+"""The built-in ``figures`` scorer: templated stories whose figures, dates or subject differ are
+not copies, and its rejection is a veto.
+
+Wire services and data sites publish from templates: the Fed's daily repurchase notice, dividend
+declarations, weekly rate tables. Two such stories share almost every shingle and differ in the
+figures that carry the news, so a shingle measure calls them copies. ``figures`` reads each
+document's figures, names and headline (:mod:`dedupe.figures`) from its text as a reader sees it
+(markup and page furniture removed by the run's structural and furniture normalisers, case and
+punctuation kept) and scores a pair by the share of figures that agree where the two texts hold
+one in the same place. A pair with nothing to compare scores a neutral 1.0, so the scorer only
+ever rejects; when it does, the pair is a cannot-link (``vetoes``): the two documents never end
+in one cluster, through other members neither.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from dedupe.figures import Slots, extract, is_correction, score
+from dedupe.figures.roles import MEMO
+from dedupe.normalise import Chain
+from dedupe.score import PairContext, Scorer
+
+#: A pair passes when at least this share of the compared figures (and of the names) agree:
+#: one corrected figure in four passes, one of two (a different day's rate) does not.
+DEFAULT_THRESHOLD = 0.7
+
+#: Markup that makes a text a page: the ``html`` normaliser extracts its content first.
+_HTML = re.compile(
+    r"<(?:p|div|br|span|a|li|ul|ol|td|tr|table|h[1-6]|html|body|head|article|section|header|"
+    r"footer|nav|main|img|meta|script|style|title)\b[^<>]{0,400}>",
+    re.IGNORECASE,
+)
+_MEMO = MEMO
+
+
+def reading_chains(chain: Any) -> tuple[Chain | None, Chain | None]:
+    """The run's normalisers that remove markup (applied to pages only: "<ESY>" in wire copy
+    is a ticker, not a tag) and those that remove page furniture, in chain order."""
+    normalisers = getattr(chain, "normalisers", None)
+    if not normalisers:
+        return None, None
+    structural = [n for n in normalisers if n.structural]
+    furniture = [n for n in normalisers if n.removes_boilerplate]
+    return (Chain(structural) if structural else None, Chain(furniture) if furniture else None)
+
+
+def readable_texts(texts: list[str], chain: Any) -> list[str]:
+    """The texts as a reader sees them: pages through the structural normalisers, every text
+    through the furniture normalisers; case, punctuation and figures as written."""
+    structural, furniture = reading_chains(chain)
+    out = list(texts)
+    if structural is not None:
+        pages = [k for k, t in enumerate(out) if "<" in t and _HTML.search(t)]
+        if pages:
+            for k, text in zip(pages, structural([out[k] for k in pages]), strict=True):
+                out[k] = text
+    if furniture is not None and out:
+        out = furniture(out)
+    return out
+
+
+def slots_of(ctx: PairContext, docs: list[int]) -> dict[int, Slots]:
+    """Each document's figures, read on first use in this run and kept on the context (the
+    scorer sees the candidate pairs, then the members of clusters)."""
+    cache: dict[int, Slots] = ctx.memo.setdefault(_MEMO, {})
+    missing = [d for d in docs if d not in cache]
+    if missing:
+        raw = [ctx.text(d) for d in missing]
+        readable = readable_texts(raw, getattr(ctx.store, "normalise", None))
+        for doc, text, original in zip(missing, readable, raw, strict=True):
+            cache[doc] = replace(extract(text), correction=is_correction(original))
+    return cache
+
+
+def corrections(ctx: PairContext) -> set[int]:
+    """The documents read by ``figures`` in this run that say they correct another."""
+    cache: dict[int, Slots] = ctx.memo.get(_MEMO, {})
+    return {doc for doc, slots in cache.items() if slots.correction}
+
+
+def _scores(pairs: np.ndarray, ctx: PairContext, with_names: bool) -> np.ndarray:
+    out = np.ones(len(pairs), dtype=np.float64)
+    if not len(pairs):
+        return out
+    slots = slots_of(ctx, np.unique(pairs).tolist())
+    for k, (a, b) in enumerate(pairs.tolist()):
+        out[k] = score(slots[a], slots[b], names=with_names)
+    return out
+
+
+def figures(pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
+    """Agreement of the figures, dates and names the two texts hold in the same places; 0 for
+    headlines about different subjects."""
+    return _scores(pairs, ctx, with_names=True)
+
+
+def numbers(pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
+    """Agreement of the figures alone (names and subjects not looked at)."""
+    return _scores(pairs, ctx, with_names=False)
+
+
+#: The scorer (registered with the other built-in scorers, :mod:`dedupe.default_plugins.scorers`).
+FIGURES = Scorer(
+    "figures",
+    figures,
+    DEFAULT_THRESHOLD,
+    True,
+    "figures, dates and subjects agree where the texts are shared (a veto)",
+    vetoes=True,
+)
