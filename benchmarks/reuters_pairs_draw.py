@@ -9,6 +9,11 @@ column that was filled in by reading both texts; see ``reuters_pairs_score.py``)
 
     .venv/bin/python benchmarks/reuters_pairs_draw.py [--size 300] [--seed 16]
 
+The held-out sample, drawn after the figure rules were written and labelled the same way:
+
+    .venv/bin/python benchmarks/reuters_pairs_draw.py --size 100 --seed 17 \
+        --exclude benchmarks/reuters_pairs.tsv --out benchmarks/reuters_pairs_heldout.tsv
+
 The file in the repository holds the labels: re-drawing overwrites it only with ``--force``.
 """
 
@@ -54,10 +59,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--force", action="store_true", help="overwrite the labelled file")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--exclude", type=Path, help="leave out the pairs of this file (a held-out sample)"
+    )
     args = parser.parse_args()
     if args.out.exists() and not args.force:
         sys.exit(f"{args.out} exists (it holds the labels); pass --force to draw again")
     rows = pool()
+    if args.exclude:
+        with open(args.exclude, encoding="utf-8") as f:
+            taken = {(r["a"], r["b"]) for r in csv.DictReader(f, delimiter="\t")}
+        rows = [r for r in rows if (r[0], r[1]) not in taken]
     drawn = sorted(random.Random(args.seed).sample(rows, args.size), key=lambda r: int(r[0]))
     with open(args.out, "w", encoding="utf-8", newline="") as f:
         out = csv.writer(f, delimiter="\t", lineterminator="\n")

@@ -2,9 +2,9 @@
 
 With ``all`` (the default) a pair must pass every scorer's threshold; with ``any`` one scorer
 suffices, except that a scorer that ``vetoes`` (``figures``, ``window``) must pass in both
-modes. A pair a vetoing scorer rejects is a *cannot-link*: :func:`cannot_links` collects them,
-and checks the pairs inside each group of accepted pairs that nobody scored, so that two
-templated stories joined through a third that shares only a rate with each are kept apart.
+modes. A pair a vetoing scorer rejects is a *cannot-link*: :func:`cannot_links` checks every
+pair inside each group of accepted pairs, so that two templated stories joined through a third
+that shares only a rate with each are kept apart.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-
-from dedupe.cluster import components
 
 #: Groups of accepted pairs up to this size have every pair of members checked by the vetoing
 #: scorers; in bigger ones (thousands of copies of one text) only the candidate pairs are.
@@ -105,47 +103,31 @@ def _pair_set(pairs: np.ndarray) -> set[tuple[int, int]]:
 
 
 def cannot_links(
-    pairs: np.ndarray,
-    scores: Mapping[str, np.ndarray],
-    accepted: np.ndarray,
+    groups: Sequence[np.ndarray],
     scorers: Sequence[tuple[Any, float]],
     ctx: Any,
-    n: int,
+    into: set[tuple[int, int]] | None = None,
     max_group: int = MAX_CHECKED_GROUP,
 ) -> set[tuple[int, int]]:
-    """The pairs ``(a, b)``, ``a < b``, that may never end in one cluster: those a vetoing
-    scorer rejected, and those it rejects among the members of each group of accepted pairs
-    (connected components) that it did not score yet: every pair of a group of up to
-    ``max_group`` members, the candidate pairs of a bigger one. Two stories that never met
-    as a candidate pair but both pass against a third are checked against each other here.
+    """The pairs ``(a, b)``, ``a < b``, that may never end in one cluster: every pair of
+    members of a group of accepted pairs (a connected component of three to ``max_group``
+    members) that a vetoing scorer rejects, added to ``into`` (the set a :class:`Verifier`
+    fills with the pairs it vetoes) and returned. Two stories that both pass against a third
+    are checked against each other here, whether or not they were a candidate pair; pairs in
+    different groups never meet, and in a bigger group (thousands of copies of one text) the
+    centre's checks suffice. Only the groups are needed, so the local and distributed engines
+    find the same links.
     """
+    cannot = into if into is not None else set()
     vetoing = [(s, t) for s, t in scorers if getattr(s, "vetoes", False)]
-    if not vetoing or len(pairs) == 0:
-        return set()
-    pairs = np.asarray(pairs, dtype=np.int64)
-    cannot = _pair_set(pairs[vetoed(scores, vetoing)])
-    scored = np.ones(len(pairs), dtype=bool)
-    for scorer, _ in vetoing:
-        scored &= ~np.isnan(scores[scorer.name])
-    done = _pair_set(pairs[scored])
-    groups = [g for g in components(n, pairs[accepted]) if len(g) >= 3]
-    if not groups:
-        return cannot
-    wanted: list[np.ndarray] = []
-    label = np.full(n, -1, dtype=np.int64)
-    for k, members in enumerate(groups):
-        if len(members) <= max_group:
+    wanted = []
+    for members in groups:
+        if vetoing and 3 <= len(members) <= max_group:
             i, j = np.triu_indices(len(members), 1)
             wanted.append(np.stack([members[i], members[j]], axis=1))
-        else:
-            label[members] = k
-    inside = (label[pairs[:, 0]] >= 0) & (label[pairs[:, 0]] == label[pairs[:, 1]])
-    if inside.any():
-        wanted.append(pairs[inside])
-    todo = np.sort(np.concatenate(wanted), axis=1) if wanted else np.zeros((0, 2), np.int64)
-    todo = np.array(
-        [p for p in map(tuple, todo.tolist()) if p not in done], dtype=np.int64
-    ).reshape(-1, 2)
+    if not wanted:
+        return cannot
+    todo = np.sort(np.concatenate(wanted).astype(np.int64), axis=1)
     rejected = np.zeros(len(todo), dtype=bool)
     for scorer, threshold in vetoing:
         open_ = ~rejected

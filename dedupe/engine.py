@@ -338,9 +338,8 @@ class Engine:
         primary = scores[self.scorers[0][0].name]
         adjacency = Adjacency(n, pairs[accepted], primary[accepted])
         groups = components(n, pairs[accepted])
-        cannot = cannot_links(pairs, scores, accepted, self.scorers, ctx, n)
-        verifier = Verifier(self.scorers, ctx, cfg.decide, cannot)
-        clusters, dropped = self._clusters(groups, ctx, first.ids, n, adjacency, verifier, cannot)
+        verifier = Verifier(self.scorers, ctx, cfg.decide)
+        clusters, dropped = self._clusters(groups, ctx, first.ids, n, adjacency, verifier)
         n_candidates = len(pairs)
         pairs, scores, accepted = verifier.extend(pairs, scores, accepted)
         timings["cluster+represent"] = time.perf_counter() - t0
@@ -714,11 +713,11 @@ class Engine:
         n: int,
         adjacency: Adjacency,
         verify: Verify | None = None,
-        cannot: set[tuple[int, int]] | None = None,
     ) -> tuple[list[Cluster], np.ndarray]:
-        """Coherent clusters with their representatives (see :func:`dedupe.represent.clusters`);
-        ``cannot``: pairs that may not share a cluster (:func:`dedupe.decide.cannot_links`)."""
+        """Coherent clusters with their representatives (see :func:`dedupe.represent.clusters`),
+        no two members of one a vetoed pair (:func:`dedupe.decide.cannot_links`)."""
         options = {"date_field": self.config.date_field}
+        cannot = cannot_links(groups, self.scorers, ctx, getattr(verify, "cannot", None))
         made = represent_clusters(
             groups, ctx, ids, n, adjacency, self.policy, options, verify, cannot
         )

@@ -168,18 +168,19 @@ def test_a_veto_rejects_with_decide_any_too():
     ).tolist() == [False]
 
 
-def test_cannot_links_hold_vetoed_pairs_and_check_the_members_of_groups():
-    from dedupe.decide import cannot_links, score_and_decide
+def test_cannot_links_are_the_vetoed_pairs_inside_groups_of_accepted_pairs():
+    from dedupe.decide import cannot_links
 
-    # 0-2 and 1-2 are accepted; 0-1 was never a candidate pair, but the veto rejects it
-    pairs = np.array([[0, 2], [1, 2], [3, 4]])
-    text = _table("text", {})
-    veto = _table("veto", {(0, 1): 0.0, (3, 4): 0.2}, vetoes=True)
-    scorers = [(text, 0.5), (veto, 0.5)]
-    scores, accepted = score_and_decide(pairs, scorers, None, "all")
-    assert accepted.tolist() == [True, True, False]
-    assert cannot_links(pairs, scores, accepted, scorers, None, 5) == {(0, 1), (3, 4)}
-    assert cannot_links(pairs, scores, accepted, [(text, 0.5)], None, 5) == set()
+    # groups {0, 1, 2} and {3, 4, 5}: 0-1 was never a candidate pair, the veto rejects it;
+    # a two-member group's one pair was accepted, so it is not looked at again
+    veto = _table("veto", {(0, 1): 0.0, (3, 5): 0.2, (6, 7): 0.0}, vetoes=True)
+    groups = [np.array([0, 1, 2]), np.array([3, 4, 5]), np.array([6, 7])]
+    scorers = [(_table("text", {}), 0.5), (veto, 0.5)]
+    found: set[tuple[int, int]] = {(8, 9)}
+    assert cannot_links(groups, scorers, None, found) == {(0, 1), (3, 5), (8, 9)}
+    assert found == {(0, 1), (3, 5), (8, 9)}  # filled in place (the Verifier's set)
+    assert cannot_links(groups, [(_table("text", {}), 0.5)], None) == set()
+    assert cannot_links([np.arange(100)], scorers, None, max_group=64) == set()
 
 
 def test_the_verifier_adds_the_pairs_it_vetoes():

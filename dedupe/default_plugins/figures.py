@@ -14,13 +14,13 @@ in one cluster, through other members neither.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from dedupe.figures import Slots, extract, is_correction, score
+from dedupe.figures.extract import PAGE
 from dedupe.figures.roles import MEMO
 from dedupe.normalise import Chain
 from dedupe.score import PairContext, Scorer
@@ -29,12 +29,9 @@ from dedupe.score import PairContext, Scorer
 #: one corrected figure in four passes, one of two (a different day's rate) does not.
 DEFAULT_THRESHOLD = 0.7
 
-#: Markup that makes a text a page: the ``html`` normaliser extracts its content first.
-_HTML = re.compile(
-    r"<(?:p|div|br|span|a|li|ul|ol|td|tr|table|h[1-6]|html|body|head|article|section|header|"
-    r"footer|nav|main|img|meta|script|style|title)\b[^<>]{0,400}>",
-    re.IGNORECASE,
-)
+#: Markup that makes a text a page (a closing tag, a line break, a doctype): the ``html``
+#: normaliser extracts its content first. "<P>" alone is Phillips Petroleum's ticker.
+_HTML = PAGE
 _MEMO = MEMO
 
 
@@ -55,7 +52,7 @@ def readable_texts(texts: list[str], chain: Any) -> list[str]:
     structural, furniture = reading_chains(chain)
     out = list(texts)
     if structural is not None:
-        pages = [k for k, t in enumerate(out) if "<" in t and _HTML.search(t)]
+        pages = [k for k, t in enumerate(out) if "</" in t and _HTML.search(t)]
         if pages:
             for k, text in zip(pages, structural([out[k] for k in pages]), strict=True):
                 out[k] = text

@@ -46,6 +46,7 @@ def local_context(engine: Engine, docs: np.ndarray, data: list[DocData]) -> Pair
         sources=[d.source for d in data],
         removed_share=np.array([d.removed for d in data], dtype=np.float64),
     )
+    store.normalise = engine.chain  # what scorers that read texts see (dedupe.figures)
     if with_pass1 and k:
         store.kept_share = np.array([d.kept for d in data], dtype=np.float64)
         store.text_length = np.array([d.length for d in data], dtype=np.int64)

@@ -50,6 +50,12 @@ _HTML_TAGS = frozenset(
         "UL"
     )
 )
+#: What makes a text a page rather than wire copy with tickers in angle brackets.
+PAGE = re.compile(
+    r"</(?:p|div|span|a|li|ul|ol|td|tr|table|h[1-6]|html|body|head|article|section|header|"
+    r"footer|nav|main|script|style|title|b|i|em|strong)\s*>|<br\s*/?>|<!doctype",
+    re.IGNORECASE,
+)
 _TICKER = re.compile(r"<([A-Z][A-Z0-9]{0,7}(?:\.[A-Z]{1,2})?)>")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)?([^<>]{0,300})>")
 #: One token and the text before it. Numbers are one run of digits and separators, told apart
@@ -110,6 +116,8 @@ class Slots:
     #: the other document moved rather than changed).
     all_figures: tuple[Value, ...] = field(default=(), repr=False)
     all_names: frozenset[str] = field(default=frozenset(), repr=False)
+    #: Each figure and name in text order: ``(kind, value, key before, key after)``.
+    occurrences: tuple[tuple[str, Value, Key, Key], ...] = field(default=(), repr=False)
 
 
 def _number(text: str) -> tuple[float, float]:
@@ -194,8 +202,11 @@ def _clean(text: str) -> str:
     tickers marked, other markup dropped, entities decoded."""
     text = _unstamped(unicodedata.normalize("NFKC", text))
     if "<" in text:
+        page = "</" in text and PAGE.search(text) is not None
         text = _TICKER.sub(
-            lambda m: m.group(0) if m.group(1) in _HTML_TAGS else f" \x00{m.group(1)}\x00 ",
+            lambda m: (
+                m.group(0) if page and m.group(1) in _HTML_TAGS else f" \x00{m.group(1)}\x00 "
+            ),
             text,
         )
         text = _TAG.sub(_untag, text)
@@ -231,7 +242,7 @@ class _Tokens:
     line each token is on.
     """
 
-    __slots__ = ("companies", "gaps", "joined", "kinds", "lines", "starts", "values")
+    __slots__ = ("companies", "folded", "gaps", "joined", "kinds", "lines", "starts", "values")
 
     def __init__(self, text: str) -> None:
         text = _clean(text)
@@ -241,6 +252,7 @@ class _Tokens:
         self.joined: list[bool] = []
         self.gaps: list[str] = []
         self.lines: list[int] = []
+        self.folded: list[str | None] = []  # each word folded, None for other tokens
         self._read(text)
         self._spelled_numbers()
         self._calendar()
@@ -252,6 +264,11 @@ class _Tokens:
         self.joined.append(kind != "n")
         self.gaps.append(gap)
         self.lines.append(line)
+        self.folded.append(value.casefold() if kind in "wW" else None)
+
+    def _figure(self, i: int, value: Value) -> None:
+        """Token ``i`` becomes the figure ``value``."""
+        self.kinds[i], self.values[i], self.folded[i] = "f", value, None
 
     def _read(self, text: str) -> None:
         kinds, values, joined = self.kinds, self.values, self.joined
@@ -296,21 +313,22 @@ class _Tokens:
                     self._append("w", rest, "-", line, False)
                     boundary = False
                     continue
+                written = word.rstrip(".") if "." in word else word.replace("’", "'")
+                folded = written.casefold()
                 capital = (
                     word[0].isupper()
                     and mixed_case[min(line, len(mixed_case) - 1)]
+                    and folded not in _CALENDAR
                     and not _UNSPACED.search(word)
                 )
-                folded = word.casefold()
-                is_calendar = folded in vocab.MONTHS or folded in vocab.WEEKDAYS
-                kind = "W" if capital and not is_calendar else "w"
-                self._append(
-                    kind,
-                    word.rstrip(".") if "." in word else word.replace("’", "'"),
-                    gap,
-                    line,
-                    boundary,
-                )
+                # (the columns of _append, inlined: most tokens are words)
+                kinds.append("W" if capital else "w")
+                values.append(written)
+                self.starts.append(boundary)
+                joined.append(True)
+                self.gaps.append(gap)
+                self.lines.append(line)
+                self.folded.append(folded)
             elif number:
                 span = _RANGE.fullmatch(number)
                 if span:  # "2001-2012" is "2001 - 2012": two figures
@@ -354,37 +372,34 @@ class _Tokens:
                 self.joined,
                 self.gaps,
                 self.lines,
+                self.folded,
             ):
                 del column[i]
 
     def _word(self, i: int) -> str | None:
         """The folded word at ``i``, or None for a figure or ticker."""
-        if self.kinds[i] in "wW":
-            return str(self.values[i]).casefold()
-        return None
+        return self.folded[i]
 
     def _spelled_numbers(self) -> None:
         """Read "two billion dlrs", "six pct" and "first quarter" as figures."""
-        kinds, values = self.kinds, self.values
+        folded = self.folded
         drop: list[int] = []
-        for i in range(len(kinds) - 1):
-            word = self._word(i)
-            if word is None or not self.joined[i] or (drop and drop[-1] == i):
-                continue
-            after = self._word(i + 1)
-            if after is None:
+        last = len(folded) - 1
+        for i in [k for k, w in enumerate(folded) if w in _SPELLED and k < last]:
+            word, after = folded[i], folded[i + 1]
+            if word is None or after is None or not self.joined[i] or (drop and drop[-1] == i):
                 continue
             if word in vocab.NUMBER_WORDS:
                 number = vocab.NUMBER_WORDS[word]
                 if after in vocab.SCALES and after not in vocab.ATTACHED_ONLY:
                     scale = vocab.SCALES[after]
-                    kinds[i], values[i] = "f", ("n", number * scale, scale)
+                    self._figure(i, ("n", number * scale, scale))
                     self.joined[i] = self.joined[i + 1]
                     drop.append(i + 1)
                 elif after in vocab.UNITS:
-                    kinds[i], values[i] = "f", ("n", number, 0.0)
+                    self._figure(i, ("n", number, 0.0))
             elif word in vocab.ORDINAL_WORDS and after in vocab.ORDINAL_OF:
-                kinds[i], values[i] = "f", ("o", float(vocab.ORDINAL_WORDS[word]))
+                self._figure(i, ("o", float(vocab.ORDINAL_WORDS[word])))
         self._delete(drop)
 
     def _day(self, i: int) -> int | None:
@@ -404,14 +419,14 @@ class _Tokens:
     def _calendar(self) -> None:
         """A month with its day is one date figure ("April 30", "30 avril", "May One"); a
         month alone ("in February") and a weekday are figures too."""
-        kinds, values = self.kinds, self.values
+        kinds = self.kinds
         drop: list[int] = []
-        for i in range(len(kinds)):
+        for i in [k for k, w in enumerate(self.folded) if w in _CALENDAR]:
             word = self._word(i)
             if word is None or (drop and drop[-1] == i):
                 continue
             if word in vocab.WEEKDAYS:
-                kinds[i], values[i] = "f", ("w", vocab.WEEKDAYS[word])
+                self._figure(i, ("w", vocab.WEEKDAYS[word]))
                 continue
             month = vocab.MONTHS.get(word)
             if month is None:
@@ -419,7 +434,7 @@ class _Tokens:
             nxt = i + 1
             day = self._day(nxt) if nxt < len(kinds) and _date_gap(self.gaps[nxt]) else None
             if day is not None:
-                kinds[i], values[i] = "f", ("d", month, day)
+                self._figure(i, ("d", month, day))
                 self.joined[i] = self.joined[nxt]
                 drop.append(nxt)
                 continue
@@ -435,13 +450,17 @@ class _Tokens:
                 else None
             )
             if day is not None:
-                kinds[prev], values[prev] = "f", ("d", month, day)
+                self._figure(prev, ("d", month, day))
                 self.joined[prev] = self.joined[i]
                 drop.extend(range(prev + 1, i + 1))
                 continue
             if word not in vocab.AMBIGUOUS_MONTHS:
-                kinds[i], values[i] = "f", ("m", month)
+                self._figure(i, ("m", month))
         self._delete(drop)
+
+
+#: The words the two passes above look at.
+_SPELLED = frozenset(vocab.NUMBER_WORDS) | frozenset(vocab.ORDINAL_WORDS)
 
 
 def tokens(text: str) -> list[tuple[str, Any]]:
@@ -498,8 +517,13 @@ def _sequence(toks: _Tokens) -> list[tuple[str, str | None, Value | None]]:
     return seq
 
 
+#: A first line of more words than this is not a headline (a text on one line, a lead).
+HEADLINE_WORDS = 20
+
+
 def _headline(toks: _Tokens) -> tuple[str, ...]:
-    """The folded words and tickers of the first line, markers left out."""
+    """The folded words and tickers of the first line, markers left out; empty when the first
+    line is not a headline (the text goes on, on that line, past :data:`HEADLINE_WORDS`)."""
     out = []
     for kind, value, line in zip(toks.kinds, toks.values, toks.lines, strict=True):
         if line > 0:
@@ -510,17 +534,17 @@ def _headline(toks: _Tokens) -> tuple[str, ...]:
             word = str(value).casefold()
             if word and word not in vocab.HEADLINE_MARKERS:
                 out.append(word)
+        if len(out) > HEADLINE_WORDS:
+            return ()
     return tuple(out)
 
 
 def _vocabulary(toks: _Tokens) -> frozenset[str]:
-    found = set()
+    found = {w for w in toks.folded if w is not None}
     for kind, value in zip(toks.kinds, toks.values, strict=True):
         if kind == "n":
             found.add(f"<{value}>")
             found.add(str(value))
-        elif kind in "wW":
-            found.add(str(value).casefold())
     return frozenset(found)
 
 
@@ -542,6 +566,7 @@ def extract(text: str) -> Slots:
     context = [item[0] for item in seq]
     padded = ["^", "^", *context, "$", "$"]
     found: dict[Key, list[Value]] = {}
+    occurrences: list[tuple[str, Value, Key, Key]] = []
     figures = names = 0
     for k, (_, kind, value) in enumerate(seq):
         if kind is None or value is None:
@@ -551,8 +576,11 @@ def extract(text: str) -> Slots:
         else:
             names += 1
         p = k + 2
-        found.setdefault(("L", kind, padded[p - 2], padded[p - 1]), []).append(value)
-        found.setdefault(("R", kind, padded[p + 1], padded[p + 2]), []).append(value)
+        left: Key = ("L", kind, padded[p - 2], padded[p - 1])
+        right: Key = ("R", kind, padded[p + 1], padded[p + 2])
+        found.setdefault(left, []).append(value)
+        found.setdefault(right, []).append(value)
+        occurrences.append((kind, value, left, right))
     values = {key: tuple(sorted(v)) for key, v in found.items() if _placed(key)}
     return Slots(
         values,
@@ -563,4 +591,5 @@ def extract(text: str) -> Slots:
         _vocabulary(toks),
         all_figures=tuple(sorted({v for _, kind, v in seq if kind == FIGURE and v is not None})),
         all_names=frozenset(v[1] for _, kind, v in seq if kind == NAME and v is not None),
+        occurrences=tuple(occurrences),
     )
