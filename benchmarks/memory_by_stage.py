@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from typing import Any
 
 import psutil
 
@@ -30,10 +31,10 @@ def main() -> int:
     peak_tree: dict[str, int] = {}
     original = dedupe.progress.Progress.stage
 
-    def stage(self: dedupe.progress.Progress, name: str) -> None:
+    def stage(self: dedupe.progress.Progress, name: str, *args: Any, **kwargs: Any) -> None:
         current[0] = name
         stages.append((time.perf_counter() - started, name))
-        original(self, name)
+        original(self, name, *args, **kwargs)
 
     dedupe.progress.Progress.stage = stage  # type: ignore[method-assign]
     done = threading.Event()

@@ -97,8 +97,9 @@ def sweep(data: Path, work: Path, gaps: list[int], lengths: list[int]) -> list[d
     from dedupe.explain import Explainer
 
     engine = Engine(make_config())
-    unit = engine.registry.get("shingle unit", "word")
-    explainer = Explainer(engine.chain, unit.shingles, 5)
+    config = engine.config
+    unit = engine.registry.get("shingle unit", config.unit)
+    explainer = Explainer(engine.chain, unit.shingles, config.ngram, unit=config.unit)
     pairs = [line.split() for line in (data / "pairs").read_text().splitlines() if line.strip()]
     texts = {}
     for susp, src in pairs:

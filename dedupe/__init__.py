@@ -7,8 +7,6 @@ shingle units, scorers, representative policies, writers) is a plugin.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from dedupe.config import Config, ScorerSpec
 from dedupe.documents import BadRecord, Record
 from dedupe.engine import Corpus, Engine, make_config
@@ -21,6 +19,7 @@ from dedupe.represent import ClusterView, RepresentativePolicy
 from dedupe.result import Cluster, RunResult
 from dedupe.score import PairContext, Scorer
 from dedupe.shingle import ShingleUnit
+from dedupe.version import __version__
 from dedupe.write import Writer
 
 __all__ = [

@@ -58,8 +58,13 @@ def _keys(ids: np.ndarray, n: int) -> np.ndarray:
     return key
 
 
-def _runs(ia: np.ndarray, ib: np.ndarray, n: int) -> list[tuple[int, int, int]]:
-    """Exact runs ``(a0, b0, length)``: maximal diagonal stretches of shared n-grams."""
+def runs(
+    ia: np.ndarray, ib: np.ndarray, n: int, ranked: bool = False
+) -> list[tuple[int, int, int]]:
+    """Exact runs ``(a0, b0, length)``: maximal diagonal stretches of the n-grams of token ids
+    ``ib`` (``uint64``) found in ``ia``. A gram found more than :data:`MAX_OCCURRENCES` times
+    in ``ia`` is no seed, or with ``ranked`` pairs its occurrences in order (the k-th in ``ib``
+    with the k-th in ``ia``: a table's repeated rows in two texts that keep their order)."""
     if len(ia) < n or len(ib) < n:
         return []
     ka, kb = _keys(ia, n), _keys(ib, n)
@@ -68,13 +73,24 @@ def _runs(ia: np.ndarray, ib: np.ndarray, n: int) -> list[tuple[int, int, int]]:
     lo = np.searchsorted(sa, kb, "left")
     hi = np.searchsorted(sa, kb, "right")
     count = hi - lo
-    count[count > MAX_OCCURRENCES] = 0
+    frequent = count > MAX_OCCURRENCES
+    count[frequent] = 0
     total = int(count.sum())
-    if not total:
-        return []
     bi = np.repeat(np.arange(len(kb), dtype=np.int64), count)
     first = np.repeat(lo - (np.cumsum(count) - count), count)
     aj = order[first + np.arange(total, dtype=np.int64)].astype(np.int64)
+    if ranked and frequent.any():
+        # Rank of each gram of B among B's occurrences of it, paired with A's of that rank.
+        by_key = np.argsort(kb, kind="stable")
+        sorted_b = kb[by_key]
+        rank = np.empty(len(kb), dtype=np.int64)
+        rank[by_key] = np.arange(len(kb)) - np.searchsorted(sorted_b, sorted_b, "left")
+        pair = np.flatnonzero(frequent & (rank < hi - lo))
+        bi = np.concatenate([bi, pair])
+        aj = np.concatenate([aj, order[lo[pair] + rank[pair]].astype(np.int64)])
+        total = len(bi)
+    if not total:
+        return []
     diag = aj - bi
     sort = np.lexsort((bi, diag))
     bi, diag = bi[sort], diag[sort]
@@ -187,7 +203,7 @@ def align(a: np.ndarray, b: np.ndarray, n: int, gap: int, min_length: int) -> li
     n = max(1, min(n, shortest))
     min_length = max(1, min(min_length, max(n, shortest // 2)))
     ia, ib = np.asarray(a).astype(np.uint64), np.asarray(b).astype(np.uint64)
-    pieces = _claim(_runs(ia, ib, n), len(b))
+    pieces = _claim(runs(ia, ib, n), len(b))
     kept = [p for p in _chain(pieces, gap) if p.matched >= min_length]
     taken = np.zeros(len(b), dtype=bool)
     for p in kept:

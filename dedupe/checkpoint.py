@@ -31,17 +31,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dedupe import __version__
-from dedupe.anchors import split
+from dedupe.candidates.anchors import split
 from dedupe.corpus import Chunk
 from dedupe.display import safe
 from dedupe.documents import BadRecord
 from dedupe.errors import ConfigError
-from dedupe.passes import SignedChunk
+from dedupe.pipeline.pass1 import SignedChunk
+from dedupe.version import __version__
 
 if TYPE_CHECKING:
     from dedupe.config import Config
     from dedupe.normalise import Chain
+    from dedupe.plan import RunPlan
 
 FORMAT = 2
 SHARD_SUFFIX = ".npz"
@@ -62,15 +63,14 @@ class ShardError(ValueError):
     """A shard that cannot be trusted (the message says why)."""
 
 
-def run_settings(config: Config) -> dict[str, Any]:
-    """Every setting the pass-1 output may depend on, as JSON values (``workers`` aside).
+#: Settings that cannot change what pass 1 makes of a chunk (left out of the key).
+NOT_IN_KEY = frozenset({"workers", "fsync"})
 
-    This is the one place that reads ``Config.extra`` for the key (``--max-doc-bytes``,
-    ``learn_sample``...): every extra setting counts, so none can be forgotten.
-    """
-    settings = {k: v for k, v in config.to_dict().items() if k != "workers"}
-    settings["extra"] = dict(config.extra)
-    return settings
+
+def run_settings(config: Config) -> dict[str, Any]:
+    """Every setting the pass-1 output may depend on, as JSON values: all of them (every
+    setting is a field of the config, so none can be forgotten) but :data:`NOT_IN_KEY`."""
+    return {k: v for k, v in config.to_dict().items() if k not in NOT_IN_KEY}
 
 
 def learned_state(base: Chain, fitted: Chain) -> dict[str, Any] | None:
@@ -113,27 +113,22 @@ def run_key(settings: dict[str, Any], learned: Mapping[str, Any], chunks: list[C
 
 
 def checkpoint_for(
-    config: Config,
-    base: Chain,
-    fitted: Chain,
-    bands: int,
-    root: Path,
-    chunks: list[Chunk],
-    resume: bool,
+    plan: RunPlan, root: Path, chunks: list[Chunk], resume: bool
 ) -> Checkpoint | None:
     """The run's checkpoint under ``root``, or ``None`` when a learning normaliser declares no
     ``state`` (then ``resume`` is refused: nothing could tell its shards apart)."""
-    learned = learned_state(base, fitted)
+    config = plan.config
+    learned = learned_state(plan.base_chain, plan.chain)
     if learned is None:
         if resume:
-            names = ", ".join(n.name for n in base.normalisers if n.learn is not None)
+            names = ", ".join(n.name for n in plan.base_chain.normalisers if n.learn is not None)
             raise ConfigError(
                 f"--resume needs what the normalisers {names} learned as data (a state), "
                 "and one of them declares none"
             )
         return None
     key = run_key(run_settings(config), learned, chunks)
-    checkpoint = Checkpoint(root, key, num_perm=config.num_perm, bands=bands)
+    checkpoint = Checkpoint(root, key, num_perm=config.num_perm, bands=plan.banding.bands)
     checkpoint.start(resume)
     return checkpoint
 

@@ -1,14 +1,19 @@
-"""One frozen set of settings shared by every stage of a run.
+"""One frozen set of settings shared by every stage of a run: every setting is a typed field.
 
 Its :meth:`Config.fingerprint` covers exactly the settings that change signatures, so stored
 signatures (checkpoints, indexes) made with other settings are recognised and never mixed.
+There is no bag of extra settings: a setting that is not a field (a typo such as
+``treshold``) is refused by :func:`make_config` with its name, so every setting takes part in
+equality, in :meth:`Config.to_dict` (``report.json``) and in checkpoint keys.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from dedupe.errors import ConfigError
@@ -25,10 +30,12 @@ DEFAULT_NORMALISERS: tuple[str, ...] = (
     "whitespace",
 )
 DEFAULT_SCORERS: tuple[str, ...] = ("containment", "figures")
-DEFAULT_WRITERS: tuple[str, ...] = ("clusters", "pairs", "kept", "report")
+DEFAULT_WRITERS: tuple[str, ...] = ("clusters", "pairs", "kept", "dropped", "report")
 
 #: Hash scheme of signatures: datasketch 2's ``affine32`` over xxh32 shingle hashes.
 SIGNATURE_SCHEME = "affine32+xxh32"
+#: Records a learning normaliser is fitted on, by default (see :mod:`dedupe.learn`).
+DEFAULT_LEARN_SAMPLE = 20_000
 
 
 @dataclass(frozen=True)
@@ -86,9 +93,21 @@ class Config:
     parallel_min_mb: float = 32
     #: The preset whose settings filled those not given (see :mod:`dedupe.presets`).
     preset: str = "default"
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: Skip (and report) documents larger than this many bytes (``--max-doc-bytes``).
+    max_doc_bytes: int | None = None
+    #: A repeated id stops the run (``error``) or is renamed ``id#2``... (``rename``).
+    duplicate_ids: str = "error"
+    #: Flush the outputs to disk before they are swapped into place (``--fsync``).
+    fsync: bool = False
+    #: Records a learning normaliser (``boilerplate``) is fitted on (see :mod:`dedupe.learn`).
+    learn_sample: int = DEFAULT_LEARN_SAMPLE
+    #: Options every scorer sees as ``ctx.options`` (name, JSON value), sorted by name; give a
+    #: mapping, it is stored as pairs so that the config stays hashable.
+    scorer_options: tuple[tuple[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
+        if isinstance(self.scorer_options, Mapping):
+            object.__setattr__(self, "scorer_options", tuple(sorted(self.scorer_options.items())))
         if not 0.0 < self.threshold < 1.0:
             raise ConfigError(
                 f"threshold must be between 0 and 1 (exclusive), not {self.threshold}"
@@ -134,10 +153,25 @@ class Config:
             raise ConfigError(f"window must be a number of days, 0 or more, not {self.window}")
         if self.max_bucket < 2:
             raise ConfigError(f"max bucket must be at least 2, not {self.max_bucket}")
+        if self.max_doc_bytes is not None and self.max_doc_bytes < 1:
+            raise ConfigError(f"max doc bytes must be at least 1, not {self.max_doc_bytes}")
+        if self.duplicate_ids not in ("error", "rename"):
+            raise ConfigError(
+                f"duplicate ids must be 'error' or 'rename', not {self.duplicate_ids!r}"
+            )
+        if self.learn_sample < 0:
+            raise ConfigError(f"learn sample must be 0 or more, not {self.learn_sample}")
+        if not all(isinstance(k, str) for k, _ in self.scorer_options):
+            raise ConfigError("scorer options must be named by strings")
 
     def with_changes(self, **changes: Any) -> Config:
-        """A copy with some settings changed (validated again)."""
-        return replace(self, **changes)
+        """A copy with some settings changed (validated again; unknown names refused)."""
+        return replace(self, **coerce(changes))
+
+    @property
+    def scorer_option_map(self) -> dict[str, Any]:
+        """:attr:`scorer_options` as a dict (what a :class:`dedupe.score.PairContext` gets)."""
+        return dict(self.scorer_options)
 
     def signature_settings(self) -> dict[str, Any]:
         """The settings that determine a document's signature."""
@@ -161,6 +195,54 @@ class Config:
         d["scorers"] = [str(s) for s in self.scorers]
         d["normalise"] = list(self.normalise)
         d["writers"] = list(self.writers)
-        d.pop("extra")
+        d["scorer_options"] = dict(self.scorer_options)
         d["fingerprint"] = self.fingerprint()
         return d
+
+
+#: Every setting's name (the fields of :class:`Config`).
+SETTINGS: frozenset[str] = frozenset(f.name for f in fields(Config))
+
+
+def check_names(names: Any) -> None:
+    """Refuse settings that are not fields of :class:`Config`, naming the closest one."""
+    unknown = sorted(set(names) - SETTINGS)
+    if unknown:
+        name = unknown[0]
+        close = difflib.get_close_matches(name, sorted(SETTINGS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        more = f" and {len(unknown) - 1} more" if len(unknown) > 1 else ""
+        raise ConfigError(f"unknown setting {name!r}{hint}{more}")
+
+
+def coerce(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings with friendly Python values made typed (lists for tuples, strings for scorer
+    specs, ``"a,b"`` for a chain); an unknown setting is a :class:`ConfigError` naming it."""
+    check_names(settings)
+    out = dict(settings)
+    if "normalise" in out and isinstance(out["normalise"], str):
+        out["normalise"] = tuple(s for s in out["normalise"].split(",") if s)
+    for key in ("normalise", "writers"):
+        if key in out:
+            out[key] = tuple(out[key])
+    if "scorers" in out:
+        value = out["scorers"]
+        if isinstance(value, str):
+            value = value.split(",")
+        out["scorers"] = tuple(
+            v if isinstance(v, ScorerSpec) else ScorerSpec.parse(v) for v in value
+        )
+    return out
+
+
+def make_config(**settings: Any) -> Config:
+    """A :class:`Config` from keyword settings (``preset``: a :mod:`dedupe.presets` name whose
+    settings fill those not given). A name that is not a setting is refused."""
+    from dedupe import presets
+
+    if "preset" in settings:
+        settings = presets.apply(settings["preset"], settings, set(settings) - {"preset"})
+    try:
+        return Config(**coerce(settings))
+    except TypeError as exc:
+        raise ConfigError(str(exc)) from None

@@ -9,18 +9,29 @@ documents it needs and the kept output can copy raw lines without parsing them a
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from dedupe.documents import BadRecord, Record
-from dedupe.read import Discovery, Reader, ReadOptions, Source, decode_bytes, read_sources
+from dedupe.read import (
+    Discovery,
+    Reader,
+    ReadOptions,
+    Source,
+    decode_bytes,
+    open_regular,
+    read_sources,
+    skip_line,
+)
+from dedupe.write import dumps_line
 
 Location = tuple[str, "int | None"]
 
-#: Readers whose files can be cut into byte ranges at line starts.
-SPLITTABLE = frozenset({"jsonl"})
+#: Bytes read at a time when copying kept lines (bounds memory, whatever the lines' length).
+BLOCK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -35,28 +46,92 @@ class Chunk:
 
 
 def _line_starts(path: str, target: int) -> list[tuple[int, int]]:
-    """(byte offset, line number) of cut points about ``target`` bytes apart, at line starts."""
+    """(byte offset, line number) of cut points about ``target`` bytes apart, at line starts
+    (a line of gigabytes is skipped over in blocks, never held)."""
     cuts = [(0, 1)]
     size = os.path.getsize(path)
     if size <= target:
         return cuts
     line = 1
     position = 0
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         while True:
             block = f.read(target)
             if not block:
                 break
             line += block.count(b"\n")
             position += len(block)
-            rest = f.readline()
+            rest = skip_line(f, b"")  # to the end of the next line, as readline() would
             if not rest:
                 break
-            line += rest.count(b"\n")
-            position += len(rest)
+            line += 1
+            position += rest
             if position < size:
                 cuts.append((position, line))
     return cuts
+
+
+def picked_lines(source: Source, wanted: list[int]) -> Iterator[bytes]:
+    """The lines numbered ``wanted`` (sorted) of a JSON Lines source's byte range, each
+    without its newline, read in blocks of :data:`BLOCK` bytes: a line that is not wanted is
+    never held whole, however long. A range that ends inside a line takes that line whole."""
+    with open_regular(source.path) as f:
+        f.seek(source.start)
+        position, stop = source.start, source.stop
+        line_no = source.first_line  # the line the next byte belongs to
+        carry: list[bytes] = []  # the start of line ``line_no`` when it is wanted
+        partial = False  # whether line ``line_no`` has begun
+        k, n = 0, len(wanted)
+        while k < n and wanted[k] < line_no:
+            k += 1
+        while k < n:
+            if stop and position >= stop:
+                if not partial:
+                    break
+                block = f.readline(BLOCK)  # finish the line the range ends in
+            else:
+                block = f.read(BLOCK if not stop else min(BLOCK, stop - position))
+            if not block:
+                break
+            position += len(block)
+            parts = block.split(b"\n")
+            last = len(parts) - 1  # parts[last] follows the block's last newline
+            while k < n and wanted[k] < line_no + last:
+                i = wanted[k] - line_no
+                yield b"".join([*carry, parts[0]]) if i == 0 and carry else parts[i]
+                k += 1
+            if last:
+                line_no += last
+                carry = []
+                partial = bool(parts[last])
+            else:
+                partial = True
+            if parts[last] and k < n and wanted[k] == line_no:
+                carry.append(parts[last])
+        if k < n and partial and wanted[k] == line_no:
+            yield b"".join(carry)  # the last line, without a newline
+
+
+def _by_label(keep: set[Location]) -> dict[str, set[int | None]]:
+    """The kept locations grouped by source label (one pass over them)."""
+    out: dict[str, set[int | None]] = {}
+    for label, line in keep:
+        out.setdefault(label, set()).add(line)
+    return out
+
+
+def _record_line(item: Record) -> str:
+    """A kept record that is not a raw JSON line, as one JSON line."""
+    if isinstance(item.raw, str):
+        return item.raw
+    if isinstance(item.raw, dict):
+        return dumps_line(item.raw)
+    return dumps_line({"id": item.id, "text": item.text})
+
+
+def _plain_line(raw: bytes) -> str:
+    """A raw JSON Lines line as kept.jsonl holds it (decoded, BOM and line ending dropped)."""
+    return decode_bytes(raw)[0].rstrip("\r\n")
 
 
 class Corpus:
@@ -80,28 +155,13 @@ class Corpus:
 
     def kept_lines(self, chunk: Chunk, keep: set[Location]) -> Iterator[str]:
         """The records at ``keep`` as JSON lines, in order (raw lines where possible)."""
-        import json
-
         for item in self.read(chunk, keep):
-            if not isinstance(item, Record):
-                continue
-            if isinstance(item.raw, str):
-                yield item.raw
-            elif isinstance(item.raw, dict):
-                yield json.dumps(item.raw, ensure_ascii=False)
-            else:
-                yield json.dumps({"id": item.id, "text": item.text}, ensure_ascii=False)
+            if isinstance(item, Record):
+                yield _record_line(item)
 
     def kept_blocks(self, chunk: Chunk, keep: set[Location]) -> Iterator[bytes]:
         """:meth:`kept_lines` as UTF-8 blocks of whole lines, each line ended by a newline."""
-        lines: list[str] = []
-        for line in self.kept_lines(chunk, keep):
-            lines.append(line)
-            if len(lines) == 1024:
-                yield ("\n".join(lines) + "\n").encode("utf-8")
-                lines = []
-        if lines:
-            yield ("\n".join(lines) + "\n").encode("utf-8")
+        return _encoded(self.kept_lines(chunk, keep))
 
     def close(self) -> None:
         if self.discovery is not None:
@@ -123,6 +183,11 @@ class FileCorpus(Corpus):
         self.options = options
         self.description = description
         self._plans: dict[int, list[Chunk]] = {}
+
+    def splittable(self, source: Source) -> bool:
+        """Whether the source's reader reads it line by line (see :attr:`Reader.splittable`)."""
+        reader = self.readers.get(source.reader)
+        return reader is not None and reader.splittable
 
     def chunks(self, target_bytes: int) -> list[Chunk]:
         """The chunk plan (computed once per size: cutting a big JSONL file means reading it)."""
@@ -146,7 +211,7 @@ class FileCorpus(Corpus):
                 size = os.path.getsize(source.path)
             except OSError:
                 size = 0
-            if source.reader in SPLITTABLE and size > target_bytes:
+            if self.splittable(source) and size > target_bytes:
                 flush()
                 cuts = _line_starts(source.path, target_bytes)
                 for k, (start, line) in enumerate(cuts):
@@ -171,7 +236,7 @@ class FileCorpus(Corpus):
                     lines_by_label.setdefault(label, set()).add(line)
             sources = [
                 replace(s, only_lines=frozenset(lines_by_label.get(s.label, ())))
-                if s.reader in SPLITTABLE
+                if self.splittable(s)
                 else s
                 for s in chunk.sources
                 if s.label in wanted_files or s.label in lines_by_label
@@ -181,58 +246,65 @@ class FileCorpus(Corpus):
                 yield item
 
     def kept_lines(self, chunk: Chunk, keep: set[Location]) -> Iterator[str]:
-        """JSON Lines records are copied as read, without parsing them again."""
+        """JSON Lines records are copied as read, without parsing them again; each source
+        is read once, for its own kept locations only (work linear in the chunk)."""
+        by_label = _by_label(keep)
         for source in chunk.sources:
-            if source.reader not in SPLITTABLE:
-                yield from super().kept_lines(Chunk(chunk.number, (source,)), keep)
-                continue
-            wanted = sorted(line for label, line in keep if label == source.label and line)
-            if not wanted:
-                continue
-            next_index = 0
-            with open(source.path, "rb") as f:
-                f.seek(source.start)
-                position = source.start
-                for line_no, raw in enumerate(f, start=source.first_line):
-                    if source.stop and position >= source.stop:
-                        break
-                    position += len(raw)
-                    if line_no == wanted[next_index]:
-                        yield decode_bytes(raw)[0].rstrip("\r\n")
-                        next_index += 1
-                        if next_index == len(wanted):
-                            break
+            wanted = by_label.get(source.label)
+            if wanted:
+                yield from self._kept_lines_of(source, wanted)
+
+    def _kept_lines_of(self, source: Source, wanted: set[int | None]) -> Iterator[str]:
+        if self.splittable(source):
+            lines = sorted(line for line in wanted if line)
+            yield from (_plain_line(raw) for raw in picked_lines(source, lines))
+            return
+        for item in read_sources([source], self.readers, self.options):
+            if isinstance(item, Record) and item.line in wanted:
+                yield _record_line(item)
 
     def kept_blocks(self, chunk: Chunk, keep: set[Location]) -> Iterator[bytes]:
-        """JSON Lines records copied as blocks of bytes: a chunk's byte range is read at once
-        and its kept lines joined; a block that is not all UTF-8 (or holds a BOM or a carriage
-        return) goes line by line through :meth:`kept_lines`, so the bytes are the same."""
+        """JSON Lines records copied as blocks of bytes: the kept lines of a byte range,
+        picked as it is read in blocks, are joined as they are; a block that is not all UTF-8
+        (or holds a BOM or a carriage return) is converted line by line as :meth:`kept_lines`
+        does, so the bytes are the same."""
+        by_label = _by_label(keep)
         for source in chunk.sources:
-            single = Chunk(chunk.number, (source,))
-            if source.reader not in SPLITTABLE:
-                yield from super().kept_blocks(single, keep)
-                continue
-            wanted = sorted(line for label, line in keep if label == source.label and line)
+            wanted = by_label.get(source.label)
             if not wanted:
                 continue
-            with open(source.path, "rb") as f:
-                f.seek(source.start)
-                if source.stop:
-                    data = f.read(source.stop - source.start)
-                    if data and not data.endswith(b"\n"):
-                        data += f.readline()  # the range ends inside a line: take it whole
-                else:
-                    data = f.read()
-            lines = data.split(b"\n")
-            if data.endswith(b"\n"):
-                lines.pop()
-            first = source.first_line
-            picked = [lines[n - first] for n in wanted if 0 <= n - first < len(lines)]
-            block = b"\n".join(picked) + b"\n"
-            if b"\r" in block or b"\xef\xbb\xbf" in block or not _is_utf8(block):
-                yield from super().kept_blocks(single, keep)
+            if not self.splittable(source):
+                yield from _encoded(self._kept_lines_of(source, wanted))
                 continue
-            yield block
+            picked: list[bytes] = []
+            size = 0
+            for raw in picked_lines(source, sorted(line for line in wanted if line)):
+                picked.append(raw)
+                size += len(raw)
+                if size >= BLOCK:
+                    yield _joined(picked)
+                    picked, size = [], 0
+            if picked:
+                yield _joined(picked)
+
+
+def _joined(lines: list[bytes]) -> bytes:
+    block = b"\n".join(lines) + b"\n"
+    if b"\r" in block or codecs.BOM_UTF8 in block or not _is_utf8(block):
+        return b"".join((_plain_line(raw) + "\n").encode("utf-8") for raw in lines)
+    return block
+
+
+def _encoded(lines: Iterable[str]) -> Iterator[bytes]:
+    """JSON lines as UTF-8 blocks of about 1,024 lines, each line ended by a newline."""
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == 1024:
+            yield ("\n".join(batch) + "\n").encode("utf-8")
+            batch = []
+    if batch:
+        yield ("\n".join(batch) + "\n").encode("utf-8")
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -1,13 +1,14 @@
 """Why two documents match: the passages they share and the text each adds.
 
-Each document is shown as its structural normalisers render it (HTML as text) and its words are
-located in the text as read (:mod:`dedupe.offsets`), so every passage has character offsets
-into the raw text. Each word is normalised on its own by the run's form normalisers (case,
-quotes, punctuation...) into units; the two unit sequences are aligned (:mod:`dedupe.align`:
-n-gram seeds, chained over short gaps, short matches dropped), a word inside an aligned passage
-is ``shared``, a word the chrome/boilerplate normalisers remove (or raw text the structural
-normaliser dropped) is ``chrome``, any other is ``added``. Scores are the run's: shingles of
-each document through the whole chain.
+A document a structural normaliser (``html``) changes is shown as the text a reader sees in it,
+every word with its offsets in the raw text and marked when the normaliser dropped it
+(:mod:`dedupe.offsets`), so every passage has character offsets into the raw text. Each word is
+normalised on its own by the run's form normalisers (case, quotes, punctuation...) into units
+(the run's shingle unit's tokens: words, or characters of scripts written without spaces); the
+two unit sequences are aligned (:mod:`dedupe.align`: n-gram seeds, chained over short gaps,
+short matches dropped), a word inside an aligned passage is ``shared``, a word the structural
+normaliser dropped or the chrome/boilerplate normalisers remove is ``chrome``, any other is
+``added``. Scores are the run's: shingles of each document through the whole chain.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from typing import Any
 import numpy as np
 
 from dedupe.align import align
+from dedupe.kernels.reference import auto_tokens
+from dedupe.kernels.scripts import LOWEST
 from dedupe.normalise import Chain
-from dedupe.offsets import locate, surviving
+from dedupe.offsets import place, surviving
 from dedupe.passages import Shared, Side, Words, build
 from dedupe.represent import SAME_TEXT, TEASER_BELOW
 from dedupe.shared import Document, shared
@@ -37,6 +40,9 @@ DEFAULT_MIN_LENGTH = 12
 _UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = re.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
 _CHAR = re.compile(r"\S")
+#: A code point from which on the ``auto`` unit may take characters one by one (none below
+#: :data:`dedupe.kernels.scripts.LOWEST`): words without one are their own tokens.
+_MAY_SPLIT = re.compile(f"[^\\x00-{chr(LOWEST - 1)}]")
 _CACHE = 512
 #: Distinct units remembered before the vocabulary (and the document cache) start afresh.
 _VOCAB = 5_000_000
@@ -91,7 +97,7 @@ class Explainer:
         shingles: Any,
         n: int,
         *,
-        unit: str = "word",
+        unit: str = "auto",
         gap: int = DEFAULT_GAP,
         min_length: int = DEFAULT_MIN_LENGTH,
     ) -> None:
@@ -99,9 +105,15 @@ class Explainer:
         self.shingles = shingles
         self.n = n
         self.chars = unit == "char"
+        self.auto = unit == "auto"
         self.gap = gap
         self.min_length = min_length
         self.pre = Chain([x for x in chain.normalisers if x.structural])
+        # When the structural normalisers come first, the rest of the chain finishes their
+        # output (a page is extracted once).
+        head = chain.normalisers[: len(self.pre.normalisers)]
+        first = all(x is y for x, y in zip(head, self.pre.normalisers, strict=True))
+        self.rest = Chain(chain.normalisers[len(head) :]) if first else None
         self.furniture = Chain([x for x in chain.normalisers if x.removes_boilerplate])
         self.per_word = Chain(
             [x for x in chain.normalisers if not x.structural and not x.removes_boilerplate]
@@ -109,15 +121,40 @@ class Explainer:
         self._cache: OrderedDict[str, tuple[str, Document]] = OrderedDict()
         self._vocab: dict[str, int] = {}
 
-    def _chrome(self, display: str, words: list[str]) -> np.ndarray:
+    def _chrome(self, display: str, words: list[str], pattern: re.Pattern[str]) -> np.ndarray:
         """Per word: removed by the furniture normalisers (a line, the tail of a line)."""
         if not self.furniture.normalisers or not words:
             return np.zeros(len(words), dtype=bool)
         kept = self.furniture.one(display)
         if kept == display:
             return np.zeros(len(words), dtype=bool)
-        pattern = _CHAR if self.chars else _WORD
         return ~surviving(words, pattern.findall(kept))
+
+    def _shown(self, text: str, display: str) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+        """The document as shown, its words' spans in it and in ``text``, which are chrome
+        (``display``: ``text`` through the structural normalisers)."""
+        pattern = _CHAR if self.chars else _WORD
+        if display == text:
+            matches = list(pattern.finditer(display))
+            spans = np.array([m.span() for m in matches], dtype=np.int64).reshape(-1, 2)
+            chrome = self._chrome(display, [m.group() for m in matches], pattern)
+            return display, spans, spans, chrome
+        # The raw text's view, each word placed on the normaliser's output or dropped.
+        placed = place(text, display, _WORD, chars=self.chars)
+        kept = placed.source >= 0
+        chrome = ~kept
+        chrome[kept] = self._chrome(display, _WORD.findall(display), _WORD)[placed.source[kept]]
+        return placed.text, placed.spans, placed.raw_spans, chrome
+
+    def _units(self, tokens: list[str]) -> list[list[str]]:
+        """Each word's units: its form normalised by the run's per-word normalisers, cut into
+        the shingle unit's tokens."""
+        normalised = self.per_word(tokens) if tokens else []
+        if self.chars:
+            return [list("".join(norm.split())) for norm in normalised]
+        if self.auto and _MAY_SPLIT.search("\n".join(normalised)):
+            return [[t for t, _ in auto_tokens(norm)] for norm in normalised]
+        return [norm.split() for norm in normalised]
 
     def document(self, doc_id: str, text: str) -> Document:
         """The document prepared for alignment (cached by id while its text is the same)."""
@@ -126,30 +163,17 @@ class Explainer:
             self._cache.move_to_end(doc_id)
             return hit[1]
         display = self.pre.one(text) if self.pre.normalisers else text
-        matches = list((_CHAR if self.chars else _WORD).finditer(display))
-        tokens = [m.group() for m in matches]
-        spans = np.array([m.span() for m in matches], dtype=np.int64).reshape(-1, 2)
-        if display == text:
-            raw_spans = spans
-            dropped: list[tuple[int, int, str]] = []
-        else:
-            found, dropped = locate(text, tokens)
-            raw_spans = np.array([s or (-1, -1) for s in found], dtype=np.int64).reshape(-1, 2)
-        chrome = self._chrome(display, tokens)
-        normalised = self.per_word(tokens) if tokens else []
-        if self.chars:
-            parts = [list("".join(norm.split())) for norm in normalised]
-        else:
-            parts = [norm.split() for norm in normalised]
+        shown, spans, raw_spans, chrome = self._shown(text, display)
+        parts = self._units([shown[s:e] for s, e in spans.tolist()])
         sizes = np.fromiter(map(len, parts), np.int64, len(parts))
-        empty = sizes == 0
+        words = Words(text, shown, spans, raw_spans, chrome, sizes == 0)
         sizes[chrome] = 0
         owner = np.repeat(np.arange(len(parts), dtype=np.int64), sizes)
         units = [u for k in np.flatnonzero(sizes).tolist() for u in parts[k]]
         vocab = self._vocab
         ids = np.fromiter((vocab.setdefault(u, len(vocab)) for u in units), np.int64, len(units))
-        words = Words(text, display, spans, raw_spans, chrome, empty, dropped)
-        grams = _gram_hashes(self.shingles(self.chain.one(text), self.n) if self.shingles else [])
+        normalised = self.rest.one(display) if self.rest is not None else self.chain.one(text)
+        grams = _gram_hashes(self.shingles(normalised, self.n) if self.shingles else [])
         doc = Document(doc_id, words, ids, owner, grams)
         self._cache[doc_id] = (text, doc)
         if len(self._cache) > _CACHE:

@@ -19,6 +19,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
+    from dedupe.executors import Executor
     from dedupe.index.base import StorageBackend
     from dedupe.normalise import Normaliser
     from dedupe.read import Reader
@@ -97,6 +98,21 @@ def register_writers(register: Callable[[Writer], None]) -> None:
     Called once when the registry is built. Call ``register(writer)`` with a
     :class:`dedupe.write.Writer`; its ``name`` is what ``--writers`` selects. A writer writes
     one file into the output directory, atomically (temp file + rename). Return nothing.
+    """
+
+
+# -- run ----------------------------------------------------------------------------------------
+@hookspec
+def register_executors(register: Callable[[Executor], None]) -> None:
+    """Contribute executors: ways to run a plan (this machine, a cluster).
+
+    Called once when the registry is built. Call ``register(executor)`` with a
+    :class:`dedupe.executors.Executor`: its ``name`` is what ``dedupe run --engine`` selects,
+    ``run(job)`` gets a :class:`dedupe.executors.Job` (the resolved
+    :class:`dedupe.plan.RunPlan`, inputs, output folder, where skipped records and progress
+    go, and the options given among those named in ``options``) and runs the steps of
+    :mod:`dedupe.pipeline` (every built-in executor runs the same ones), returning the run's
+    counts and timings. Return nothing.
     """
 
 

@@ -16,41 +16,48 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import xxhash
 
-from dedupe.corpus import SPLITTABLE, Chunk, Corpus, FileCorpus
+from dedupe.config import DEFAULT_LEARN_SAMPLE
+from dedupe.corpus import Chunk, Corpus, FileCorpus
 from dedupe.documents import Record
 from dedupe.normalise import Chain, Normaliser
+from dedupe.plan import RunPlan
 from dedupe.progress import Progress
 from dedupe.read import Source
 
-if TYPE_CHECKING:
-    from dedupe.engine import Engine
-
-#: Records a learning normaliser is fitted on (``learn_sample`` in the config's extras).
-SAMPLE_SIZE = 20_000
+#: Records a learning normaliser is fitted on (the ``learn_sample`` setting's default).
+SAMPLE_SIZE = DEFAULT_LEARN_SAMPLE
 #: Chosen lines this close are read in one range (skipping a line costs less than a seek).
 GAP_LINES = 8
 
 
-def learn_chain(engine: Engine, corpus: Corpus, progress: Progress | None = None) -> Chain:
-    """The engine's chain with each learning normaliser fitted on a sample of ``corpus``
-    (``engine.learned`` records what each learned); a chain without such normalisers is
-    returned unchanged."""
-    chain = engine.base_chain
+def learn_plan(plan: RunPlan, corpus: Corpus, progress: Progress | None = None) -> RunPlan:
+    """The plan with each learning normaliser of its registered chain fitted on a sample of
+    ``corpus`` (its ``learned`` says what each learned); a plan whose chain has no such
+    normaliser is returned unchanged."""
+    chain = plan.base_chain
     if not chain.needs_learning:
-        return chain
+        return plan
     if progress is not None:
         progress.stage("learning boilerplate")
-    cfg = engine.config
-    size = int(cfg.extra.get("learn_sample", SAMPLE_SIZE))
-    texts = sample(corpus, size, int(cfg.chunk_mb * 1024 * 1024))
+    cfg = plan.config
+    texts = sample(corpus, cfg.learn_sample, int(cfg.chunk_mb * 1024 * 1024))
     fitted, learned = fit(chain, texts, cfg.batch_size)
-    engine.learned.update(learned)
-    return fitted
+    return plan.with_chain(fitted, {**plan.learned, **learned})
+
+
+def learn_chain(owner: Any, corpus: Corpus, progress: Progress | None = None) -> Chain:
+    """The chain of ``owner`` (a :class:`~dedupe.plan.RunPlan`, or an engine, which then
+    records what was learned in ``engine.learned``) fitted on a sample of ``corpus``: the
+    entry point of earlier versions, kept for their callers (:func:`learn_plan` is the step)."""
+    if isinstance(owner, RunPlan):
+        return learn_plan(owner, corpus, progress).chain
+    chain: Chain = owner.learn(corpus, progress)
+    return chain
 
 
 def fit(chain: Chain, texts: list[str], batch_size: int) -> tuple[Chain, dict[str, str]]:
@@ -138,9 +145,9 @@ def sample(corpus: Corpus, size: int, chunk_bytes: int) -> list[str]:
     heap: list[tuple[int, str]] = []
     for number, chunk in enumerate(chunks):
         sources = chunk.sources if isinstance(corpus, FileCorpus) else ()
-        lines = [s for s in sources if s.reader in SPLITTABLE]
+        lines = [s for s in sources if isinstance(corpus, FileCorpus) and corpus.splittable(s)]
         raw.extend((number, _line_hashes(s)) for s in lines)
-        rest = [s for s in sources if s.reader not in SPLITTABLE]
+        rest = [s for s in sources if s not in lines]
         if lines and not rest:
             continue
         parts = [Chunk(chunk.number, (s,)) for s in rest] if lines else [chunk]

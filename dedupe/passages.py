@@ -20,10 +20,10 @@ STATUSES = ("added", "shared", "chrome")
 
 @dataclass
 class Words:
-    """A document as the words explain shows: ``spans`` (display ``[start, end)`` per word, an
-    ``(n, 2)`` array), ``raw_spans`` (the same in the raw text, ``-1`` for a word not found
-    there), which words are chrome, which have no units to match (punctuation), and the raw
-    text a structural normaliser dropped, as ``(start, end, text)`` (chrome with offsets)."""
+    """A document as the words explain shows: ``display`` (the text shown), ``spans`` (display
+    ``[start, end)`` per word, an ``(n, 2)`` array), ``raw_spans`` (the same in the raw text,
+    ``-1`` for a word not found there), which words are chrome, which have no units to match
+    (punctuation)."""
 
     raw: str
     display: str
@@ -31,7 +31,6 @@ class Words:
     raw_spans: np.ndarray
     chrome: np.ndarray
     empty: np.ndarray
-    dropped: list[tuple[int, int, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._start = self.raw_spans[:, 0] if len(self.raw_spans) else np.zeros(0, np.int64)
@@ -171,10 +170,9 @@ def _shared_passage(words: Words, s: Shared, own: str) -> Passage:
 
 
 def build(words: Words, shared: list[Shared], own: str) -> list[Passage]:
-    """The passages of one document, in raw-text order: ``shared`` ranges (non-overlapping,
-    in this side's order or any order), the added and chrome words between them, and the
-    dropped text as chrome. ``own`` is ``"a"`` or ``"b"``: which offsets a passage's own span
-    fills."""
+    """The passages of one document, in its order: ``shared`` ranges (non-overlapping, in this
+    side's order or any order) and the added and chrome words between them. ``own`` is
+    ``"a"`` or ``"b"``: which offsets a passage's own span fills."""
     n = len(words)
     status = np.where(words.chrome, CHROME, ADDED).astype(np.int8)
     owner = np.full(n, -1, dtype=np.int64)
@@ -215,34 +213,4 @@ def build(words: Words, shared: list[Shared], own: str) -> list[Passage]:
             )
         )
         w = v + 1
-    return _with_dropped(out, words.dropped, own)
-
-
-def _with_dropped(
-    passages: list[Passage], dropped: list[tuple[int, int, str]], own: str
-) -> list[Passage]:
-    """Dropped text (chrome with offsets) merged into the passages by raw position."""
-    if not dropped:
-        return passages
-    out: list[Passage] = []
-    k = 0
-    for p in passages:
-        start = p.a[0] if own == "a" and p.a else p.b[0] if own == "b" and p.b else None
-        while start is not None and k < len(dropped) and dropped[k][0] < start:
-            out.append(_dropped(dropped[k], own))
-            k += 1
-        out.append(p)
-    out.extend(_dropped(d, own) for d in dropped[k:])
     return out
-
-
-def _dropped(d: tuple[int, int, str], own: str) -> Passage:
-    span = (d[0], d[1])
-    text = " ".join(d[2].split())
-    return Passage(
-        "chrome",
-        text,
-        len(text.split()),
-        span if own == "a" else None,
-        span if own == "b" else None,
-    )

@@ -20,6 +20,7 @@ from dedupe.errors import PluginError
 #: Built-in components, registered through the same hooks as any third-party plugin.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "dedupe.default_plugins.readers",
+    "dedupe.default_plugins.parquet",
     "dedupe.default_plugins.normalisers",
     "dedupe.default_plugins.scripts",
     "dedupe.default_plugins.chrome",
@@ -29,6 +30,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "dedupe.default_plugins.representatives",
     "dedupe.default_plugins.writers",
     "dedupe.default_plugins.storage",
+    "dedupe.default_plugins.executors",
 )
 
 ENTRY_POINT_GROUP = "dedupe"

@@ -1,28 +1,30 @@
-"""Read stage: find the input files, pick a reader for each, and yield batches of records.
+"""Read stage: sources, readers and the records they yield in batches.
 
 Bad input never stops a run: a missing path, an unreadable or binary file or a malformed line
 becomes a :class:`BadRecord` (file, line, reason) that is reported and counted, and reading
 goes on. An empty document is not bad input: it is a record like any other (a copy of
-nothing, so it is kept). Documents are numbered in reading order, which is deterministic,
-so a second pass over the same input sees the same numbers.
+nothing, so it is kept). Only regular files are opened (a FIFO would block, a device never
+ends), and a record over ``--max-doc-bytes`` is skipped as it is read, never held whole.
+Documents are numbered in reading order, which is deterministic, so a second pass over the
+same input sees the same numbers. Finding the input files is :mod:`dedupe.discover`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
-import shutil
-import sys
-import tempfile
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import BinaryIO
 
 from dedupe.documents import BadRecord, Batch, Record
-from dedupe.errors import InputError
 
 STDIN = "-"
 BINARY_SNIFF_BYTES = 8192
+#: Bytes read at a time while skipping a line over --max-doc-bytes.
+SKIP_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -63,12 +65,18 @@ ReadFunction = Callable[[Source, ReadOptions], Iterable["Record | BadRecord"]]
 @dataclass(frozen=True)
 class Reader:
     """An input format: ``read(source, options)`` yields a :class:`Record` per document or a
-    :class:`BadRecord` per unusable one; ``suffixes`` pick it for files found by suffix."""
+    :class:`BadRecord` per unusable one; ``suffixes`` pick it for files found by suffix.
+
+    ``splittable`` says a file is one record per line, each line the record's raw form: its
+    ``read`` honours a source's byte range (``start``, ``stop``, ``first_line``) and
+    ``only_lines``, so a big file is cut into chunks at line starts, the sample to learn from
+    is taken by hashing raw lines, and kept records are copied as the raw lines they were."""
 
     name: str
     read: ReadFunction
     suffixes: tuple[str, ...] = ()
     description: str = ""
+    splittable: bool = False
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -88,107 +96,126 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:BINARY_SNIFF_BYTES]
 
 
+class NotRegular(OSError):
+    """A path that is not a regular file where one was expected (it is skipped, not read)."""
+
+
+def open_regular(path: str) -> BinaryIO:
+    """Open a file for reading if it is a regular file, else raise :class:`NotRegular`.
+
+    Opened without blocking, so a FIFO put in a file's place after discovery cannot hang the
+    run, and checked on the open file itself, so a device (``/dev/zero``, which never ends)
+    is refused whatever link led to it. Uses the built-in ``open`` (tests replace it).
+    """
+
+    def opener(name: str, flags: int) -> int:
+        return os.open(name, flags | os.O_NONBLOCK)
+
+    f = open(path, "rb", opener=opener)  # noqa: SIM115 - returned to the caller
+    try:
+        mode = os.fstat(f.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegular(not_regular(mode))
+        flags = fcntl.fcntl(f.fileno(), fcntl.F_GETFL)
+        fcntl.fcntl(f.fileno(), fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
+    except BaseException:
+        f.close()
+        raise
+    return f
+
+
+def skip_line(f: BinaryIO, first: bytes) -> int:
+    """Skip the rest of a line whose start ``first`` was read, in bounded blocks (a line of
+    gigabytes is never held); return the line's size in bytes, newline included."""
+    size = len(first)
+    while not first.endswith(b"\n"):
+        first = f.readline(SKIP_BLOCK)
+        if not first:
+            break
+        size += len(first)
+    return size
+
+
+def bounded_lines(f: BinaryIO, limit: int | None) -> Iterator[tuple[bytes | None, int]]:
+    """(line, its size in bytes) for each line of ``f``. With a ``limit``, a longer line (its
+    newline counted) is skipped in blocks without ever being held whole: it comes as
+    (None, size)."""
+    if limit is None:
+        for line in f:
+            yield line, len(line)
+        return
+    while True:
+        line = f.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit:
+            yield line, len(line)
+        else:
+            yield None, skip_line(f, line)
+
+
+def too_big(size: int, limit: int | None) -> str | None:
+    """The reason a document of ``size`` bytes is skipped, or None when it fits."""
+    if limit is not None and size > limit:
+        return f"document larger than --max-doc-bytes: {size:,} bytes (limit {limit:,})"
+    return None
+
+
 @dataclass
 class Discovery:
-    """Sources found for a run, the paths that could not be used, and temporary files to remove."""
+    """Sources found for a run, the paths that could not be used, and temporary files to remove.
+
+    ``repeated`` counts inputs skipped because their file was already found (the same real
+    file reached twice: a folder and a file in it, a link to a file already given)."""
 
     sources: list[Source] = field(default_factory=list)
     bad: list[BadRecord] = field(default_factory=list)
     temp_files: list[str] = field(default_factory=list)
     ignored: int = 0
+    repeated: int = 0
+    skipped_folders: list[str] = field(default_factory=list)
+    _seen: set[tuple[int, int]] = field(default_factory=set, repr=False)
+    _held: list[int] = field(default_factory=list, repr=False)
+
+    def first_time(self, st: os.stat_result) -> bool:
+        """Whether this is the first time the file (device and inode) is found."""
+        key = (st.st_dev, st.st_ino)
+        if key in self._seen:
+            self.repeated += 1
+            return False
+        self._seen.add(key)
+        return True
 
     def cleanup(self) -> None:
         for path in self.temp_files:
             with contextlib.suppress(OSError):
                 os.unlink(path)
         self.temp_files.clear()
+        for fd in self._held:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._held.clear()
 
 
-def _suffix_map(readers: dict[str, Reader]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for reader in readers.values():
-        for suffix in reader.suffixes:
-            out.setdefault(suffix.lower(), reader.name)
-    return out
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a regular file"
 
 
-def _reader_for(path: str, suffixes: dict[str, str]) -> str | None:
-    lower = path.lower()
-    # Longest suffix first so ".jsonl.gz" could beat ".gz".
-    for suffix in sorted(suffixes, key=len, reverse=True):
-        if lower.endswith(suffix):
-            return suffixes[suffix]
-    return None
-
-
-def _spool_stdin(stdin: Any, found: Discovery) -> str:
-    """Copy stdin to a temporary file (removed by :meth:`Discovery.cleanup`)."""
-    stream = stdin if stdin is not None else sys.stdin.buffer
-    with tempfile.NamedTemporaryFile(prefix="dedupe-stdin-", suffix=".jsonl", delete=False) as f:
-        found.temp_files.append(f.name)
-        shutil.copyfileobj(stream, f)
-    return f.name
-
-
-def _walk(path: str, suffixes: dict[str, str], format: str | None, found: Discovery) -> None:
-    """Add the files under ``path`` that a reader claims, sorted by relative path."""
-
-    def unreadable(exc: OSError) -> None:
-        where = exc.filename or path
-        found.bad.append(BadRecord(where, None, f"cannot read directory: {exc.strerror}"))
-
-    in_dir: list[Source] = []
-    for root, dirs, files in os.walk(path, onerror=unreadable):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            reader = format or _reader_for(name, suffixes)
-            if reader is None:
-                found.ignored += 1
-                continue
-            full = os.path.join(root, name)
-            rel = os.path.relpath(full, path).replace(os.sep, "/")
-            in_dir.append(Source(full, rel, reader))
-    found.sources.extend(sorted(in_dir, key=lambda s: s.id))
-
-
-def discover(
-    inputs: Iterable[str],
-    readers: dict[str, Reader],
-    *,
-    format: str | None = None,
-    stdin: Any = None,
-) -> Discovery:
-    """Turn the user's inputs (files, directories, ``-``) into sources.
-
-    Directories are walked recursively (hidden entries skipped) and their files read when a
-    reader claims their suffix, sorted by their path relative to the directory, which is their
-    id. A file named directly is read by ``format``, its suffix, or as plain text. ``-`` is
-    JSONL on stdin, spooled to a temporary file so the input can be read more than once.
-    Inputs are taken in path order (a path given twice is read once).
-    """
-    found = Discovery()
-    suffixes = _suffix_map(readers)
-    # Shards are read in path order whatever order they were given in, so that the same
-    # input gives byte-identical outputs; stdin keeps its place at the end.
-    given = list(inputs)
-    ordered = sorted({p for p in given if p != STDIN}) + [STDIN] * (STDIN in given)
-    for raw in ordered:
-        if raw == STDIN:
-            spooled = _spool_stdin(stdin, found)
-            found.sources.append(Source(spooled, STDIN, format or "jsonl", display="<stdin>"))
-        elif os.path.isdir(raw):
-            _walk(raw, suffixes, format, found)
-        elif os.path.exists(raw):
-            found.sources.append(Source(raw, raw, format or _reader_for(raw, suffixes) or "text"))
-        else:
-            found.bad.append(BadRecord(raw, None, "no such file or directory"))
-    for source in found.sources:
-        if source.reader not in readers:
-            known = ", ".join(sorted(readers))
-            raise InputError(f"unknown input format {source.reader!r} (known: {known})")
-    return found
+def not_regular(mode: int) -> str:
+    """The reason a special file is skipped (reading a FIFO can wait forever, a device can
+    never end)."""
+    return f"not a regular file ({kind_of(mode)}), skipped"
 
 
 def read_sources(
@@ -199,6 +226,8 @@ def read_sources(
         reader = readers[source.reader]
         try:
             yield from reader.read(source, options)
+        except NotRegular as exc:
+            yield BadRecord(source.label, None, str(exc))
         except OSError as exc:
             yield BadRecord(source.label, None, f"cannot read: {exc.strerror or exc}")
 

@@ -1,14 +1,17 @@
 """Named components collected from the plugins' ``register_*`` hooks, once per engine.
 
-Each hook implementation is called separately with its own ``register`` callback, so every
-component is attributed to the plugin that registered it, and a duplicate name is refused with
-both plugins named.
+Each hook is called once, through pluggy (so hook wrappers, tracing and call monitoring apply
+as to any pluggy hook), with one ``register`` callback. Every component is attributed to the
+plugin whose hook implementation is running when ``register`` is called (the innermost one on
+the call stack), and a duplicate name is refused with both plugins named.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
 from dedupe.display import safe
@@ -27,6 +30,7 @@ KINDS: dict[str, tuple[str, str]] = {
     ),
     "writer": ("register_writers", "dedupe.write:Writer"),
     "storage backend": ("register_storage_backends", "dedupe.index.base:StorageBackend"),
+    "executor": ("register_executors", "dedupe.executors:Executor"),
 }
 
 
@@ -55,21 +59,36 @@ class Registry:
         for kind, (hook_name, class_path) in KINDS.items():
             expected = _import_class(class_path)
             caller = getattr(pm.hook, hook_name)
-            # get_hookimpls() lists in registration order: built-ins first.
-            for impl in caller.get_hookimpls():
-                register = self._register_for(kind, expected, impl.plugin_name)
-                try:
-                    impl.function(register=register)
-                except (PluginError, ConfigError):
-                    raise
-                except Exception as exc:
-                    raise PluginError(
-                        f"plugin {impl.plugin_name!r} failed in {hook_name}: "
-                        f"{type(exc).__name__}: {exc}; {ESCAPE_HINT}"
-                    ) from None
+            # The plugin of each implementation, by its function's code; pluggy calls the
+            # implementations last registered first: registered first, built-ins win a name.
+            owners = {impl.function.__code__: impl.plugin_name for impl in caller.get_hookimpls()}
+            found: list[tuple[int, str, Any]] = []
+            register = self._register_for(kind, expected, owners, found)
+            try:
+                caller(register=register)
+            except (PluginError, ConfigError):
+                raise
+            except Exception as exc:
+                plugin = _failed(owners, exc) or "a plugin"
+                raise PluginError(
+                    f"plugin {plugin!r} failed in {hook_name}: "
+                    f"{type(exc).__name__}: {exc}; {ESCAPE_HINT}"
+                ) from None
+            order = {name: k for k, name in enumerate(pm.infos)}
+            for _, plugin, component in sorted(found, key=lambda f: (order.get(f[1], 0), f[0])):
+                self._add(kind, plugin, component)
 
-    def _register_for(self, kind: str, expected: type, plugin: str) -> Callable[[Any], None]:
+    def _register_for(
+        self,
+        kind: str,
+        expected: type,
+        owners: dict[CodeType, str],
+        found: list[tuple[int, str, Any]],
+    ) -> Callable[[Any], None]:
         def register(component: Any) -> None:
+            plugin = _running(owners)
+            if plugin is None:
+                raise PluginError(f"a {kind} was registered outside a register hook")
             if not isinstance(component, expected):
                 raise PluginError(
                     f"plugin {plugin!r} registered a {kind} that is not a "
@@ -81,15 +100,19 @@ class Registry:
                 raise PluginError(
                     f"plugin {plugin!r} registered a {kind} with a bad name {safe(repr(name))}"
                 )
-            taken = self._entries[kind].get(name)
-            if taken is not None:
-                raise DuplicateNameError(
-                    f"{kind} {name!r} is registered by both {taken.plugin!r} and {plugin!r}; "
-                    f"disable one with DEDUPE_DISABLE_PLUGINS, or {ESCAPE_HINT}"
-                )
-            self._entries[kind][name] = Entry(component, plugin)
+            found.append((len(found), plugin, component))
 
         return register
+
+    def _add(self, kind: str, plugin: str, component: Any) -> None:
+        name = component.name
+        taken = self._entries[kind].get(name)
+        if taken is not None:
+            raise DuplicateNameError(
+                f"{kind} {name!r} is registered by both {taken.plugin!r} and {plugin!r}; "
+                f"disable one with DEDUPE_DISABLE_PLUGINS, or {ESCAPE_HINT}"
+            )
+        self._entries[kind][name] = Entry(component, plugin)
 
     def names(self, kind: str) -> list[str]:
         """Registered names of one kind, sorted."""
@@ -114,3 +137,24 @@ class Registry:
             for name, entry in sorted(entries.items()):
                 out.setdefault(entry.plugin, {}).setdefault(kind, []).append(name)
         return out
+
+
+def _running(owners: dict[CodeType, str]) -> str | None:
+    """The plugin whose hook implementation is innermost on the call stack, if any."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        plugin = owners.get(frame.f_code)
+        if plugin is not None:
+            return plugin
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+def _failed(owners: dict[CodeType, str], exc: BaseException) -> str | None:
+    """The plugin whose hook implementation raised ``exc`` (innermost in its traceback)."""
+    plugin = None
+    tb = exc.__traceback__
+    while tb is not None:
+        plugin = owners.get(tb.tb_frame.f_code, plugin)
+        tb = tb.tb_next
+    return plugin

@@ -58,6 +58,10 @@ class RunResult:
     kept_lines: Callable[[], Iterator[str]] | None = None
     kept_record_reader: Callable[[], Iterator[Record]] | None = None
     kept_block_reader: Callable[[], Iterator[bytes]] | None = None
+    #: The kept documents as parts of the result, one per input chunk (see :mod:`dedupe.parts`).
+    kept_part_reader: Callable[[], Iterator[RunResult]] | None = None
+    #: The :class:`dedupe.plan.RunPlan` the run ran with (its normalisers fitted to the input).
+    plan: Any = None
 
     @property
     def primary_scorer(self) -> str:
@@ -101,6 +105,13 @@ class RunResult:
         if self.kept_lines is None:
             raise RuntimeError("this result cannot read its input again")
         return self.kept_lines()
+
+    def kept_parts(self) -> Iterator[RunResult]:
+        """The kept documents chunk by chunk, each chunk's as a result of its own (what a
+        writer made of kept documents writes a shard of)."""
+        if self.kept_part_reader is None:
+            raise RuntimeError("this result cannot read its input again")
+        return self.kept_part_reader()
 
     def kept_bytes(self) -> Iterator[bytes]:
         """:meth:`kept` as UTF-8 blocks of whole lines, each line ended by a newline (JSON

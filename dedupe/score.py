@@ -56,7 +56,11 @@ class Scorer:
 
 
 class PairContext:
-    """Everything a scorer may look at, for the documents of the candidate pairs."""
+    """Everything a scorer or a representative policy may look at, for the documents of the
+    candidate pairs, by document number: texts, normalised texts, ids, metadata, shingle set
+    sizes and intersections, signatures, the per-document numbers of pass 1, and ``options``.
+    ``store`` is how the context holds them (a :class:`~dedupe.store.DocStore`): a plugin
+    reads them through the methods here, which every executor provides alike."""
 
     def __init__(self, store: DocStore, signatures: np.ndarray | None = None, **options: Any):
         self.store = store
@@ -67,6 +71,18 @@ class PairContext:
         self._known: tuple[np.ndarray, np.ndarray] | None = None
         #: What scorers derive from documents, kept for the run (by scorer, then document).
         self.memo: dict[str, Any] = {}
+
+    def sizes(self, docs: np.ndarray) -> np.ndarray:
+        """Number of distinct shingles of each document."""
+        return self.store.sets.sizes[self.store.rows(docs)]
+
+    def removed_share(self, docs: np.ndarray) -> np.ndarray:
+        """Share of each document's text that normalisers removed as page furniture."""
+        return self.store.removed_share[self.store.rows(docs)]
+
+    def kept_share(self, docs: np.ndarray) -> np.ndarray:
+        """Characters of each normalised text over those of the text as read."""
+        return self.store.kept_share[self.store.rows(docs)]
 
     def set_sizes(self, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Number of distinct shingles of each side of each pair."""

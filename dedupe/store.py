@@ -42,6 +42,87 @@ class DocStore:
             [],
         )
 
+    @classmethod
+    def of_rows(
+        cls,
+        ids: list[str],
+        sets: ShingleSets,
+        *,
+        meta: list[dict[str, Any]],
+        sources: list[tuple[str, int | None]],
+        removed_share: np.ndarray,
+        kept_share: np.ndarray | None = None,
+        text_length: np.ndarray | None = None,
+        texts: list[str] | None = None,
+        normalised: list[str] | None = None,
+        docs: np.ndarray | None = None,
+        n_docs: int | None = None,
+    ) -> DocStore:
+        """A store of ``len(ids)`` rows: row k is document ``docs[k]`` (default k) of a run of
+        ``n_docs`` documents (default: as many as rows). The one way every executor builds
+        what scorers and policies read (a run's candidates, a Dask partition, an index's
+        documents); ``kept_share`` and ``text_length`` left out are computed from the texts
+        by the policies that need them."""
+        k = len(ids)
+        numbers = np.arange(k, dtype=np.int64) if docs is None else np.asarray(docs, np.int64)
+        row_of = np.full(k if n_docs is None else n_docs, -1, dtype=np.int64)
+        row_of[numbers] = np.arange(k, dtype=np.int64)
+        store = cls(numbers, row_of, ids, texts, normalised, meta, sets, sources, removed_share)
+        if kept_share is not None and text_length is not None:
+            store.kept_share = kept_share
+            store.text_length = text_length
+        return store
+
+    @classmethod
+    def concat(cls, parts: list[DocStore]) -> DocStore:
+        """The rows of several stores one after the other, numbered 0..k-1 (texts kept when
+        every part has them; normalised texts computed on use where a part has none)."""
+        texts = None
+        if all(p.texts is not None for p in parts):
+            texts = [t for p in parts for t in p.texts or []]
+        normalised = None
+        if texts is not None and any(p.normalised is not None for p in parts):
+            normalised = [
+                x
+                for p in parts
+                for x in (p.normalised or [None] * len(p.docs))  # type: ignore[list-item]
+            ]
+        per_doc = all(len(p.kept_share) == len(p.docs) for p in parts)
+        store = cls.of_rows(
+            [i for p in parts for i in p.ids],
+            ShingleSets.concat([p.sets for p in parts]),
+            meta=[m for p in parts for m in p.meta],
+            sources=[s for p in parts for s in p.sources],
+            removed_share=np.concatenate([p.removed_share for p in parts]),
+            kept_share=np.concatenate([p.kept_share for p in parts]) if per_doc else None,
+            text_length=np.concatenate([p.text_length for p in parts]) if per_doc else None,
+            texts=texts,
+            normalised=normalised,
+        )
+        store.normalise = next((p.normalise for p in parts if p.normalise is not None), None)
+        return store
+
+    def take(self, docs: np.ndarray) -> DocStore:
+        """The stored documents ``docs`` (in that order), keeping their numbers."""
+        docs = np.asarray(docs, dtype=np.int64)
+        rows = self.rows(docs).tolist()
+        per_doc = len(self.kept_share) == len(self.docs)
+        store = DocStore.of_rows(
+            [self.ids[r] for r in rows],
+            self.sets.take(np.asarray(rows, dtype=np.int64)),
+            meta=[self.meta[r] for r in rows],
+            sources=[self.sources[r] for r in rows],
+            removed_share=self.removed_share[rows],
+            kept_share=self.kept_share[rows] if per_doc else None,
+            text_length=self.text_length[rows] if per_doc else None,
+            texts=None if self.texts is None else [self.texts[r] for r in rows],
+            normalised=None if self.normalised is None else [self.normalised[r] for r in rows],
+            docs=docs,
+            n_docs=len(self.row_of),
+        )
+        store.normalise = self.normalise
+        return store
+
     def rows(self, docs: np.ndarray) -> np.ndarray:
         """Rows of the given documents; every one must be stored."""
         rows = self.row_of[np.asarray(docs, dtype=np.int64)]
@@ -125,24 +206,19 @@ class Prepared:
             removed_share=np.concatenate([p.removed_share for p in parts]),
         )
 
-    def context(self, **options: Any) -> Any:
-        """A :class:`dedupe.score.PairContext` over these rows (document numbers = rows)."""
-        from dedupe.score import PairContext
-
+    def store(self) -> DocStore:
+        """These rows as a :class:`DocStore` (document numbers = rows)."""
         n = len(self.ids)
-        store = DocStore(
-            docs=np.arange(n, dtype=np.int64),
-            row_of=np.arange(n, dtype=np.int64),
-            ids=list(self.ids),
-            texts=list(self.texts),
-            normalised=list(self.normalised),
+        return DocStore.of_rows(
+            list(self.ids),
+            self.sets,
             meta=list(self.meta),
-            sets=self.sets,
             sources=[("<prepared>", k) for k in range(n)],
             removed_share=self.removed_share,
             kept_share=np.array(
                 [len(m) / max(len(t), 1) for t, m in zip(self.texts, self.normalised, strict=True)]
             ),
             text_length=np.array([len(t) for t in self.texts], dtype=np.int64),
+            texts=list(self.texts),
+            normalised=list(self.normalised),
         )
-        return PairContext(store, self.signatures, **options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from dedupe import Engine
-from dedupe.anchors import AnchorSettings, anchor_pairs, select_anchors, split
+from dedupe.candidates.anchors import AnchorSettings, anchor_pairs, select_anchors, split
 from dedupe.kernels import word_hashes
 
 
@@ -74,7 +74,7 @@ def test_boilerplate_anchors_are_ignored():
 
 
 def test_joining_by_value_range_equals_joining_everything(syndication):
-    from dedupe.anchors import partition
+    from dedupe.candidates.anchors import partition
 
     from .conftest import read_jsonl
 

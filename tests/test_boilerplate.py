@@ -238,3 +238,17 @@ def test_learning_does_not_depend_on_the_order_of_the_sample():
     learned = boilerplate_lines(docs)
     assert "the wire daily is a wire group title" in learned
     assert boilerplate_lines(shuffled) == learned == boilerplate_lines(docs[::-1])
+
+
+def test_lines_without_spaces_are_measured_in_characters():
+    """A Chinese paragraph is one run between spaces: counted as one word, an article's
+    paragraphs shared by ten copies would be learned as boilerplate."""
+    from dedupe.default_plugins.boilerplate import line_words
+
+    paragraph = (
+        "国家统计局今天发布数据显示今年前三季度国内生产总值同比增长百分之五点二经济运行总体平稳"
+    )
+    assert line_words("Share on Facebook") == 3
+    assert line_words("责任编辑张三") == 3
+    assert line_words(paragraph) == (len(paragraph) + 1) // 2
+    assert required_repeats(line_words(paragraph), 1000) > required_repeats(1, 1000)

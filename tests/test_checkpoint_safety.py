@@ -17,7 +17,7 @@ from dedupe import Engine, make_config
 from dedupe.checkpoint import Checkpoint, learned_state, run_key, run_settings
 from dedupe.documents import BadRecord
 from dedupe.engine import CHECKPOINT_DIR
-from dedupe.passes import sign_chunk
+from dedupe.pipeline.pass1 import sign_chunk
 
 from .test_index_safety import code_payload
 
@@ -35,17 +35,19 @@ def interrupted(syndication, tmp_path, monkeypatch):
     small_chunks().run([corpus], fresh)
     calls: list[int] = []
 
-    def stop_at_3(engine, corpus_, chunk):
+    def stop_at_3(plan, corpus_, chunk, **options):
         if chunk.number == 3:
             raise KeyboardInterrupt
-        return sign_chunk(engine, corpus_, chunk)
+        return sign_chunk(plan, corpus_, chunk, **options)
 
     out = tmp_path / "out"
-    monkeypatch.setattr("dedupe.workers.sign_chunk", stop_at_3)
+    monkeypatch.setattr("dedupe.executors.pool.sign_chunk", stop_at_3)
     with pytest.raises(KeyboardInterrupt):
         small_chunks().run([corpus], out)
-    for where in ("dedupe.workers.sign_chunk", "dedupe.engine.sign_chunk"):  # pool, or here
-        monkeypatch.setattr(where, lambda e, c, ch: calls.append(ch.number) or sign_chunk(e, c, ch))
+    monkeypatch.setattr(
+        "dedupe.executors.pool.sign_chunk",
+        lambda e, c, ch, **o: calls.append(ch.number) or sign_chunk(e, c, ch, **o),
+    )
     (directory,) = (out / CHECKPOINT_DIR).iterdir()
     assert sorted(p.name for p in directory.glob("chunk-*")) == [
         f"chunk-{k:06d}.npz" for k in range(3)
@@ -70,8 +72,7 @@ def test_a_shard_round_trips_exactly(syndication, tmp_path):
     chunk = corpus.chunks(1 << 20)[1]
     checkpoint = Checkpoint(tmp_path, "k", num_perm=128, bands=engine.banding.bands)
     checkpoint.start(False)
-    engine.spill_dir = str(checkpoint.directory)
-    signed = sign_chunk(engine, corpus, chunk)
+    signed = sign_chunk(engine.plan, corpus, chunk, spill_dir=str(checkpoint.directory))
     signed.dates[0] = "2024-05-01"
     signed.bad.append(BadRecord("corpus.jsonl", 7, "no text field"))
     checkpoint.save(signed)
@@ -88,8 +89,7 @@ def test_a_shard_round_trips_exactly(syndication, tmp_path):
         else:
             assert a == b, f.name
     # kept in memory (no spill directory) round-trips as well
-    engine.spill_dir = None
-    in_memory = sign_chunk(engine, corpus, chunk)
+    in_memory = sign_chunk(engine.plan, corpus, chunk)
     checkpoint.save(in_memory)
     again = checkpoint.load(chunk.number)
     assert again is not None and again.set_file is None
@@ -143,7 +143,7 @@ def test_a_shard_of_other_shapes_is_not_trusted(syndication, tmp_path, capsys):
     engine = small_chunks()
     corpus = engine.open_files([syndication / "corpus.jsonl"])
     chunk = corpus.chunks(1 << 20)[0]
-    signed = sign_chunk(engine, corpus, chunk)
+    signed = sign_chunk(engine.plan, corpus, chunk)
     mine = Checkpoint(tmp_path, "k", num_perm=128, bands=engine.banding.bands)
     mine.start(False)
     bad = [
@@ -182,7 +182,7 @@ def test_the_run_key_covers_max_doc_bytes_and_the_learned_state(syndication):
     key = run_key(run_settings(engine.config), learned, chunks)
     assert key == run_key(run_settings(small_chunks().config), learned, chunks)
     capped = small_chunks(max_doc_bytes=10_000).config
-    assert run_settings(capped)["extra"] == {"max_doc_bytes": 10_000}
+    assert run_settings(capped)["max_doc_bytes"] == 10_000
     assert run_key(run_settings(capped), learned, chunks) != key
     lines = learned["boilerplate"]["lines"]
     other = {"boilerplate": {**learned["boilerplate"], "lines": lines[1:]}}
@@ -197,7 +197,7 @@ def test_resume_with_another_max_doc_bytes_computes_everything(interrupted, caps
     small_chunks(max_doc_bytes=3_000).run([corpus], out, resume=True)
     assert calls[:3] == [0, 1, 2]
     capped = make_config(max_doc_bytes=3_000)
-    assert capped.extra["max_doc_bytes"] == 3_000
+    assert capped.max_doc_bytes == 3_000
 
 
 def test_a_pickled_checkpoint_from_the_old_format_is_never_loaded(interrupted, tmp_path):

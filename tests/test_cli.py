@@ -18,13 +18,14 @@ def invoke(*args, input=None):
     return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
 
 
-def test_run_writes_the_four_outputs(seeds, tmp_path):
+def test_run_writes_the_five_outputs(seeds, tmp_path):
     out = tmp_path / "out"
     result = invoke("run", seeds, "-o", out)
     assert result.exit_code == 0, result.output
     assert "1 clusters, 1 copies removed" in result.output
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "clusters.jsonl",
+        "dropped.jsonl",
         "kept.jsonl",
         "pairs.jsonl",
         "report.json",

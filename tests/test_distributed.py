@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from dedupe import Engine, make_config
 from dedupe.cli import cli
 from dedupe.distributed.connect import MissingDependency, require_dask
-from dedupe.errors import ConfigError, InputError, PluginError
+from dedupe.errors import InputError, OutputError, PluginError
 
 from .conftest import EXAMPLES, read_jsonl, write_jsonl
 from .test_plugins import make_dist
@@ -285,7 +285,7 @@ def test_cli_engine_dask_writes_the_local_outputs(client, tmp_path):
     assert ran.exit_code == 0, ran.output
     assert "4 clusters" in ran.output
     assert same_bytes(tmp_path / "local", tmp_path / "dask", "clusters.jsonl")
-    assert sorted(p.name for p in (tmp_path / "dask").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "dask").iterdir() if p.name[0] != ".") == [
         "clusters",
         "clusters.jsonl",
         "kept",
@@ -314,9 +314,54 @@ def test_cli_scheduler_needs_the_dask_engine(tmp_path):
     assert ran.exit_code == 2 and "--scheduler needs --engine dask" in ran.output
 
 
-def test_a_plugin_writer_is_refused_before_any_work(client):
-    with pytest.raises(ConfigError, match="cannot run with --engine dask"):
-        DaskEngine(make_config(writers=("clusters", "mine")), client)
+WRITERS = r"""
+    import os
+    from dedupe import Writer, hookimpl
+
+    def sizes(result, path):
+        with open(os.path.join(os.environ["WRITER_PIDS"], str(os.getpid())), "w"):
+            pass
+        with open(path, "w", encoding="utf-8") as f:
+            for c in result.clusters:
+                f.write(f"{c.number}\t{c.representative}\t{len(c.members)}\n")
+
+    def digest(result, path):
+        # the whole result: clusters, accepted pairs and the kept records in one file
+        kept = sum(1 for _ in result.kept_records())
+        pairs = sum(1 for _ in result.accepted_pairs())
+        sizes = sorted(len(c.members) for c in result.clusters)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f"{len(result.clusters)} clusters {sizes}, {pairs} pairs, {kept} kept\n")
+
+    @hookimpl
+    def register_writers(register):
+        register(Writer("sizes", "sizes.tsv", sizes, "cluster sizes", shards="clusters"))
+        register(Writer("digest", "digest.txt", digest, "a digest of the whole result"))
+"""
+
+
+def test_a_plugin_writer_runs_under_dask(sample, tmp_path, monkeypatch):
+    """A third party's writers run under Dask as any built-in does: one made of clusters
+    writes its shards on the workers, joined into the local run's bytes; one that reads the
+    whole result (clusters, pairs, kept records) gets it gathered on the client."""
+    pids = plugin_on_workers(tmp_path, monkeypatch, "dedupe-sizes", WRITERS, "WRITER_PIDS")
+    corpus = write_jsonl(tmp_path / "c.jsonl", sample)
+    writers = ("clusters", "sizes", "digest", "kept", "report")
+    config = make_config(writers=writers)
+    with local_cluster() as cluster, distributed.Client(cluster) as c:
+        worker_pids = set(c.run(os.getpid).values())
+        Engine(config).run([corpus], tmp_path / "local")
+        DaskEngine(config, c).run([corpus], tmp_path / "dask")
+    local, dask_out = tmp_path / "local", tmp_path / "dask"
+    for name in ("clusters.jsonl", "sizes.tsv", "digest.txt"):
+        assert same_bytes(local, dask_out, name), name
+    rows = (dask_out / "sizes.tsv").read_text("utf-8").splitlines()
+    assert len(rows) == len(read_jsonl(local / "clusters.jsonl")) > 5
+    assert sorted(p.name for p in (dask_out / "sizes").iterdir())[0] == "part-00000.tsv"
+    kept = len(sample) - sum(int(r.split()[2]) - 1 for r in rows)
+    assert (dask_out / "digest.txt").read_text("utf-8").endswith(f"{kept} kept\n")
+    ran_in = {int(p.name) for p in pids.iterdir()}
+    assert ran_in & worker_pids  # the shards were written by the workers
 
 
 def test_missing_dask_is_one_line_with_the_install_hint(monkeypatch):
@@ -382,3 +427,22 @@ def test_lose_nothing_on_dask(client, tmp_path_factory, records):
     Engine(config, load_plugins=False).run([source], local)
     for name in ("clusters.jsonl", "pairs.jsonl", "dropped.jsonl"):
         assert same_bytes(local, out, name), name
+
+
+def test_dask_refuses_outputs_over_inputs_and_skips_output_folders(client, sample, tmp_path):
+    """The local engine's guard holds on Dask too: an output over an input is refused before
+    any work, and an output folder inside an input folder is not read back."""
+    data = tmp_path / "data"
+    data.mkdir()
+    write_jsonl(data / "a.jsonl", sample[:200])
+    config = make_config(writers=ALL_WRITERS)
+    DaskEngine(config, client).run([data], data / "out")
+    first = read_jsonl(data / "out" / "clusters.jsonl")
+    DaskEngine(config, client).run([data], data / "out")  # data/out is not read as input
+    assert read_jsonl(data / "out" / "clusters.jsonl") == first
+    with pytest.raises(OutputError, match="inside dedupe's own files"):
+        DaskEngine(config, client).run([data / "out" / "kept"], data / "out")
+    before = (data / "out" / "clusters.jsonl").read_bytes()
+    with pytest.raises(InputError, match="no document could be read"):
+        DaskEngine(config, client).run([tmp_path / "mistyped.jsonl"], data / "out")
+    assert (data / "out" / "clusters.jsonl").read_bytes() == before

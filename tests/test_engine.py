@@ -190,7 +190,6 @@ def test_signatures_are_kept_for_a_scorer_that_reads_them(syndication, tmp_path)
     result = engine.run([syndication / "corpus.jsonl"], tmp_path)
     assert result.counts["workers"] == 2 and len(result.clusters) > 400
     assert all(s["minhash"] >= 0.5 for *_, s in result.accepted_pairs())
-    assert engine.keep_signatures  # back to the default after the run
 
 
 def test_two_member_clusters_in_bulk_equal_one_by_one(syndication, tmp_path):
@@ -198,10 +197,46 @@ def test_two_member_clusters_in_bulk_equal_one_by_one(syndication, tmp_path):
 
     bulk = Engine(load_plugins=False)
     one_by_one = Engine(load_plugins=False)
-    one_by_one.policy = dataclasses.replace(one_by_one.policy, choose_pairs=None)
+    one_by_one.plan = dataclasses.replace(
+        one_by_one.plan, policy=dataclasses.replace(one_by_one.policy, choose_pairs=None)
+    )
     assert bulk.policy.choose_pairs is not None
     bulk.run([syndication / "corpus.jsonl"], tmp_path / "a")
     one_by_one.run([syndication / "corpus.jsonl"], tmp_path / "b")
     a = (tmp_path / "a" / "clusters.jsonl").read_bytes()
     assert a == (tmp_path / "b" / "clusters.jsonl").read_bytes()
     assert a.count(b'"size": 2') > 200
+
+
+def test_an_unknown_setting_is_refused_with_its_name():
+    from dedupe import ConfigError, make_config
+
+    with pytest.raises(ConfigError, match="unknown setting 'treshold' \\(did you mean 'threshold'"):
+        Engine(load_plugins=False, treshold=0.5)
+    with pytest.raises(ConfigError, match="unknown setting 'extra'"):
+        make_config(extra={"max_doc_bytes": 10})
+    with pytest.raises(ConfigError, match="unknown setting 'treshold'"):
+        make_config().with_changes(treshold=0.5)
+
+
+def test_every_setting_counts_in_equality_and_in_the_report(seeds, tmp_path):
+    """The settings once kept apart (max doc bytes, duplicate ids, fsync, learn sample,
+    scorer options) are fields: they change equality and are written in report.json."""
+    from dedupe import make_config
+
+    base = make_config()
+    for change in (
+        {"max_doc_bytes": 10_000},
+        {"duplicate_ids": "rename"},
+        {"fsync": True},
+        {"learn_sample": 100},
+        {"scorer_options": {"min_containment_shingles": 3}},
+    ):
+        assert make_config(**change) != base, change
+    assert hash(make_config(scorer_options={"a": 1})) == hash(make_config(scorer_options={"a": 1}))
+    engine = Engine(load_plugins=False, max_doc_bytes=1_000_000, duplicate_ids="rename")
+    engine.run([seeds], tmp_path / "out")
+    parameters = json.loads((tmp_path / "out" / "report.json").read_text())["parameters"]
+    assert parameters["max_doc_bytes"] == 1_000_000
+    assert parameters["duplicate_ids"] == "rename"
+    assert parameters["scorer_options"] == {} and parameters["learn_sample"] == 20_000

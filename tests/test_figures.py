@@ -252,3 +252,15 @@ def test_the_labelled_sample_is_ids_and_labels_only():
     assert header == ["a", "b", "containment", "label", "kind"]
     assert Path(REPO / "benchmarks" / "reuters_pairs_draw.py").exists()
     assert Path(REPO / "benchmarks" / "reuters_pairs_score.py").exists()
+
+
+def test_an_index_keeps_figures_only_when_it_keeps_texts(tmp_path):
+    from dedupe.errors import ConfigError
+    from dedupe.index import Index
+
+    with Index.create(str(tmp_path / "a.db"), load_plugins=False) as index:
+        assert [(s.name, t) for s, t in index.engine.scorers] == [("containment", 0.7)]
+    with Index.create(str(tmp_path / "b.db"), load_plugins=False, keep_text=True) as index:
+        assert [s.name for s, _ in index.engine.scorers] == ["containment", "figures"]
+    with pytest.raises(ConfigError, match="keep-text"):
+        Index.create(str(tmp_path / "c.db"), load_plugins=False, scorers=["figures"])

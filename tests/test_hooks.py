@@ -29,6 +29,7 @@ from dedupe import (
     Writer,
     hookimpl,
 )
+from dedupe.executors import Executor, Job, RunSummary
 from dedupe.index import StorageBackend
 from dedupe.kernels import reference
 from dedupe.testing import TINY_CORPUS, isolated_engine
@@ -235,6 +236,42 @@ def test_hook_register_commands() -> None:
     assert result.exit_code == 0 and result.output == "hello from a plugin command\n"
 
 
+class ExecutorPlugin:
+    """An executor that runs the local executor's steps in reverse input order (an executor
+    groups the work its own way; the outputs do not change)."""
+
+    __name__ = "reverse-executor"
+
+    @staticmethod
+    @hookimpl
+    def register_executors(register: Callable[[Executor], None]) -> None:
+        def run(job: Job) -> RunSummary:
+            from dedupe.executors.local import run_files
+
+            ran.append(job.options.get("order"))
+            inputs = sorted(job.inputs, reverse=True)
+            return run_files(job.plan, inputs, job.output_dir, on_bad=job.on_bad)
+
+        register(Executor("reverse", run, "the local steps, inputs listed backwards", ("order",)))
+
+
+ran: list[object] = []
+
+
+def test_hook_register_executors(tmp_path: Path) -> None:
+    from dedupe.testing import check_executor
+
+    engine = isolated_engine(ExecutorPlugin(), writers=("clusters", "pairs", "dropped", "report"))
+    executor = engine.registry.get("executor", "reverse")
+    for k, (doc_id, text) in enumerate(COPIES):
+        (tmp_path / f"{k}.jsonl").write_text(json.dumps({"id": doc_id, "text": text}) + "\n")
+    inputs = [str(tmp_path / "0.jsonl"), str(tmp_path / "1.jsonl")]
+    summary = executor.run(Job(engine.plan, inputs, str(tmp_path / "out"), options={"order": 1}))
+    assert ran == [1] and summary.counts["clusters"] == 1
+    check_executor(executor, folder=tmp_path, options={"order": 2})
+    assert ran[-1] == 2
+
+
 #: hook name -> the test above that exercises it (checked against dedupe.hookspecs).
 HOOK_TESTS: dict[str, Callable[..., None]] = {
     "register_readers": test_hook_register_readers,
@@ -245,4 +282,39 @@ HOOK_TESTS: dict[str, Callable[..., None]] = {
     "register_writers": test_hook_register_writers,
     "register_storage_backends": test_hook_register_storage_backends,
     "register_commands": test_hook_register_commands,
+    "register_executors": test_hook_register_executors,
 }
+
+
+def test_register_hooks_are_called_through_pluggy(tmp_path: Path) -> None:
+    """The registry calls each register hook through pluggy, once: a plugin's hook wrapper
+    sees the call (and can act around it), and pluggy's call monitoring traces it."""
+    seen: list[str] = []
+
+    class Wrapper:
+        __name__ = "wrapping-plugin"
+
+        @staticmethod
+        @hookimpl(wrapper=True)
+        def register_scorers(register: Callable[[Scorer], None]):  # type: ignore[no-untyped-def]
+            seen.append("before")
+            result = yield
+            register(Scorer("wrapped", lambda pairs, ctx: np.ones(len(pairs)), 0.5))
+            seen.append("after")
+            return result
+
+    from dedupe.plugins import PluginInfo, get_plugin_manager
+    from dedupe.registry import Registry
+
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.add(Wrapper(), PluginInfo("wrapping-plugin"))
+    calls: list[str] = []
+    undo = pm.add_hookcall_monitoring(
+        lambda name, impls, kwargs: calls.append(name), lambda outcome, name, impls, kwargs: None
+    )
+    registry = Registry(pm)
+    undo()
+    assert seen == ["before", "after"]
+    assert registry.entries("scorer")["wrapped"].plugin == "wrapping-plugin"
+    assert registry.entries("scorer")["containment"].plugin == "dedupe.default_plugins.scorers"
+    assert calls.count("register_scorers") == 1 and "register_executors" in calls

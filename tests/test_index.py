@@ -13,13 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe import Engine, Scorer, hookimpl
+from dedupe.candidates.lsh import Banding, band_keys
+from dedupe.candidates.lsh import band_keys as lsh_band_keys
 from dedupe.config import DEFAULT_NORMALISERS
 from dedupe.errors import ConfigError
 from dedupe.index import Index, StorageError
 from dedupe.index.codec import decode_set, decode_signature, encode_set, encode_signature
 from dedupe.index.prepare import prepare
-from dedupe.lsh import Banding, band_keys
-from dedupe.lsh import band_keys as lsh_band_keys
 from dedupe.plugins import PluginInfo, get_plugin_manager
 
 from .conftest import read_jsonl

@@ -137,3 +137,31 @@ def test_run_against_an_index(halves, tmp_path):
 
     code, _, err = dedupe("run", rest, "--index", db, "-o", out, "--ngram", "3")
     assert code == 2 and "created with --ngram 5, not 3" in err
+
+
+def test_run_against_an_index_reads_the_batch_once(halves, tmp_path, monkeypatch):
+    """``run --index`` joins the batch with the index on what pass 1 kept: with scorers and a
+    policy that read no text, every batch record is read once (no second read, normalising
+    and signing of the whole batch after the run)."""
+    from dedupe.default_plugins import readers
+
+    first, rest, corpus = halves
+    db = tmp_path / "news.db"
+    dedupe("index", "create", db, "--learn-from", corpus)
+    dedupe("index", "add", db, first, "-q")
+    real = readers.read_jsonl
+    reads: dict[int, int] = {}
+
+    def counting(source, options):
+        for item in real(source, options):
+            reads[item.line] = reads.get(item.line, 0) + 1
+            yield item
+
+    monkeypatch.setattr(readers, "read_jsonl", counting)
+    code, _, err = dedupe("run", rest, "--index", db, "-o", tmp_path / "out", "-q")
+    assert code == 0, err
+    lines = len(read_jsonl(rest))
+    assert sorted(reads) == list(range(1, lines + 1))
+    assert set(reads.values()) == {1}
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["counts"]["index"]["batch_documents_in_index"] > 400

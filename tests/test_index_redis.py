@@ -110,6 +110,7 @@ def test_redis_index_reopens_refuses_mixing_and_removes(redis_url, docs):
 
 
 def test_an_unreachable_server_is_a_one_line_error():
+    pytest.importorskip("redis", reason="the redis package is not installed (extra: redis)")
     with pytest.raises(ConfigError, match="cannot reach the Redis server"):
         Index.open(f"redis://127.0.0.1:{_free_port()}/0", load_plugins=False)
 
@@ -128,3 +129,19 @@ def test_redis_keeps_ids_with_lone_surrogates_and_nuls(redis_url):
         assert list(index.ids()) == ids and index.remove(ids[:1]) == ids[:1]
         texts = index.storage.fetch(sorted(index.storage.docs_by_id(ids[1:]).values()))
         assert [d.id for d in texts] == ids[1:]
+
+
+def test_without_the_redis_package_the_hint_is_one_line(monkeypatch):
+    """A redis:// index without the extra: the install hint, not a traceback."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_redis(name, *args, **kwargs):
+        if name == "redis" or name.startswith("redis."):
+            raise ImportError("No module named 'redis'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_redis)
+    with pytest.raises(ConfigError, match=r"pip install 'dedupe-engine\[redis\]'"):
+        Index.open(f"redis://127.0.0.1:{_free_port()}/0", load_plugins=False)

@@ -76,3 +76,82 @@ def test_kept_jsonl_of_a_run_is_the_input_minus_the_copies(syndication, tmp_path
     expected = b"".join(line for line in source if json.loads(line)["id"] not in dropped)
     assert result.counts["chunks"] > 1
     assert (tmp_path / "kept.jsonl").read_bytes() == expected
+
+
+def reference_kept(data: bytes, wanted: set[int]) -> bytes:
+    """kept.jsonl's bytes for the lines numbered ``wanted``, the simplest way: every line
+    split out of the whole file, decoded and written again."""
+    from dedupe.read import decode_bytes
+
+    lines = data.split(b"\n")
+    if data.endswith(b"\n"):
+        lines.pop()
+    picked = [lines[n - 1] for n in sorted(wanted) if n <= len(lines)]
+    return b"".join((decode_bytes(raw)[0].rstrip("\r\n") + "\n").encode("utf-8") for raw in picked)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=lines,
+    last_newline=st.booleans(),
+    block=st.sampled_from([1, 2, 3, 7, 64, 4096]),
+    seed=st.integers(0, 1000),
+)
+def test_kept_lines_read_in_small_blocks_are_the_lines_kept(rows, last_newline, block, seed):
+    """Copying kept lines block by block (lines longer than a block, cut anywhere) gives
+    exactly the kept lines."""
+    import dedupe.corpus
+
+    data = b""
+    for k, (text, encoding, end, bom) in enumerate(rows):
+        data += (b"\xef\xbb\xbf" if bom else b"") + record_line(k, text, encoding) + end
+    if not last_newline:
+        data = data.rstrip(b"\r\n")
+    rng = random.Random(seed)
+    real_block = dedupe.corpus.BLOCK
+    dedupe.corpus.BLOCK = block
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "c.jsonl"
+            path.write_bytes(data)
+            corpus = ENGINE.open_files([path])
+            try:
+                got, wanted = b"", set()
+                for chunk in corpus.chunks(256):
+                    here = {(r.source, r.line) for r in corpus.read(chunk) if isinstance(r, Record)}
+                    keep = {loc for loc in sorted(here, key=str) if rng.random() < 0.5}
+                    wanted |= {line for _, line in keep}
+                    got += b"".join(corpus.kept_blocks(chunk, keep))
+            finally:
+                corpus.close()
+    finally:
+        dedupe.corpus.BLOCK = real_block
+    assert got == reference_kept(data, wanted)
+
+
+class CountingSet(set):
+    """A set of kept locations that counts how many of its elements were looked at."""
+
+    looked_at = 0
+
+    def __iter__(self):
+        CountingSet.looked_at += len(self)
+        return super().__iter__()
+
+
+def test_kept_lines_of_a_folder_of_files_take_linear_work(tmp_path):
+    """kept.jsonl for a folder of n small files looks at each kept location a constant number
+    of times (it was n times each: 19,000 files took 34 s to write)."""
+    n = 3000
+    for k in range(n):
+        (tmp_path / f"{k:05d}.txt").write_text(f"document number {k} of the folder", "utf-8")
+    corpus = ENGINE.open_files([tmp_path])
+    try:
+        (chunk,) = corpus.chunks(16 * 1024 * 1024)
+        keep = CountingSet({(f"{tmp_path}/{k:05d}.txt", None) for k in range(n) if k % 3})
+        CountingSet.looked_at = 0
+        kept = b"".join(corpus.kept_blocks(chunk, keep)).splitlines()
+    finally:
+        corpus.close()
+    assert CountingSet.looked_at <= 2 * len(keep)
+    assert [json.loads(line)["id"] for line in kept] == [f"{k:05d}.txt" for k in range(n) if k % 3]

@@ -327,3 +327,77 @@ def test_character_tokens_are_found_anywhere_in_a_long_batch(where):
     assert kernels.has_character_tokens(kernels.encode_batch([latin, text])[0])
     assert kernels.has_character_tokens(kernels.encode_batch([latin + "ب"])[0])
     assert not kernels.has_character_tokens(kernels.encode_batch([latin, latin[:where]])[0])
+
+
+# -- every compiled kernel has a reference twin of the same signature and values ----------------
+
+FAMILIES = list(compiled.FAMILIES.items())
+
+
+@pytest.mark.parametrize(("family", "names"), FAMILIES, ids=[f for f, _ in FAMILIES])
+def test_every_compiled_kernel_has_a_reference_twin_of_the_same_signature(family, names):
+    import importlib
+    import inspect
+
+    compiled_module = importlib.import_module(f"dedupe.kernels.compiled.{family}")
+    twin_module = importlib.import_module(f"dedupe.kernels.reference.{family}")
+    public = {
+        n for n, f in vars(compiled_module).items() if not n.startswith("_") and callable(f)
+    } - {"njit"}
+    assert public == set(names)
+    for name in names:
+        kernel = getattr(compiled_module, name).py_func
+        twin = getattr(twin_module, name)
+        assert list(inspect.signature(kernel).parameters) == list(
+            inspect.signature(twin).parameters
+        ), name
+
+
+def _twins_agree(name, *args):
+    from dedupe.kernels.reference import twins
+
+    got, want = getattr(twins, name)(*args), getattr(compiled, name)(*args)
+    if isinstance(want, tuple):
+        assert len(got) == len(want)
+        for g, w in zip(got, want, strict=True):
+            assert np.asarray(g).tolist() == np.asarray(w).tolist(), name
+    else:
+        assert np.asarray(got).tolist() == np.asarray(want).tolist(), name
+
+
+@given(texts_strategy, st.integers(1, 4))
+@settings(max_examples=100, deadline=None)
+def test_reference_twins_give_the_compiled_values(texts, n):
+    from dedupe.kernels.charclass import classes
+    from dedupe.kernels.codepoints import casefold
+    from dedupe.kernels.scripts import LOWEST_LEAD_BYTE, token_classes
+
+    texts = [*texts, "Mixed 東京 text, عربي and ‘quotes’ __ — ÉTÉ ﬁ"]
+    buf, offsets = kernels.encode_batch(texts)
+    for name in ("word_hashes", "char_hashes"):
+        _twins_agree(name, buf, offsets, n)
+    _twins_agree("auto_hashes", buf, offsets, n, token_classes())
+    _twins_agree("has_character_tokens", buf, token_classes(), LOWEST_LEAD_BYTE)
+    _twins_agree("xxh32", buf, 0, len(buf))
+    hashes, hash_offsets = compiled.word_hashes(buf, offsets, n)
+    _twins_agree("unique_segments", hashes, hash_offsets)
+    hasher = MinHasher(16, 1)
+    _twins_agree("minhash", hashes, hash_offsets, hasher.a, hasher.b)
+    values, set_offsets = compiled.unique_segments(hashes, hash_offsets)
+    pairs = np.array([[i, j] for i in range(len(texts)) for j in range(len(texts))], np.int64)
+    _twins_agree("intersections", values, set_offsets, pairs)
+    _twins_agree("punctuation_to_spaces", buf, offsets, classes())
+    _twins_agree("collapse_spaces", buf, offsets, classes())
+    table = casefold()
+    maps = (table.single, table.starts, table.multi, table.expansion)
+    _twins_agree("map_codepoints", buf, offsets, *maps)
+    mask = np.arange(len(texts)) % 2 == 0
+    _twins_agree("map_docs", buf, offsets, *maps, mask)
+    flagged = np.zeros(len(table.single), dtype=np.uint8)
+    flagged[0x6771] = 1  # 東
+    _twins_agree("map_or_flag", buf, offsets, *maps, flagged)
+    kinds = compiled.lead_kinds(table.single)
+    _twins_agree("lead_kinds", table.single)
+    _twins_agree("any_byte_in", buf, 0xC3, 0xC3, 0xE4, 0xE6)
+    _twins_agree("any_mapped", buf, table.single, kinds)
+    _twins_agree("docs_to_map", buf, offsets, table.single, kinds, 0x41, 0x5A, 0xC3, 0xD6)

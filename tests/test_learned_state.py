@@ -17,11 +17,11 @@ from click.testing import CliRunner
 
 from dedupe import Engine, make_config
 from dedupe.cli import cli
-from dedupe.distributed.spec import EngineSpec, build_engine
+from dedupe.distributed.spec import PlanSpec, build_plan
 from dedupe.engine import CHECKPOINT_DIR
 from dedupe.index import Index
 from dedupe.normalise import Normaliser
-from dedupe.passes import sign_chunk
+from dedupe.pipeline.pass1 import sign_chunk
 from dedupe.testing import check_normaliser, check_plugin
 
 from .conftest import read_jsonl, write_jsonl
@@ -140,25 +140,25 @@ def test_resume_uses_the_plugins_learned_state(frequent_plugin, syndication, tmp
     real = sign_chunk
     calls: list[int] = []
 
-    def interrupted(engine, corpus_, chunk):
+    def interrupted(plan, corpus_, chunk, **options):
         if chunk.number == 2:
             raise KeyboardInterrupt
         calls.append(chunk.number)
-        return real(engine, corpus_, chunk)
+        return real(plan, corpus_, chunk, **options)
 
-    def counting(engine, corpus_, chunk):
+    def counting(plan, corpus_, chunk, **options):
         calls.append(chunk.number)
-        return real(engine, corpus_, chunk)
+        return real(plan, corpus_, chunk, **options)
 
     out = tmp_path / "out"
-    monkeypatch.setattr("dedupe.workers.sign_chunk", interrupted)
+    monkeypatch.setattr("dedupe.executors.pool.sign_chunk", interrupted)
     with pytest.raises(KeyboardInterrupt):
         small_chunks().run([corpus], out, resume=True)
     assert calls == [0, 1] and len(list((out / CHECKPOINT_DIR).rglob("chunk-*.npz"))) == 2
     saved = tmp_path / "saved"
     shutil.copytree(out / CHECKPOINT_DIR, saved)
 
-    monkeypatch.setattr("dedupe.workers.sign_chunk", counting)
+    monkeypatch.setattr("dedupe.executors.pool.sign_chunk", counting)
     monkeypatch.setenv("FREQUENT_TOP", "6")  # it learns one word more: the shards are not its
     calls.clear()
     small_chunks().run([corpus], out, resume=True)
@@ -202,13 +202,13 @@ def test_an_index_stores_and_restores_the_plugins_state(frequent_plugin, syndica
 def test_dask_workers_get_the_state_as_json_and_rebuild_it(frequent_plugin, syndication):
     engine = Engine(make_config(normalise=CHAIN.split(",")))
     engine.chain = engine.learn(engine.open_files([syndication / "corpus.jsonl"]))
-    spec = EngineSpec.of(engine)
+    spec = PlanSpec.of(engine.plan)
     ((position, name, state),) = spec.learned
     assert (position, name) == (1, "frequent") and isinstance(state, str)
     assert json.loads(state) == engine.chain.normalisers[1].state
     shipped = pickle.dumps(spec)
     assert b"dedupe_frequent" not in shipped and b"dedupe.normalise" not in shipped
-    worker = build_engine(pickle.loads(shipped))
+    worker = build_plan(pickle.loads(shipped))
     assert worker.chain.normalisers[1].state == engine.chain.normalisers[1].state
     text = "The story of the plan, and the vote on the bridge"
     assert (

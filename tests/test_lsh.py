@@ -9,7 +9,13 @@ import pytest
 from datasketch.lsh import _optimal_param
 
 from dedupe import Engine
-from dedupe.lsh import Banding, band_keys, candidate_pairs, candidate_probability, optimal_params
+from dedupe.candidates.lsh import (
+    Banding,
+    band_keys,
+    candidate_pairs,
+    candidate_probability,
+    optimal_params,
+)
 
 
 @pytest.mark.parametrize("threshold", [0.1, 0.3, 0.5, 0.65, 0.8, 0.9])

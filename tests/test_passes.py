@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from dedupe.passes import copy_sets
+from dedupe.pipeline.pass2 import copy_sets
 
 
 @pytest.mark.parametrize("version", [(1, 0), (2, 0)])

@@ -280,3 +280,36 @@ def test_a_second_plugin_may_not_replace_the_first_ones_command(tmp_path, monkey
         "dedupe: plugin 'dedupe-hello2' may not replace the command 'hello-plugin', which is "
         "plugin 'dedupe-hello''s; kept it (the plugin must name its command otherwise)"
     ]
+
+
+SPLITTABLE = """
+    from dedupe import Reader, hookimpl
+    from dedupe.default_plugins.readers import read_jsonl
+
+    @hookimpl
+    def register_readers(register):
+        register(Reader("mylines", read_jsonl, (".mylines",), "my lines", splittable=True))
+"""
+
+
+def test_a_plugin_reader_that_is_splittable_is_cut_and_copied_like_jsonl(
+    syndication, tmp_path, monkeypatch
+):
+    """No reader is privileged by name: a plugin's reader that says it is splittable is cut
+    into chunks at line starts, sampled by raw line and its kept records copied raw, giving
+    the outputs of the same file read as JSON Lines."""
+    monkeypatch.syspath_prepend(str(make_dist(tmp_path, "dedupe-mylines", SPLITTABLE)))
+    monkeypatch.delenv("DEDUPE_LOAD_PLUGINS", raising=False)
+    source = syndication / "corpus.jsonl"
+    mine = tmp_path / "corpus.mylines"
+    mine.write_bytes(source.read_bytes())
+    settings = {"chunk_mb": 0.5, "parallel_min_mb": 0, "workers": 1}
+    plugin = Engine(**settings)
+    corpus = plugin.open_files([mine])
+    assert len(corpus.chunks(int(0.5 * 2**20))) > 2  # cut at line starts
+    corpus.close()
+    a = plugin.run([mine], tmp_path / "a")
+    b = Engine(load_plugins=False, **settings).run([source], tmp_path / "b")
+    assert a.counts["chunks"] == b.counts["chunks"] > 2
+    for name in ("clusters.jsonl", "pairs.jsonl", "kept.jsonl"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import socket
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
-from dedupe import BadRecord, Engine, Record
-from dedupe.read import ReadOptions, decode_bytes, discover, read_sources
+import pytest
 
-from .conftest import write_jsonl
+from dedupe import BadRecord, Engine, Record
+from dedupe.discover import discover
+from dedupe.read import ReadOptions, decode_bytes, read_sources
+
+from .conftest import read_jsonl, write_jsonl
 
 
 def items(engine: Engine, inputs, **options):
@@ -146,6 +154,22 @@ def test_csv_and_tsv(tmp_path, engine):
     assert [str(b) for b in bad(got)] == [f"{tmp_path / 'a.csv'}:5: expected 2 fields, found 1"]
 
 
+def test_csv_with_carriage_returns_only(tmp_path):
+    """Excel's "CSV (Macintosh)" ends lines with a carriage return alone."""
+    (tmp_path / "mac.csv").write_bytes(
+        b'id,text\r1,"multi\rline"\r2,plain\r3,"' + b"w " * 40 + b'"\r4,last\r'
+    )
+    got = items(Engine(load_plugins=False, max_doc_bytes=50), [tmp_path])
+    assert [(r.id, r.text, r.line) for r in good(got)] == [
+        ("1", "multi\rline", 2),
+        ("2", "plain", 4),
+        ("4", "last", 6),
+    ]
+    assert [(b.line, b.reason.split(":")[0]) for b in bad(got)] == [
+        (5, "document larger than --max-doc-bytes")
+    ]
+
+
 def test_stdin_is_jsonl_and_can_be_read_twice(engine):
     stream = io.BytesIO(b'{"id": "a", "text": "one"}\n{"id": "b", "text": "two"}\n')
     found = discover(["-"], engine.readers, stdin=stream)
@@ -165,13 +189,32 @@ def test_unknown_suffix_in_a_folder_is_ignored_but_a_named_file_is_text(tmp_path
     assert good(items(engine, [tmp_path], format="text"))[0].id == "notes.log"
 
 
-def test_max_doc_bytes(tmp_path):
+def test_max_doc_bytes_in_every_format(tmp_path):
+    """A document over the limit is one bad record ``FILE:LINE: document larger than
+    --max-doc-bytes``, in each format; the documents around it are read."""
     (tmp_path / "big.txt").write_text("x " * 100, "utf-8")
+    (tmp_path / "big.html").write_text("<p>" + "x " * 100 + "</p>", "utf-8")
+    (tmp_path / "small.txt").write_text("small", "utf-8")
     write_jsonl(tmp_path / "j.jsonl", [{"id": 1, "text": "y " * 100}, {"id": 2, "text": "ok"}])
+    (tmp_path / "c.csv").write_text(
+        'id,text\nc1,"' + "z " * 30 + "\n" + "z " * 30 + '"\nc2,fine\n', "utf-8"
+    )
+    (tmp_path / "t.tsv").write_text("id\ttext\nt1\t" + "w " * 60 + "\nt2\tfine too\n", "utf-8")
     engine = Engine(load_plugins=False, max_doc_bytes=50)
     got = items(engine, [tmp_path])
-    assert [r.id for r in good(got)] == ["2"]
-    assert len(bad(got)) == 2 and all("over --max-doc-bytes" in b.reason for b in bad(got))
+    assert sorted(r.id for r in good(got)) == ["2", "c2", "small.txt", "t2"]
+    assert sorted((Path(b.source).name, b.line) for b in bad(got)) == [
+        ("big.html", None),
+        ("big.txt", None),
+        ("c.csv", 2),
+        ("j.jsonl", 1),
+        ("t.tsv", 2),
+    ]
+    for b in bad(got):
+        assert b.reason.startswith("document larger than --max-doc-bytes: "), b
+    csv_bad = next(b for b in bad(got) if b.source.endswith("c.csv"))
+    assert str(csv_bad) == f"{tmp_path / 'c.csv'}:2: " + csv_bad.reason
+    assert {r.id: r.line for r in good(got)}["c2"] == 4  # after the two lines of c1
 
 
 def test_jsonl_keeps_the_raw_line_for_kept_output(tmp_path, engine):
@@ -179,3 +222,144 @@ def test_jsonl_keeps_the_raw_line_for_kept_output(tmp_path, engine):
     path = write_jsonl(tmp_path / "r.jsonl", [row])
     (record,) = good(items(engine, [path]))
     assert json.loads(record.raw) == row
+
+
+def run_in_child(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """A real ``dedupe run`` (a hang fails the test instead of stopping the suite)."""
+    command = [sys.executable, "-m", "dedupe", "run", *args, "-q", "--workers", "1"]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+
+
+def test_special_files_in_a_folder_are_skipped_with_one_line(tmp_path):
+    """A FIFO would block the run forever, /dev/zero never ends, a socket cannot be read:
+    each is one line, and the other files are read."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "ok.txt").write_text("a good document in the folder", "utf-8")
+    os.mkfifo(data / "pipe.jsonl")
+    (data / "zero.txt").symlink_to("/dev/zero")
+    (data / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(data / "sock.jsonl"))
+    try:
+        ran = run_in_child(str(data), "-o", str(tmp_path / "out"))
+    finally:
+        server.close()
+    assert ran.returncode == 0, ran.stderr
+    lines = sorted(ran.stderr.splitlines())
+    assert lines == [
+        f"dedupe: skipped {data / 'dangling.txt'}: cannot read: No such file or directory",
+        f"dedupe: skipped {data / 'pipe.jsonl'}: not a regular file (a FIFO), skipped",
+        f"dedupe: skipped {data / 'sock.jsonl'}: not a regular file (a socket), skipped",
+        f"dedupe: skipped {data / 'zero.txt'}: not a regular file (a character device), skipped",
+    ]
+    kept = read_jsonl(tmp_path / "out" / "kept.jsonl")
+    assert [r["id"] for r in kept] == ["ok.txt"]
+
+
+def test_a_device_named_directly_is_skipped(tmp_path, engine):
+    (tmp_path / "zero.jsonl").symlink_to("/dev/zero")
+    got = items(engine, ["/dev/zero", tmp_path / "zero.jsonl"])
+    assert [str(b) for b in bad(got)] == [
+        "/dev/zero: not a regular file (a character device), skipped",
+        f"{tmp_path / 'zero.jsonl'}: not a regular file (a character device), skipped",
+    ]
+
+
+def test_a_file_that_turns_into_a_fifo_after_discovery_does_not_hang(tmp_path, engine):
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": "a", "text": "words"}\n', "utf-8")
+    found = discover([str(path)], engine.readers)
+    path.unlink()
+    os.mkfifo(path)  # nobody writes to it: opening it to read would block forever
+    got = list(read_sources(found.sources, engine.readers, engine.read_options))
+    assert [str(b) for b in bad(got)] == [f"{path}: not a regular file (a FIFO), skipped"]
+
+
+def test_a_named_pipe_given_by_name_is_read_like_stdin(tmp_path, engine):
+    """``dedupe run <(zcat corpus.jsonl.gz)``: a pipe named on the command line is spooled."""
+    pipe = tmp_path / "corpus.jsonl"
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        with open(pipe, "wb") as f:
+            f.write(b'{"id": "a", "text": "one"}\n{"id": "b", "text": "two"}\n')
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    found = discover([str(pipe)], engine.readers)
+    writer.join()
+    try:
+        got = list(read_sources(found.sources, engine.readers, engine.read_options))
+        assert [r.id for r in good(got)] == ["a", "b"]
+        assert good(got)[0].source == str(pipe)
+        spooled = found.temp_files[0]
+    finally:
+        found.cleanup()
+    assert not Path(spooled).exists()
+
+
+def test_stdin_is_spooled_into_the_output_folder(tmp_path, engine):
+    stream = io.BytesIO(b'{"id": "a", "text": "one"}\n')
+    found = discover(["-"], engine.readers, stdin=stream, output_dir=tmp_path)
+    try:
+        (spooled,) = found.temp_files
+        assert Path(spooled).parent == tmp_path and Path(spooled).name.startswith(".dedupe-stdin")
+    finally:
+        found.cleanup()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failure_while_spooling_removes_the_spool(tmp_path, engine):
+    class Broken(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        discover(["-"], engine.readers, stdin=Broken(), output_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "row_id", ["\ud800x", "caf\udce9"], ids=["lone-surrogate", "surrogate-escape"]
+)
+def test_ids_with_lone_surrogates_are_written_and_read_back(tmp_path, engine, row_id):
+    """A JSON id ``"\\ud800x"`` (or one made of bytes that are not UTF-8) does not stop the
+    writers: the lines holding it are written with ``\\u`` escapes, valid UTF-8, and the id
+    reads back the same."""
+    text = "the same story told twice with all of its words in the same order"
+    path = tmp_path / "c.jsonl"
+    path.write_text(
+        json.dumps({"id": row_id, "text": text}) + "\n" + json.dumps({"id": "b", "text": text}),
+        "utf-8",
+    )
+    engine.run([path], tmp_path / "out")
+    out = tmp_path / "out"
+    for name in ("clusters.jsonl", "pairs.jsonl", "dropped.jsonl", "kept.jsonl", "report.json"):
+        (out / name).read_bytes().decode("utf-8")  # valid UTF-8
+    (cluster,) = read_jsonl(out / "clusters.jsonl")
+    assert sorted(cluster["members"]) == sorted([row_id, "b"])
+    (pair,) = read_jsonl(out / "pairs.jsonl")
+    assert {pair["a"], pair["b"]} == {row_id, "b"}
+    ids = {r["id"] for r in read_jsonl(out / "kept.jsonl")} | {
+        r["id"] for r in read_jsonl(out / "dropped.jsonl")
+    }
+    assert ids == {row_id, "b"}
+
+
+def test_file_names_that_are_not_utf8_round_trip_as_ids(tmp_path, engine):
+    text = "a story that two files of this folder both hold word for word, twice over"
+    data = tmp_path / "data"
+    data.mkdir()
+    odd = os.fsencode(data) + b"/caf\xe9.txt"  # latin-1 bytes: not UTF-8
+    with open(odd, "wb") as f:
+        f.write(text.encode())
+    (data / "plain.txt").write_text(text, "utf-8")
+    engine.run([data], tmp_path / "out")
+    (cluster,) = read_jsonl(tmp_path / "out" / "clusters.jsonl")
+    assert sorted(os.fsencode(m) for m in cluster["members"]) == [b"caf\xe9.txt", b"plain.txt"]
+    report = json.loads((tmp_path / "out" / "report.json").read_bytes().decode("utf-8"))
+    assert report["counts"]["documents_read"] == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,9 @@ from hypothesis import strategies as st
 from dedupe import BadRecord, Engine, OutputError, Record, Writer, hookimpl
 from dedupe.cli import cli
 from dedupe.plugins import PluginInfo, get_plugin_manager
+
+from .conftest import write_jsonl
+from .output_tree import tree
 
 ENGINE = Engine(load_plugins=False)
 LINE_ENDINGS = st.sampled_from(["\n", "\r\n", ""])
@@ -62,8 +66,8 @@ def test_any_unicode_jsonl_runs_end_to_end(tmp_path, texts, ending, bom):
     good = [t for t in texts if t.strip()]
     skipped = result.counts["documents_skipped"]
     assert result.counts["documents_read"] + skipped >= len(good)
-    assert result.counts["kept"] + result.counts["duplicates_removed"] <= len(texts)
-    for name in ("clusters.jsonl", "pairs.jsonl", "kept.jsonl"):
+    assert result.counts["kept"] + result.counts["duplicates_removed"] == len(texts)
+    for name in ("clusters.jsonl", "pairs.jsonl", "kept.jsonl", "dropped.jsonl"):
         for line in (tmp_path / "out" / name).read_text("utf-8").splitlines():
             json.loads(line)
 
@@ -96,14 +100,14 @@ def test_disk_full_while_writing_is_one_clear_error(seeds, tmp_path):
             register(Writer("full", "full.txt", write))
 
     Engine(load_plugins=False).run([seeds], tmp_path)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    before = tree(tmp_path)
     pm = get_plugin_manager(load_entrypoints=False)
     pm.add(FullDisk, PluginInfo("full"))
     engine = Engine(plugin_manager=pm, writers=["clusters", "full"])
     with pytest.raises(OutputError, match=r"No space left on device.*unchanged") as info:
         engine.run([seeds], tmp_path)
     assert "\n" not in str(info.value)
-    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert tree(tmp_path) == before
 
 
 def test_unwritable_output_directory_fails_before_any_work(seeds, tmp_path, monkeypatch):
@@ -114,7 +118,7 @@ def test_unwritable_output_directory_fails_before_any_work(seeds, tmp_path, monk
 
     monkeypatch.setattr(tempfile, "mkstemp", denied)
     calls = []
-    monkeypatch.setattr("dedupe.workers.sign_chunk", lambda *a: calls.append(a))
+    monkeypatch.setattr("dedupe.executors.pool.sign_chunk", lambda *a, **k: calls.append(a))
     result = CliRunner().invoke(cli, ["run", str(seeds), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "Error: cannot write to output directory" in result.output
@@ -178,3 +182,68 @@ def test_one_100_mb_document_among_many_small_ones(tmp_path):
     assert report["counts"]["documents_read"] == 2001
     assert whole < 4000, whole
     os.remove(path)
+
+
+def _write_huge(path: Path, head: str, tail: str, size: int) -> None:
+    """A file whose one record is ``size`` bytes of words, written piece by piece."""
+    piece = "mot " * 250_000
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(head)
+        for _ in range(size // len(piece)):
+            f.write(piece)
+        f.write(tail)
+
+
+def _peak_of_child_mb(args: list[str]) -> float:
+    """Peak resident memory of one ``dedupe run`` child, from ``os.wait4`` (its own rusage:
+    the test process's memory does not count)."""
+    command = [sys.executable, "-m", "dedupe", *args, "-q", "--workers", "1"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, proc.stderr.read() if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    return usage.ru_maxrss / 1024
+
+
+@pytest.mark.slow
+def test_a_line_of_hundreds_of_mb_is_skipped_without_being_held(tmp_path):
+    """With --max-doc-bytes, one 256 MB record in each format (JSON Lines, CSV, TSV, text,
+    HTML) is skipped as it is read: the run's peak memory grows by far less than the record
+    (compared with the same folder without the huge records); the small records are kept."""
+    size = 256 * 1024 * 1024
+    small = tmp_path / "small"
+    small.mkdir()
+    for k in range(5):
+        write_jsonl(small / f"s{k}.jsonl", [{"id": f"j{k}", "text": f"small record {k} words"}])
+    (small / "c.csv").write_text("id,text\ncsv1,a small row\n", "utf-8")
+    (small / "t.tsv").write_text("id\ttext\ntsv1\tanother small row\n", "utf-8")
+    huge = tmp_path / "huge"
+    shutil.copytree(small, huge)
+    _write_huge(
+        huge / "big.jsonl", '{"id": "big", "text": "', '"}\n{"id": "after", "text": "x y"}\n', size
+    )
+    _write_huge(huge / "big.csv", 'id,text\nbig,"', '"\nafter_csv,the row after\n', size)
+    after_tsv = "\nafter_tsv\tthe tab separated row after it\n"
+    _write_huge(huge / "big.tsv", "id\ttext\nbig_tsv\t", after_tsv, size)
+    _write_huge(huge / "big.txt", "", "", size)
+    _write_huge(huge / "big.html", "<html><body><p>", "</p></body></html>", size)
+    limit = ["--max-doc-bytes", "1000000"]
+    base = _peak_of_child_mb(["run", str(small), "-o", str(tmp_path / "a"), *limit])
+    peak = _peak_of_child_mb(["run", str(huge), "-o", str(tmp_path / "b"), *limit])
+    assert peak - base < size / 4 / 2**20, (base, peak)
+    report = json.loads((tmp_path / "b" / "report.json").read_text())
+    skipped = {(Path(r["source"]).name, r["line"]) for r in report["skipped"]["records"]}
+    assert skipped == {
+        ("big.jsonl", 1),
+        ("big.csv", 2),
+        ("big.tsv", 2),
+        ("big.txt", None),
+        ("big.html", None),
+    }
+    assert all(
+        r["reason"].startswith("document larger than --max-doc-bytes")
+        for r in report["skipped"]["records"]
+    )
+    kept = {json.loads(line)["id"] for line in (tmp_path / "b" / "kept.jsonl").open()}
+    assert {"after", "after_csv", "after_tsv", "j0", "csv1", "tsv1"} <= kept

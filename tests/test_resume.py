@@ -11,9 +11,12 @@ import time
 
 import pytest
 
-import dedupe.passes
+import dedupe.pipeline.pass1
 from dedupe import Engine
+from dedupe.atomic import LOCK
 from dedupe.engine import CHECKPOINT_DIR
+
+from .output_tree import outputs
 
 
 def small_chunks(**settings):
@@ -28,25 +31,27 @@ def test_interrupt_leaves_no_output_and_resume_reads_only_the_rest(
     small_chunks().run([corpus], fresh)
 
     out = tmp_path / "out"
-    real = dedupe.passes.sign_chunk
+    real = dedupe.pipeline.pass1.sign_chunk
     calls: list[int] = []
 
-    def interrupted(engine, corpus_, chunk):
+    def interrupted(plan, corpus_, chunk, **options):
         if chunk.number == 3:
             raise KeyboardInterrupt
         calls.append(chunk.number)
-        return real(engine, corpus_, chunk)
+        return real(plan, corpus_, chunk, **options)
 
-    monkeypatch.setattr("dedupe.workers.sign_chunk", interrupted)
+    monkeypatch.setattr("dedupe.executors.pool.sign_chunk", interrupted)
     with pytest.raises(KeyboardInterrupt):
         small_chunks().run([corpus], out)
-    assert sorted(p.name for p in out.iterdir()) == [CHECKPOINT_DIR]  # no output file at all
+    # no output file at all (the lock file only marks the folder as an output folder)
+    assert sorted(p.name for p in out.iterdir() if p.name != LOCK) == [CHECKPOINT_DIR]
     shards = list((out / CHECKPOINT_DIR).rglob("chunk-*.npz"))
     assert len(shards) == 3
 
     calls.clear()
     monkeypatch.setattr(
-        "dedupe.workers.sign_chunk", lambda e, c, ch: calls.append(ch.number) or real(e, c, ch)
+        "dedupe.executors.pool.sign_chunk",
+        lambda e, c, ch, **o: calls.append(ch.number) or real(e, c, ch, **o),
     )
     result = small_chunks().run([corpus], out, resume=True)
     assert 0 not in calls and 3 in calls  # the first three chunks came from the checkpoint
@@ -59,19 +64,20 @@ def test_interrupt_leaves_no_output_and_resume_reads_only_the_rest(
 def test_checkpoints_of_other_settings_are_not_used(syndication, tmp_path, monkeypatch):
     corpus = syndication / "corpus.jsonl"
     out = tmp_path / "out"
-    real = dedupe.passes.sign_chunk
+    real = dedupe.pipeline.pass1.sign_chunk
 
-    def interrupted(engine, corpus_, chunk):
+    def interrupted(plan, corpus_, chunk, **options):
         if chunk.number == 2:
             raise KeyboardInterrupt
-        return real(engine, corpus_, chunk)
+        return real(plan, corpus_, chunk, **options)
 
-    monkeypatch.setattr("dedupe.workers.sign_chunk", interrupted)
+    monkeypatch.setattr("dedupe.executors.pool.sign_chunk", interrupted)
     with pytest.raises(KeyboardInterrupt):
         small_chunks().run([corpus], out)
     calls: list[int] = []
     monkeypatch.setattr(
-        "dedupe.workers.sign_chunk", lambda e, c, ch: calls.append(ch.number) or real(e, c, ch)
+        "dedupe.executors.pool.sign_chunk",
+        lambda e, c, ch, **o: calls.append(ch.number) or real(e, c, ch, **o),
     )
     small_chunks(ngram=4).run([corpus], out, resume=True)
     assert 0 in calls  # other settings: everything is computed again
@@ -86,8 +92,8 @@ def test_killed_cli_run_leaves_previous_or_new_outputs_whole(syndication, tmp_pa
     command = [sys.executable, "-m", "dedupe", "run", str(corpus), "-q"]
     subprocess.run([*command, "-o", str(out)], check=True)
     subprocess.run([*command, "-o", str(new), "-n", "4"], check=True)
-    old_files = {p.name: p.read_bytes() for p in out.iterdir()}
-    new_files = {p.name: p.read_bytes() for p in new.iterdir()}
+    old_files = outputs(out)
+    new_files = outputs(new)
     for delay in (0.5, 1.0, 1.5, 2.0, 2.5):
         proc = subprocess.Popen([*command, "-o", str(out), "-n", "4"])
         time.sleep(delay)
@@ -98,6 +104,4 @@ def test_killed_cli_run_leaves_previous_or_new_outputs_whole(syndication, tmp_pa
             assert data in (old_files[name], new_files[name]), (delay, name)
         if all((out / n).read_bytes() == new_files[n] for n in ("clusters.jsonl",)):
             subprocess.run([*command, "-o", str(out)], check=True)  # back to the old state
-            old_files = {
-                p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")
-            }
+            old_files = outputs(out)

@@ -211,7 +211,7 @@ PRIME = {
 
 
 def test_two_stories_joined_through_a_third_that_shares_only_a_rate_stay_apart(monkeypatch):
-    import dedupe.engine
+    import dedupe.pipeline.steps
 
     docs = list(PRIME.items())
     engine = Engine(load_plugins=False)
@@ -223,6 +223,6 @@ def test_two_stories_joined_through_a_third_that_shares_only_a_rate_stay_apart(m
     assert not any({"mercantile", "boatmens"} <= set(c.members) for c in clusters)
     assert [c.representative for c in clusters] == ["roundup"]
     # without the cannot-links the roundup's star takes both stories
-    monkeypatch.setattr(dedupe.engine, "cannot_links", lambda *args, **kwargs: set())
+    monkeypatch.setattr(dedupe.pipeline.steps, "cannot_links", lambda *args, **kwargs: set())
     chained = Engine(load_plugins=False).run_documents(docs).clusters
     assert [sorted(c.members) for c in chained] == [["boatmens", "mercantile", "roundup"]]

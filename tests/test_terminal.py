@@ -234,7 +234,7 @@ def test_progress_line_is_escaped():
             return True
 
     stream = Tty()
-    progress = Progress(stream=stream)
+    progress = Progress(stream=stream, mode="log", interval=0)
     progress.stage(f"reading {OSC52}{BIDI_SPOOF}")
     assert UNSAFE.search(stream.getvalue().replace("\r", "")) is None
     assert "reading \\x1b]52;c;Zm9v\\x07<U+202E>gpj.exe" in stream.getvalue()

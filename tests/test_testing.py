@@ -258,3 +258,110 @@ def test_fixtures_work_as_a_pytest_plugin(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
+
+
+# -- the contracts of the other component kinds, on every built-in ------------------------------
+
+
+def _sample_file(tmp_path, reader):
+    """A small file of each built-in reader's format, with a few records."""
+    import json
+
+    rows = [{"id": f"d{k}", "text": text} for k, (_, text) in enumerate(TINY_CORPUS)]
+    if reader == "jsonl":
+        path = tmp_path / "s.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    elif reader in ("csv", "tsv"):
+        import csv
+
+        path = tmp_path / f"s.{reader}"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f, delimiter="," if reader == "csv" else "\t")
+            writer.writerow(["id", "text"])
+            writer.writerows([r["id"], r["text"].replace("\n", " ")] for r in rows)
+    elif reader == "parquet":
+        pa = pytest.importorskip("pyarrow", reason="pyarrow (the parquet extra) is missing")
+        import pyarrow.parquet as pq
+
+        path = tmp_path / "s.parquet"
+        pq.write_table(pa.Table.from_pylist(rows), path)
+    else:
+        path = tmp_path / f"s.{reader}"
+        path.write_text(TINY_CORPUS[0][1], "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", BUILTINS.names("reader"))
+def test_builtin_reader_keeps_the_contract(name, tmp_path):
+    from dedupe.testing import check_reader
+
+    records = check_reader(BUILTINS.get("reader", name), _sample_file(tmp_path, name))
+    assert records
+
+
+@pytest.mark.parametrize("name", BUILTINS.names("shingle unit"))
+def test_builtin_shingle_unit_keeps_the_contract(name):
+    from dedupe.testing import check_shingle_unit
+
+    check_shingle_unit(BUILTINS.get("shingle unit", name))
+
+
+@pytest.mark.parametrize("name", BUILTINS.names("representative policy"))
+def test_builtin_policy_keeps_the_contract(name):
+    from dedupe.testing import check_policy
+
+    check_policy(BUILTINS.get("representative policy", name))
+
+
+@pytest.mark.parametrize("name", BUILTINS.names("writer"))
+def test_builtin_writer_keeps_the_contract(name, tmp_path):
+    from dedupe.testing import check_writer
+
+    check_writer(BUILTINS.get("writer", name), folder=tmp_path)
+
+
+def test_builtin_sqlite_backend_keeps_the_contract(tmp_path):
+    from dedupe.testing import check_storage_backend
+
+    check_storage_backend(BUILTINS.get("storage backend", "sqlite"), str(tmp_path / "i.db"))
+
+
+def test_the_local_executor_keeps_the_contract(tmp_path):
+    from dedupe.testing import check_executor
+
+    check_executor(BUILTINS.get("executor", "local"), folder=tmp_path)
+
+
+def test_the_contracts_catch_broken_components(tmp_path):
+    """A writer whose shards do not make its file, a policy choosing a non-member, a shingle
+    unit whose hashes are not its shingles', and an executor that loses pairs all fail."""
+    import dataclasses
+
+    from dedupe import Writer
+    from dedupe.testing import check_executor, check_policy, check_shingle_unit, check_writer
+
+    def numbered(result, path):  # counts from 0 in every shard: not its whole file
+        with open(path, "w") as f:
+            for k, _ in enumerate(result.clusters):
+                f.write(f"{k}\n")
+
+    with pytest.raises(AssertionError, match="shards, joined"):
+        check_writer(Writer("n", "n.txt", numbered, shards="clusters"), folder=tmp_path)
+    first = BUILTINS.get("representative policy", "first")
+    with pytest.raises((AssertionError, ValueError)):
+        check_policy(dataclasses.replace(first, choose=lambda view: -1))
+    word = BUILTINS.get("shingle unit", "word")
+    with pytest.raises(AssertionError, match="xxh32"):
+        check_shingle_unit(dataclasses.replace(word, shingles=lambda t, n: t.split()))
+    local = BUILTINS.get("executor", "local")
+
+    def lossy(job):
+        plan = dataclasses.replace(job.plan, writers=job.plan.writers)
+        summary = local.run(dataclasses.replace(job, plan=plan))
+        (Path(job.output_dir) / "pairs.jsonl").write_text("")
+        return summary
+
+    from pathlib import Path
+
+    with pytest.raises(AssertionError, match=r"another pairs\.jsonl"):
+        check_executor(dataclasses.replace(local, name="lossy", run=lossy), folder=tmp_path)

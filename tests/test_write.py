@@ -1,15 +1,18 @@
-"""Write stage: outputs are atomic, and progress shows only on a terminal."""
+"""Write stage: outputs are atomic."""
 
 from __future__ import annotations
 
-import io
+import json
 
 import pytest
 
 from dedupe import Engine, OutputError, Writer, hookimpl
 from dedupe.atomic import atomic_open, check_writable
+from dedupe.config import DEFAULT_WRITERS
 from dedupe.plugins import PluginInfo, get_plugin_manager
-from dedupe.progress import Progress
+
+from .conftest import read_jsonl
+from .output_tree import tree
 
 
 class Boom(Exception):
@@ -34,12 +37,11 @@ def failing_writer_engine(**settings) -> Engine:
 
 def test_an_interrupted_write_leaves_previous_outputs_whole(seeds, tmp_path):
     Engine(load_plugins=False).run([seeds], tmp_path)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    before = tree(tmp_path)
     engine = failing_writer_engine(writers=["clusters", "pairs", "failing", "report"])
     with pytest.raises(Boom):
         engine.run([seeds], tmp_path)
-    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    assert after == before  # nothing renamed, no temporary file left behind
+    assert tree(tmp_path) == before  # nothing swapped in, no temporary left behind
 
 
 def test_atomic_open_replaces_only_on_success(tmp_path):
@@ -62,26 +64,6 @@ def test_output_dir_that_is_a_file_fails_before_work(tmp_path):
         check_writable(blocker)
 
 
-class FakeTTY(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_only_on_a_terminal():
-    tty = FakeTTY()
-    progress = Progress(stream=tty, interval=0)
-    progress.update("reading", 1000)
-    progress.done()
-    assert "dedupe: reading: 1,000 docs" in tty.getvalue()
-    pipe = io.StringIO()
-    progress = Progress(stream=pipe, interval=0)
-    progress.update("reading", 1000)
-    assert pipe.getvalue() == ""
-    quiet = FakeTTY()
-    Progress(enabled=False, stream=quiet, interval=0).update("reading", 5)
-    assert quiet.getvalue() == ""
-
-
 @pytest.mark.parametrize("fsync,expected", [(True, True), (False, False)])
 def test_fsync_only_when_asked(seeds, tmp_path, monkeypatch, fsync, expected):
     import os as os_module
@@ -92,3 +74,43 @@ def test_fsync_only_when_asked(seeds, tmp_path, monkeypatch, fsync, expected):
     Engine(load_plugins=False, fsync=fsync).run([seeds], tmp_path)
     assert bool(calls) is expected
     assert (tmp_path / "clusters.jsonl").exists()
+
+
+def test_dropped_jsonl_is_written_by_default_and_names_the_kept_original(syndication, tmp_path):
+    """Every input record is in kept.jsonl, in dropped.jsonl (naming the kept record it
+    duplicates, with its score and role) or in the report's skipped records, exactly once."""
+    corpus = syndication / "corpus.jsonl"
+    result = Engine(load_plugins=False).run([corpus], tmp_path)
+    assert "dropped" in DEFAULT_WRITERS
+    kept = [r["id"] for r in read_jsonl(tmp_path / "kept.jsonl")]
+    dropped = read_jsonl(tmp_path / "dropped.jsonl")
+    report = json.loads((tmp_path / "report.json").read_text())
+    skipped = [(r["source"], r["line"]) for r in report["skipped"]["records"]]
+    assert not report["skipped"]["truncated"]
+    every = [json.loads(line)["id"] for line in corpus.read_text("utf-8").splitlines()]
+    assert len(kept) + len(dropped) + len(skipped) == len(every)
+    assert sorted(kept + [d["id"] for d in dropped]) == sorted(every)  # nothing skipped here
+    kept_ids = set(kept)
+    clusters = {c.number: c for c in result.clusters}
+    assert dropped and len(dropped) == result.counts["duplicates_removed"]
+    for line in dropped:
+        assert set(line) == {"id", "duplicate_of", "cluster", "scorer", "score", "role"}
+        cluster = clusters[line["cluster"]]
+        assert line["duplicate_of"] == cluster.representative and line["duplicate_of"] in kept_ids
+        assert line["id"] in cluster.members and line["id"] not in kept_ids
+        assert line["scorer"] == "containment"
+        assert line["score"] == cluster.scores[line["id"]]
+        assert line["role"] == cluster.roles[line["id"]] and line["role"] != "original"
+
+
+def test_the_report_lists_every_skipped_record(tmp_path):
+    path = tmp_path / "c.jsonl"
+    rows = [
+        json.dumps({"id": f"d{k}", "text": f"document {k} with its own words"}) for k in range(5)
+    ]
+    path.write_text("\n".join(rows + ["not json"] * 1500) + "\n", "utf-8")
+    Engine(load_plugins=False).run([path], tmp_path / "out")
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["skipped"]["total"] == 1500
+    assert len(report["skipped"]["records"]) == 1500  # was cut at 1,000
+    assert report["skipped"]["records"][-1]["line"] == 1505

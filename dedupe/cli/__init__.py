@@ -12,10 +12,10 @@ from typing import Any
 
 import click
 
-from dedupe import __version__
 from dedupe.cli.errors import one_line_errors
 from dedupe.display import safe
 from dedupe.errors import DedupeError
+from dedupe.version import __version__
 
 #: Set (to anything) to see the traceback of an unexpected error instead of its one line.
 TRACEBACK_VAR = "DEDUPE_TRACEBACK"
@@ -62,6 +62,7 @@ def _add_commands() -> None:
     from dedupe.cli.explain import explain
     from dedupe.cli.index import index_group
     from dedupe.cli.plugins import plugins
+    from dedupe.cli.report import report
     from dedupe.cli.run import run
 
     cli.add_command(run)
@@ -69,6 +70,7 @@ def _add_commands() -> None:
     cli.add_command(eval_command)
     cli.add_command(plugins)
     cli.add_command(index_group)
+    cli.add_command(report)
 
 
 _add_commands()

@@ -13,18 +13,21 @@ from typing import Any
 import click
 
 from dedupe.atomic import atomic_open
+from dedupe.cli.explain_text import print_explanation
+from dedupe.config import Config
 from dedupe.display import BIDI, safe
 from dedupe.engine import Engine, make_config
 from dedupe.errors import InputError, OutputError
 from dedupe.evaluate import load_clusters
 from dedupe.explain import DEFAULT_GAP, DEFAULT_MIN_LENGTH, Explainer, explain_cluster
 from dedupe.explain_html import render
-from dedupe.explain_text import print_explanation
 
 # Characters JSON leaves raw that a terminal must not get: DEL and C1 controls, line and
 # paragraph separators, bidi controls, lone surrogates (written as \u escapes, still JSON).
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff" + "".join(sorted(BIDI)) + "]")
 
+#: The run's defaults (unit and n-gram size: explain shows the shingles a run uses).
+DEFAULTS = Config()
 #: Distinct documents read into memory at a time in ``--pairs`` mode (the corpus is read
 #: once per this many).
 PAIRS_DOCUMENTS = 20_000
@@ -179,29 +182,34 @@ def _check_folder(path: str) -> None:
 @click.option(
     "-n",
     "--ngram",
-    default=5,
+    default=DEFAULTS.ngram,
     show_default=True,
     type=click.IntRange(min=1),
     help="Shingle size, as in the run; also the seed length of the alignment.",
 )
 @click.option(
-    "--unit", default="word", show_default=True, help="Shingle unit, as in the run (word, char)."
+    "--unit",
+    default=DEFAULTS.unit,
+    show_default=True,
+    help="Shingle unit, as in the run (auto: words, and characters of scripts written without "
+    "spaces; word; char).",
 )
 @click.option(
     "--gap",
     default=DEFAULT_GAP,
     show_default=True,
     type=click.IntRange(min=0),
-    help="Join shared passages separated by at most this many differing words (characters "
-    "with --unit char) on both sides; the difference is shown as an edit.",
+    help="Join shared passages separated by at most this many differing units (words; "
+    "characters of scripts written without spaces, or with --unit char) on both sides; the "
+    "difference is shown as an edit.",
 )
 @click.option(
     "--min-length",
     default=DEFAULT_MIN_LENGTH,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Shared passages matching fewer words (characters with --unit char) are not shared "
-    "(common phrases).",
+    help="Shared passages matching fewer units (words, or characters as for --gap) are not "
+    "shared (common phrases).",
 )
 @click.option(
     "--json",

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from dedupe.cli.options import NGRAM, SAMPLING, comma_list, scorer_specs
-from dedupe.cli.run import BadRecordPrinter
+from dedupe.cli.output import BadRecordPrinter
 from dedupe.config import DEFAULT_NORMALISERS, Config
 from dedupe.display import safe, tsv_field
 from dedupe.index.dates import parse_now
@@ -316,29 +316,3 @@ def stats(path: str, as_json: bool) -> None:
     for key, value in facts.items():
         shown = json.dumps(value) if isinstance(value, (dict, list)) else safe(value)
         click.echo(f"{key}: {shown}")
-
-
-def run_from_cli(
-    location: str,
-    settings: dict[str, Any],
-    inputs: tuple[str, ...],
-    output_dir: str,
-    on_bad: Callable[..., None],
-    progress: Any,
-    resume: bool,
-) -> Any:
-    """``dedupe run --index PATH``: the run's settings, minus the fixed ones the user did not
-    type (those come from the index; typed ones must match it)."""
-    from click.core import ParameterSource
-
-    from dedupe.index.batch import run_with_index
-    from dedupe.index.settings import FIXED
-
-    if resume:
-        raise click.UsageError("--resume cannot be used with --index")
-    ctx = click.get_current_context()
-    typed = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
-    given = {name for name in FIXED if ctx.get_parameter_source(name) in typed}
-    return run_with_index(
-        location, settings, given, inputs, output_dir, on_bad=on_bad, progress=progress
-    )

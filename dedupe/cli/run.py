@@ -9,16 +9,18 @@ from typing import Any
 import click
 
 from dedupe import presets
+from dedupe.cli.interrupt import clean_interrupt
+from dedupe.cli.jobs import check_options, run_with_index
 from dedupe.cli.options import DOC_BYTES, NGRAM, SAMPLING, comma_list, scorer_specs
+from dedupe.cli.output import BadRecordPrinter
 from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, Config
 from dedupe.display import safe
-from dedupe.documents import BadRecord
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, DedupeError
+from dedupe.executors import Job
 from dedupe.presets import PRESETS
-from dedupe.progress import Progress
+from dedupe.progress import MODES, Progress
 
-MAX_PRINTED_BAD = 50
 DEFAULTS = Config()
 
 
@@ -37,21 +39,6 @@ def typed_settings(ctx: click.Context) -> set[str]:
         for name in ctx.params
         if ctx.get_parameter_source(name) in typed
     }
-
-
-class BadRecordPrinter:
-    """One stderr line per skipped record, up to a limit; the report has them all."""
-
-    def __init__(self, limit: int = MAX_PRINTED_BAD) -> None:
-        self.limit = limit
-        self.count = 0
-
-    def __call__(self, bad: BadRecord) -> None:
-        self.count += 1
-        if self.count <= self.limit:
-            click.echo(f"dedupe: skipped {safe(bad)}", err=True)
-        elif self.count == self.limit + 1:
-            click.echo("dedupe: more records skipped; report.json lists them", err=True)
 
 
 @click.command()
@@ -224,8 +211,9 @@ class BadRecordPrinter:
     "engine_name",
     default="local",
     show_default=True,
-    type=click.Choice(["local", "dask"]),
-    help="Run here, or on a Dask cluster (pip install 'dedupe-engine[dask]'); same outputs.",
+    metavar="NAME",
+    help="The executor: local (here), dask (a Dask cluster: pip install "
+    "'dedupe-engine[dask]'), or one a plugin adds (`dedupe plugins --all`); same outputs.",
 )
 @click.option(
     "--scheduler",
@@ -239,6 +227,15 @@ class BadRecordPrinter:
     metavar="PATH",
     help="Also find copies of the documents of this index (`dedupe index`), read only; its "
     "stored settings are used, and batch copies of indexed documents are not kept.",
+)
+@click.option(
+    "--progress",
+    "progress_mode",
+    default="auto",
+    show_default=True,
+    type=click.Choice(MODES),
+    help="Progress on stderr: a live display (bar), a line every few seconds (log), or none; "
+    "auto: bar on a terminal, else log.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's counts as JSON.")
@@ -275,14 +272,16 @@ def run(
     quiet: bool,
     as_json: bool,
     preset: str,
+    progress_mode: str,
 ) -> None:
     """Find copies in INPUT... (files, folders, or - for JSONL on stdin) and write clusters.
 
     \b
-    Output files (in --output-dir, written atomically):
+    Output files (in --output-dir, swapped in as one set):
       clusters.jsonl  one line per cluster: representative, members, scores
       pairs.jsonl     every accepted pair with its scores
       kept.jsonl      the corpus with copies removed, originals kept
+      dropped.jsonl   each removed copy: the kept record it duplicates, score, role
       report.json     parameters, counts, skipped records, timings
 
     \b
@@ -327,48 +326,27 @@ def run(
         settings = presets.apply(preset, settings, typed_settings(click.get_current_context()))
     except ConfigError as exc:
         raise click.BadParameter(str(exc), param_hint="'--preset'") from None
-    if engine_name != "dask" and scheduler is not None:
-        raise click.UsageError("--scheduler needs --engine dask")
-    if engine_name == "dask" and index_path is not None:
-        raise click.UsageError("--index works with --engine local only")
-    if engine_name == "dask" and resume:
-        raise click.UsageError("--resume works with --engine local only")
-    if engine_name == "dask":
-        from dedupe.distributed import require_dask
-
-        require_dask()  # before any work: a missing extra is a one-line error
+    options = {k: v for k, v in {"scheduler": scheduler, "resume": resume}.items() if v}
     try:
-        config = make_config(**settings)
-        engine = Engine(config) if engine_name == "local" else None
+        engine = Engine(make_config(**settings))
+        executor = engine.registry.get("executor", engine_name)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    printer = BadRecordPrinter()
+    check_options(engine, executor, options, index_path)
+    progress = Progress(mode="none" if quiet else progress_mode)
+    printer = BadRecordPrinter(echo=progress.echo)
     result: Any
-    if engine is None:
-        from dedupe.distributed import run_dask
-
-        result = run_dask(
-            config,
-            list(inputs),
-            output_dir,
-            scheduler=scheduler or "local",
-            workers=workers,
-            on_bad=printer,
-            progress=Progress(enabled=not quiet),
-        )
-    elif index_path is not None:
-        from dedupe.cli.index import run_from_cli
-
-        progress = Progress(enabled=not quiet)
-        result = run_from_cli(index_path, settings, inputs, output_dir, printer, progress, resume)
-    else:
-        result = engine.run(
-            list(inputs),
-            output_dir,
-            on_bad=printer,
-            progress=Progress(enabled=not quiet),
-            resume=resume,
-        )
+    # The display is cleared (progress exits first) before an error or Ctrl-C's line.
+    resumable = "resume" in executor.options
+    with clean_interrupt(output_dir, resumable=resumable), progress:
+        progress.stage("opening the inputs")
+        if index_path is not None:
+            result = run_with_index(
+                index_path, settings, inputs, output_dir, printer, progress, resume
+            )
+        else:
+            job = Job(engine.plan, list(inputs), output_dir, printer, progress, options)
+            result = executor.run(job)
     counts = result.counts
     if as_json:
         click.echo(

@@ -44,6 +44,7 @@ import numpy as np
 import xxhash
 
 from dedupe.hookspecs import hookimpl
+from dedupe.kernels.reference import auto_tokens
 from dedupe.normalise import Normaliser
 
 #: Lines longer than this are never boilerplate candidates (cookie notices are shorter).
@@ -92,6 +93,17 @@ class BoilerplateModel:
         if removed >= total or removed > self.max_share * total:
             return text
         return "\n".join(line for line, gone in zip(lines, drop, strict=True) if not gone)
+
+
+def line_words(line: str) -> int:
+    """The length of a line in words, script-aware: a line of Chinese or Japanese is one
+    run between spaces, so its characters are counted instead, two to a word (about the
+    characters of a word in those scripts), as the ``auto`` shingle unit tokenises them."""
+    if line.isascii():
+        return len(line.split())
+    tokens = auto_tokens(line)
+    chars = sum(1 for _, is_char in tokens if is_char)
+    return len(tokens) - chars + (chars + 1) // 2
 
 
 def required_repeats(words: int, documents: int) -> int:
@@ -260,7 +272,7 @@ def boilerplate_lines(texts: Sequence[str]) -> frozenset[str]:
     floor = required_repeats(1, documents)
     frequent = np.flatnonzero((table.counts >= floor) & (table.weights <= MAX_BOILERPLATE_LINE))
     needed = np.fromiter(
-        (required_repeats(len(table.keys[k].split()), documents) for k in frequent.tolist()),
+        (required_repeats(line_words(table.keys[k]), documents) for k in frequent.tolist()),
         np.int64,
         len(frequent),
     )

@@ -2,39 +2,46 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from dedupe.documents import BadRecord, Record
 from dedupe.hookspecs import hookimpl
-from dedupe.read import Reader, ReadOptions, Source, decode_bytes, looks_binary
-
-
-def _too_big(size: int, options: ReadOptions) -> str | None:
-    if options.max_doc_bytes is not None and size > options.max_doc_bytes:
-        return f"document of {size:,} bytes is over --max-doc-bytes ({options.max_doc_bytes:,})"
-    return None
+from dedupe.read import (
+    BINARY_SNIFF_BYTES,
+    SKIP_BLOCK,
+    Reader,
+    ReadOptions,
+    Source,
+    bounded_lines,
+    decode_bytes,
+    looks_binary,
+    open_regular,
+    too_big,
+)
 
 
 def read_whole_file(source: Source, options: ReadOptions) -> Iterator[Record | BadRecord]:
-    """One document per file; the id is the path relative to the directory it was found in."""
-    with open(source.path, "rb") as f:
-        if options.max_doc_bytes is not None:
-            data = f.read(options.max_doc_bytes + 1)
-            size = len(data)
-            if size > options.max_doc_bytes:
-                f.seek(0, io.SEEK_END)
-                size = f.tell()
+    """One document per file; the id is the path relative to the directory it was found in.
+
+    With ``--max-doc-bytes`` a larger file is skipped by its size, and at most one byte over
+    the limit is ever read (the file may grow meanwhile)."""
+    limit = options.max_doc_bytes
+    with open_regular(source.path) as f:
+        size = os.fstat(f.fileno()).st_size
+        if limit is not None and size > limit:
+            data = b""
         else:
-            data = f.read()
-            size = len(data)
-    too_big = _too_big(size, options)
-    if too_big:
-        yield BadRecord(source.label, None, too_big)
+            data = f.read() if limit is None else f.read(limit + 1)
+            size = max(size, len(data))
+    reason = too_big(size, limit)
+    if reason:
+        yield BadRecord(source.label, None, reason)
         return
     if looks_binary(data):
         yield BadRecord(source.label, None, "binary file (contains NUL bytes), not text")
@@ -93,50 +100,25 @@ def record_from_object(
     return Record(doc_id, text, source.label, line, meta, raw)
 
 
-def _bounded_lines(f: BinaryIO, limit: int | None) -> Iterator[tuple[bytes | None, int]]:
-    """(line, its size in bytes) for each line of ``f``. With a ``limit``, a longer line is
-    skipped in blocks without ever being held whole: it comes as (None, size)."""
-    if limit is None:
-        for line in f:
-            yield line, len(line)
-        return
-    while True:
-        line = f.readline(limit + 1)
-        if not line:
-            return
-        if len(line) <= limit or line.endswith(b"\n"):
-            yield line, len(line)
-            continue
-        size = len(line)
-        while True:
-            block = f.readline(1 << 20)
-            size += len(block)
-            if not block or block.endswith(b"\n"):
-                break
-        yield None, size
-
-
 def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Record | BadRecord]:
     """One JSON object per line; blank lines are ignored, bad lines reported by number.
 
     Reads the source's byte range only, and parses only ``source.only_lines`` when given.
     """
     only = source.only_lines
-    with open(source.path, "rb") as f:
+    limit = options.max_doc_bytes
+    with open_regular(source.path) as f:
         if source.start:
             f.seek(source.start)
         position = source.start
-        for line_no, (line, size) in enumerate(
-            _bounded_lines(f, options.max_doc_bytes), start=source.first_line
-        ):
+        for line_no, (line, size) in enumerate(bounded_lines(f, limit), start=source.first_line):
             if source.stop and position >= source.stop:
                 break
             position += size
             if only is not None and line_no not in only:
                 continue
-            too_big = _too_big(size, options)
-            if too_big or line is None:
-                yield BadRecord(source.label, line_no, too_big or "line too long")
+            if line is None:
+                yield BadRecord(source.label, line_no, too_big(size, limit) or "line too long")
                 continue
             if not line.strip():
                 continue
@@ -157,45 +139,180 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Record | BadRec
             yield item
 
 
+def sniff(f: BinaryIO) -> tuple[str, bytes]:
+    """The encoding of a whole file, read in blocks: UTF-8 if all of it is, else cp1252 if it
+    decodes, else latin-1 (as :func:`dedupe.read.decode_bytes` decides for one document); and
+    its line separator: ``\\r`` for a file with carriage returns and no line feed (Excel's
+    "CSV (Macintosh)"), else ``\\n`` (which also ends ``\\r\\n`` lines)."""
+    lf = cr = False
+    found = "latin-1"
+    for encoding in ("utf-8", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        f.seek(0)
+        try:
+            while block := f.read(1 << 20):
+                lf = lf or b"\n" in block
+                cr = cr or b"\r" in block
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        found = encoding
+        break
+    if found == "latin-1":
+        f.seek(0)
+        while not lf and (block := f.read(1 << 20)):
+            lf, cr = b"\n" in block, cr or b"\r" in block
+    return found, b"\r" if cr and not lf else b"\n"
+
+
+class RecordTooBig(Exception):
+    """Raised through the CSV parser when a record passes the limit (it has been skipped)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+class CsvLines:
+    """A CSV file's lines, decoded, for :func:`csv.reader`, counting the lines and bytes of
+    the record being parsed. A record over ``limit`` bytes is skipped in bounded blocks up to
+    the newline that ends it (the first outside quotes) and :class:`RecordTooBig` raised."""
+
+    def __init__(
+        self, f: BinaryIO, encoding: str, limit: int | None, separator: bytes = b"\n"
+    ) -> None:
+        self.f = f
+        self.encoding = encoding
+        self.limit = limit
+        self.separator = separator
+        self.pending = bytearray()  # read past the last \\r line (only with that separator)
+        self.lines = 0  # lines read so far
+        self.record_start = 1
+        self.record_bytes = 0
+        self.quotes = 0
+        self.first = True
+
+    def start_record(self) -> None:
+        self.record_start = self.lines + 1
+        self.record_bytes = 0
+        self.quotes = 0
+
+    def __iter__(self) -> CsvLines:
+        return self
+
+    def readline(self, size: int = -1) -> bytes:
+        """One line (at most ``size`` bytes), ended by the file's line separator."""
+        if self.separator == b"\n":
+            return self.f.readline(size)
+        buffer = self.pending
+        while True:
+            end = buffer.find(b"\r")
+            if end >= 0 and (size < 0 or end < size):
+                cut = end + 1
+                break
+            if 0 <= size <= len(buffer):
+                cut = size
+                break
+            block = self.f.read(1 << 16)
+            if not block:
+                cut = len(buffer)
+                break
+            buffer += block
+        line = bytes(buffer[:cut])
+        del buffer[:cut]
+        return line
+
+    def __next__(self) -> str:
+        if self.limit is None:
+            line = self.readline()
+            if not line:
+                raise StopIteration
+        else:
+            line = self.readline(self.limit - self.record_bytes + 1)
+            if not line:
+                raise StopIteration
+            self.record_bytes += len(line)
+            self.quotes += line.count(b'"')
+            if self.record_bytes > self.limit:
+                raise RecordTooBig(self._skip(line))
+        self.lines += line.endswith(self.separator)
+        if self.first:
+            self.first = False
+            if self.encoding == "utf-8" and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8) :]
+        return line.decode(self.encoding, "replace")
+
+    def _skip(self, line: bytes) -> int:
+        size = self.record_bytes
+        ended = line.endswith(self.separator)
+        while not (ended and self.quotes % 2 == 0):
+            if ended:
+                self.lines += 1
+            line = self.readline(SKIP_BLOCK)
+            if not line:
+                break
+            size += len(line)
+            self.quotes += line.count(b'"')
+            ended = line.endswith(self.separator)
+        self.lines += ended
+        return size
+
+
 def _csv_reader(delimiter: str) -> Callable[[Source, ReadOptions], Iterator[Record | BadRecord]]:
     def read_csv(source: Source, options: ReadOptions) -> Iterator[Record | BadRecord]:
-        """A header row, then one document per row (quoted fields may span lines)."""
-        with open(source.path, "rb") as f:
-            data = f.read()
-        if looks_binary(data):
-            yield BadRecord(source.label, None, "binary file (contains NUL bytes), not text")
-            return
-        text, _encoding = decode_bytes(data)
+        """A header row, then one document per row (quoted fields may span lines); read
+        line by line, so a record over --max-doc-bytes is skipped without being held."""
+        with open_regular(source.path) as f:
+            if looks_binary(f.read(BINARY_SNIFF_BYTES)):
+                yield BadRecord(source.label, None, "binary file (contains NUL bytes), not text")
+                return
+            encoding, separator = sniff(f)
+            f.seek(0)
+            lines = CsvLines(f, encoding, options.max_doc_bytes, separator)
+            yield from _csv_rows(lines, source, options)
+
+    def _csv_rows(
+        lines: CsvLines, source: Source, options: ReadOptions
+    ) -> Iterator[Record | BadRecord]:
         csv.field_size_limit(sys.maxsize)
-        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows = csv.reader(lines, delimiter=delimiter)
         try:
             header = next(rows)
         except StopIteration:
             return
+        except RecordTooBig as exc:
+            reason = f"CSV header larger than --max-doc-bytes ({exc.size:,} bytes), file skipped"
+            yield BadRecord(source.label, 1, reason)
+            return
         except csv.Error as exc:
             yield BadRecord(source.label, 1, f"malformed CSV header: {exc}")
             return
-        start = rows.line_num + 1
         while True:
+            lines.start_record()
             try:
                 row = next(rows)
             except StopIteration:
                 return
-            except csv.Error as exc:
-                yield BadRecord(source.label, start, f"malformed CSV: {exc}")
-                start = rows.line_num + 1
+            except RecordTooBig as exc:
+                reason = too_big(exc.size, lines.limit) or "record too long"
+                yield BadRecord(source.label, lines.record_start, reason)
+                rows = csv.reader(lines, delimiter=delimiter)  # parse afresh after the skip
                 continue
-            line = start
-            start = rows.line_num + 1
+            except csv.Error as exc:
+                yield BadRecord(source.label, lines.record_start, f"malformed CSV: {exc}")
+                continue
             if not row:
                 continue
             if len(row) != len(header):
                 yield BadRecord(
-                    source.label, line, f"expected {len(header)} fields, found {len(row)}"
+                    source.label,
+                    lines.record_start,
+                    f"expected {len(header)} fields, found {len(row)}",
                 )
                 continue
             obj = dict(zip(header, row, strict=True))
-            yield record_from_object(obj, source, line, options, obj)
+            yield record_from_object(obj, source, lines.record_start, options, obj)
 
     return read_csv
 
@@ -204,6 +321,14 @@ def _csv_reader(delimiter: str) -> Callable[[Source, ReadOptions], Iterator[Reco
 def register_readers(register: Callable[[Reader], None]) -> None:
     register(Reader("text", read_whole_file, (".txt", ".md", ".text"), "one document per file"))
     register(Reader("html", read_whole_file, (".html", ".htm"), "one HTML page per file"))
-    register(Reader("jsonl", read_jsonl, (".jsonl", ".ndjson"), "JSON Lines: one object per line"))
+    register(
+        Reader(
+            "jsonl",
+            read_jsonl,
+            (".jsonl", ".ndjson"),
+            "JSON Lines: one object per line",
+            splittable=True,
+        )
+    )
     register(Reader("csv", _csv_reader(","), (".csv",), "CSV with a header row"))
     register(Reader("tsv", _csv_reader("\t"), (".tsv",), "tab-separated with a header row"))

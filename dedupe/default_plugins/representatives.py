@@ -57,21 +57,17 @@ def _round3(values: np.ndarray) -> list[float]:
 
 def original_pairs(pairs: np.ndarray, ctx: PairContext, options: dict[str, Any]) -> np.ndarray:
     """:func:`original` for many two-member clusters at once (same rule, same tie-breaks)."""
-    store = ctx.store
     a, b = pairs[:, 0], pairs[:, 1]
-    rows_a, rows_b = store.rows(a), store.rows(b)
     inter = ctx.pair_intersections(pairs).astype(np.float64)
-    sizes = store.sets.sizes
-    covers_a = inter / np.maximum(sizes[rows_b], 1.0)  # share of b found in a
-    covers_b = inter / np.maximum(sizes[rows_a], 1.0)
+    covers_a = inter / np.maximum(ctx.sizes(b), 1.0)  # share of b found in a
+    covers_b = inter / np.maximum(ctx.sizes(a), 1.0)
     most = np.maximum(covers_a, covers_b)
     whole_a = (covers_a >= SAME_TEXT * most).tolist()
     whole_b = (covers_b >= SAME_TEXT * most).tolist()
-    removed = store.removed_share
-    score_a = _round3(covers_a - removed[rows_a])
-    score_b = _round3(covers_b - removed[rows_b])
-    clean_a = _round3(store.kept_share[rows_a])
-    clean_b = _round3(store.kept_share[rows_b])
+    score_a = _round3(covers_a - ctx.removed_share(a))
+    score_b = _round3(covers_b - ctx.removed_share(b))
+    clean_a = _round3(ctx.kept_share(a))
+    clean_b = _round3(ctx.kept_share(b))
     field = options.get("date_field", "date")
     reps = np.empty(len(pairs), dtype=np.int64)
     for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):

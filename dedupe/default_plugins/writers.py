@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from dedupe.hookspecs import hookimpl
-from dedupe.result import RunResult
-from dedupe.write import Writer
+from dedupe.result import Cluster, RunResult
+from dedupe.write import Writer, dumps_line
 
-
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+#: Every line is one JSON object; non-ASCII text is written as is, except in a line with a
+#: lone surrogate (see :func:`dedupe.write.dumps_line`), so ids read back the same.
+_dumps = dumps_line
 
 
 def write_clusters(result: RunResult, path: Path) -> None:
@@ -44,57 +44,82 @@ def write_kept(result: RunResult, path: Path) -> None:
             f.write(block)
 
 
+def dropped_lines(cluster: Cluster, scorer: str) -> Iterator[dict[str, Any]]:
+    """One object per dropped member of a cluster: its id, the id of the kept representative
+    it duplicates, the cluster, its score against the representative (by ``scorer``, the
+    first scorer) and its role. The distributed engine writes the same lines."""
+    for member in cluster.members:
+        if member == cluster.representative:
+            continue
+        yield {
+            "id": member,
+            "duplicate_of": cluster.representative,
+            "cluster": cluster.number,
+            "scorer": scorer,
+            "score": cluster.scores.get(member),
+            "role": cluster.roles.get(member, "copy"),
+        }
+
+
 def write_dropped(result: RunResult, path: Path) -> None:
-    """Why each removed document was removed: its cluster, original and score."""
+    """Why each removed document was removed: the kept document it duplicates, the score
+    and role (every dropped document is on one line; with kept.jsonl and the report's
+    skipped records, every input record is accounted for). Members held elsewhere (an index)
+    are not dropped by the run and not listed."""
     gone = {result.ids[k] for k in np.flatnonzero(result.dropped[: result.n_docs]).tolist()}
+    scorer = result.primary_scorer
     with open(path, "w", encoding="utf-8") as f:
         for cluster in result.clusters:
-            for member in cluster.members:
-                if member == cluster.representative or member not in gone:
-                    continue  # members held elsewhere (an index) are not dropped by the run
-                f.write(
-                    _dumps(
-                        {
-                            "id": member,
-                            "duplicate_of": cluster.representative,
-                            "cluster": cluster.number,
-                            "score": cluster.scores.get(member),
-                            "role": cluster.roles.get(member, "copy"),
-                        }
-                    )
-                    + "\n"
-                )
+            for line in dropped_lines(cluster, scorer):
+                if line["id"] in gone:
+                    f.write(_dumps(line) + "\n")
 
 
 def write_report(result: RunResult, path: Path) -> None:
-    """Parameters, counts, skipped records and timings of the run."""
-    skipped: dict[str, int] = {}
+    """Parameters, counts, skipped records and timings of the run. ``skipped.records`` lists
+    every skipped record the run kept (all of them up to the engine's limit; ``truncated``
+    says when more were skipped than listed)."""
+    by_reason: dict[str, int] = {}
     for bad in result.bad_records:
         key = bad.reason.split(":")[0]
-        skipped[key] = skipped.get(key, 0) + 1
+        by_reason[key] = by_reason.get(key, 0) + 1
+    total = max(int(result.counts.get("documents_skipped", 0)), len(result.bad_records))
+    counted = result.counts.get("skipped_by_reason")
     report = {
         **result.info,
         "parameters": result.config.to_dict(),
         "counts": result.counts,
         "skipped": {
-            "total": len(result.bad_records),
-            "by_reason": dict(sorted(skipped.items())),
+            "total": total,
+            "by_reason": dict(sorted((counted or by_reason).items())),
             "records": [
-                {"source": b.source, "line": b.line, "reason": b.reason}
-                for b in result.bad_records[:1000]
+                {"source": b.source, "line": b.line, "reason": b.reason} for b in result.bad_records
             ],
+            "truncated": total > len(result.bad_records),
         },
         "timings": {k: round(v, 4) for k, v in result.timings.items()},
     }
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a file name that is not UTF-8: escaped, read back the same
+        text = json.dumps(report, indent=2)
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(report, f, ensure_ascii=False, indent=2)
-        f.write("\n")
+        f.write(text + "\n")
 
 
 @hookimpl
 def register_writers(register: Callable[[Writer], None]) -> None:
-    register(Writer("clusters", "clusters.jsonl", write_clusters, "clusters of copies"))
-    register(Writer("pairs", "pairs.jsonl", write_pairs, "accepted pairs with scores"))
-    register(Writer("kept", "kept.jsonl", write_kept, "the corpus with copies removed"))
-    register(Writer("dropped", "dropped.jsonl", write_dropped, "removed copies and why"))
-    register(Writer("report", "report.json", write_report, "parameters, counts, timings"))
+    register(Writer("clusters", "clusters.jsonl", write_clusters, "clusters of copies", "clusters"))
+    register(Writer("pairs", "pairs.jsonl", write_pairs, "accepted pairs with scores", "pairs"))
+    register(
+        Writer(
+            "kept", "kept.jsonl", write_kept, "the corpus with copies removed", "kept", join=False
+        )
+    )
+    register(
+        Writer("dropped", "dropped.jsonl", write_dropped, "removed copies and why", "clusters")
+    )
+    register(
+        Writer("report", "report.json", write_report, "parameters, counts, timings", summary=True)
+    )

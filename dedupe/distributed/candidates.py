@@ -1,12 +1,13 @@
 """Candidate pairs from shuffled LSH buckets and anchor postings.
 
 After the shuffle on the band key, every row of a bucket is in one partition, so the local
-engine's own function, :func:`dedupe.lsh.candidate_pairs`, pairs each band's buckets there
-(oversized buckets as a star and a chain, documents ordered by id rank, then number). After the
-shuffle on the anchor value, every posting list is in one partition and is paired by the rules of
-:func:`dedupe.anchors.anchor_pairs`; how many anchors two documents share is only known once all
-their raw pairs meet, which the last shuffle on ``(a, b)`` does: there a pair is kept when LSH
-found it or its shared anchors pass ``min_shared`` and ``min_ratio``.
+executor's own function, :func:`dedupe.candidates.lsh.candidate_pairs`, pairs each band's
+buckets there (oversized buckets as a star and a chain, documents ordered by id rank, then
+number). After the shuffle on the anchor value, every posting list is in one partition and is
+paired by the rules of :func:`dedupe.candidates.anchors.anchor_pairs`; how many anchors two
+documents share is only known once all their raw pairs meet, which the last shuffle on
+``(a, b)`` does: there a pair is kept when LSH found it or its shared anchors pass the one
+acceptance rule (:meth:`dedupe.candidates.anchors.AnchorSettings.enough`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dedupe.anchors import AnchorSettings
+from dedupe.candidates.anchors import AnchorSettings
+from dedupe.candidates.lsh import _pairs_in_big_groups, _pairs_in_groups, candidate_pairs
 from dedupe.distributed.frames import CANDIDATES, RAW_PAIRS, empty_like
-from dedupe.lsh import _pairs_in_big_groups, _pairs_in_groups, candidate_pairs
 
 
 def _raw(a: np.ndarray, b: np.ndarray, lsh: int, ca: np.ndarray, cb: np.ndarray) -> pd.DataFrame:
@@ -54,7 +55,7 @@ def bucket_pairs(part: pd.DataFrame, max_bucket: int) -> pd.DataFrame:
 def anchor_raw_pairs(part: pd.DataFrame, settings: AnchorSettings) -> pd.DataFrame:
     """The raw pairs of every posting list in a partition of (value, doc, rank, count) rows, one
     row per shared anchor (a pair twice in a star-and-chain counts twice, as in
-    :func:`dedupe.anchors.anchor_pairs`)."""
+    :func:`dedupe.candidates.anchors.anchor_pairs`)."""
     if part.empty:
         return empty_like(RAW_PAIRS)
     values = part["value"].to_numpy(dtype=np.uint32)
@@ -92,11 +93,7 @@ def select_candidates(part: pd.DataFrame, settings: AnchorSettings | None) -> pd
     if settings is not None:
         shared = g["shared"].to_numpy(dtype=np.int64)
         smaller = np.minimum(g["ca"].to_numpy(dtype=np.int64), g["cb"].to_numpy(dtype=np.int64))
-        anchored = (
-            (shared > 0)
-            & (shared >= settings.min_shared)
-            & (shared >= settings.min_ratio * smaller)
-        )
+        anchored = settings.enough(shared, smaller)
         keep = lsh | anchored
     kept = g.index[keep]
     return pd.DataFrame(

@@ -1,28 +1,33 @@
 """Work on one chunk of the input, run by a Dask worker.
 
-Pass 1 is :func:`dedupe.passes.sign_chunk` itself; its result stays in the worker's memory and
-the frames the shuffles start from (ids, band keys, anchors) are cut from it. Pass 2 is
-:func:`dedupe.passes.load_chunk` for the chunk's candidate documents, and the kept shard is the
-chunk's :meth:`~dedupe.corpus.Corpus.kept_lines`. Documents are numbered ``base + local``, the
-chunk's first number plus the document's place in it: the local engine's numbering.
+Pass 1 is the step :func:`dedupe.pipeline.pass1.sign_chunk` itself; its result stays in the
+worker's memory and the frames the shuffles start from (ids, band keys, anchors) are cut from
+it. Pass 2 takes the candidate documents' data from it, or reads them again
+(:func:`dedupe.pipeline.pass2.load_chunk`) when a scorer or the policy reads texts; the kept
+shards are written by the plan's writers from the chunk's kept documents. Documents are
+numbered ``base + local``, the chunk's first number plus the document's place in it: the local
+executor's numbering.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from dedupe.candidates.lsh import band_keys, id_ranks
 from dedupe.corpus import Chunk
 from dedupe.distributed.frames import ANCHORS, BANDS, DOCS, IDS, empty_like
-from dedupe.distributed.spec import EngineSpec, worker_engine
+from dedupe.distributed.spec import PlanSpec, worker_plan
 from dedupe.documents import BadRecord
-from dedupe.engine import Engine, id_ranks
 from dedupe.errors import InputError
-from dedupe.lsh import band_keys
-from dedupe.passes import SignedChunk, load_chunk, sign_chunk
+from dedupe.parts import kept_result
+from dedupe.pipeline.pass1 import SignedChunk, sign_chunk
+from dedupe.pipeline.pass2 import load_chunk
+from dedupe.plan import RunPlan
 from dedupe.shingle import ShingleSets
 
 #: Bad records of one chunk sent back to the client (all are counted).
@@ -60,10 +65,10 @@ class DocData:
     length: int | None = None
 
 
-def sign(spec: EngineSpec, chunk: Chunk) -> SignedChunk:
+def sign(spec: PlanSpec, chunk: Chunk) -> SignedChunk:
     """Pass 1 over the chunk (read, normalise, shingle, sign, sample anchors)."""
-    engine, corpus = worker_engine(spec)
-    return sign_chunk(engine, corpus, chunk)
+    plan, corpus = worker_plan(spec)
+    return sign_chunk(plan, corpus, chunk)
 
 
 def summarise(signed: SignedChunk) -> ChunkSummary:
@@ -110,16 +115,16 @@ def _usable(signed: SignedChunk) -> np.ndarray:
 
 
 def band_frame(
-    spec: EngineSpec, signed: SignedChunk, base: int, renames: dict[int, str]
+    spec: PlanSpec, signed: SignedChunk, base: int, renames: dict[int, str]
 ) -> pd.DataFrame:
     """(band, key, doc, rank) for every band of every non-empty document: the LSH buckets,
     before they are grouped."""
-    engine, _ = worker_engine(spec)
+    plan, _ = worker_plan(spec)
     usable = _usable(signed)
     if len(usable) == 0:
         return empty_like(BANDS)
     signatures = np.concatenate(signed.signatures)[usable]
-    keys = band_keys(signatures, engine.banding)
+    keys = band_keys(signatures, plan.banding)
     n_bands = keys.shape[1]
     rank = id_ranks(final_ids(signed, base, renames))[usable]
     return pd.DataFrame(
@@ -152,7 +157,7 @@ def anchor_frame(signed: SignedChunk, base: int, renames: dict[int, str]) -> pd.
 
 
 def load_docs(
-    spec: EngineSpec,
+    spec: PlanSpec,
     chunk: Chunk,
     signed: SignedChunk,
     base: int,
@@ -163,14 +168,13 @@ def load_docs(
     docs = np.unique(wanted["doc"].to_numpy(dtype=np.int64))
     if len(docs) == 0:
         return empty_like(DOCS)
-    engine, corpus = worker_engine(spec)
+    plan, corpus = worker_plan(spec)
     ids = final_ids(signed, base, renames)
-    needs_text = any(s.needs_text for s, _ in engine.scorers) or engine.policy.needs_text
-    if not needs_text:
-        data = from_pass1(engine, signed, ids, docs - base)
+    if not plan.needs_text:
+        data = from_pass1(plan, signed, ids, docs - base)
         return pd.DataFrame({"doc": docs, "data": pd.Series(data, dtype=object)})
     local_of = {signed.location(int(d) - base): int(d) - base for d in docs}
-    loaded = load_chunk(engine, corpus, chunk, set(local_of))
+    loaded = load_chunk(plan, corpus, chunk, set(local_of))
     if len(loaded.locations) != len(docs):
         raise InputError("the input changed while it was being read (a document is missing)")
     signatures = np.concatenate(signed.signatures)
@@ -203,7 +207,7 @@ def load_docs(
 
 
 def from_pass1(
-    engine: Engine, signed: SignedChunk, ids: list[str], local: np.ndarray
+    plan: RunPlan, signed: SignedChunk, ids: list[str], local: np.ndarray
 ) -> list[DocData]:
     """Candidate documents (``local`` numbers in the chunk) from what pass 1 kept of them, with
     no second read, as the local engine stores them when no scorer or policy reads texts:
@@ -214,9 +218,9 @@ def from_pass1(
     if values is None:
         values = np.load(str(signed.set_file), mmap_mode="r")
     signatures = None
-    if any(s.needs_signatures for s, _ in engine.scorers):
+    if plan.needs_signatures:
         signatures = np.concatenate(signed.signatures)
-    field_name = engine.config.date_field
+    field_name = plan.config.date_field
     out = []
     for k in local.tolist():
         date = signed.dates[k]
@@ -237,23 +241,28 @@ def from_pass1(
     return out
 
 
+def kept_locations(
+    signed: SignedChunk, base: int, dropped: pd.DataFrame
+) -> set[tuple[str, int | None]]:
+    """The locations of the chunk's kept documents (every one that is not a copy)."""
+    gone = set((dropped["doc"].to_numpy(dtype=np.int64) - base).tolist())
+    return {signed.location(k) for k in range(len(signed.ids)) if k not in gone}
+
+
 def write_kept(
-    spec: EngineSpec,
+    spec: PlanSpec,
     chunk: Chunk,
     signed: SignedChunk,
     base: int,
     dropped: pd.DataFrame,
-    path: str,
+    shards: dict[str, str],
 ) -> int:
-    """Write the chunk's kept documents (every one that is not a copy) to ``path``, in input order,
-    as :meth:`dedupe.Engine` writes ``kept.jsonl``; returns how many."""
-    _, corpus = worker_engine(spec)
-    gone = set((dropped["doc"].to_numpy(dtype=np.int64) - base).tolist())
-    keep = {signed.location(k) for k in range(len(signed.ids)) if k not in gone}
-    count = 0
-    with open(path, "w", encoding="utf-8") as f:
-        if keep:
-            for line in corpus.kept_lines(chunk, keep):
-                f.write(line + "\n")
-                count += 1
-    return count
+    """The chunk's shards of the writers made of kept documents (writer name -> shard path),
+    written by the writers themselves, in input order; returns how many documents it keeps."""
+    plan, corpus = worker_plan(spec)
+    keep = kept_locations(signed, base, dropped)
+    part = kept_result(plan.config, corpus, chunk, keep)
+    for writer in plan.writers:
+        if writer.name in shards:
+            writer.write(part, Path(shards[writer.name]))
+    return len(keep)

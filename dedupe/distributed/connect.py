@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from dedupe.errors import DedupeError, MissingDependency
-from dedupe.workers import available_cores
+from dedupe.executors.pool import available_cores
 
 INSTALL_HINT = "pip install 'dedupe-engine[dask]'"
 #: Seconds a run waits for a scheduler file to appear (or be complete) before giving up.

@@ -1,132 +1,119 @@
 """Outputs of a distributed run: shards written by the workers, single files by the client.
 
-Workers write their partitions into a staging folder inside the output directory (which must
-be on a filesystem every worker and the client share): ``clusters/``, ``pairs/`` and
-``dropped/`` hold one ``part-NNNNN.jsonl`` per sorted partition, ``kept/`` one per input chunk.
-Shards are in output order, so the client makes ``clusters.jsonl``, ``pairs.jsonl`` and
-``dropped.jsonl`` by concatenating them (the bytes the local engine writes) and writes
-``report.json``; then every file and shard folder is moved into place together, as the local
-engine's outputs are (:class:`dedupe.atomic.OutputSet`).
+Every output a writer makes of one part of the result (:attr:`dedupe.write.Writer.shards`) is
+written by that writer on the workers, one shard per partition, into a folder named after the
+writer in the staging folder of the output directory (which must be on a filesystem every
+worker and the client share): ``clusters/``, ``pairs/`` and ``dropped/`` hold one
+``part-NNNNN.jsonl`` per sorted partition, ``kept/`` one per input chunk. Shards are in output
+order, so the client joins them into the writer's file (the bytes a local run writes) unless
+the writer keeps them apart (``kept``). Summary writers (``report.json``) and writers that
+need the whole result run on the client. The staging folder is one output set
+(:class:`dedupe.atomic.OutputSet`): every file and shard folder is swapped in together.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import shutil
-import uuid
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from dedupe.atomic import OutputSet
+from dedupe.distributed.spec import PlanSpec, worker_plan
 from dedupe.errors import OutputError
+from dedupe.parts import cluster_result, pair_result
+from dedupe.write import Writer
 
-SHARD = "part-{:05d}.jsonl"
-#: Outputs written as shards and, except ``kept``, also as one file.
-SHARDED = ("clusters", "pairs", "dropped", "kept")
-
-
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+SHARD = "part-{:05d}"
 
 
-def write_cluster_shard(
-    part: pd.DataFrame, first_number: int, scorer: str, paths: dict[str, str]
+def write_cluster_shards(
+    part: pd.DataFrame, first_number: int, spec: PlanSpec, shards: dict[str, str]
 ) -> tuple[int, int]:
-    """Number a sorted partition of clusters from ``first_number`` and write its lines of
-    ``clusters.jsonl`` and ``dropped.jsonl`` (as the built-in writers do); returns (clusters,
-    members)."""
-    members = 0
-    with contextlib.ExitStack() as stack:
-        files = {
-            name: stack.enter_context(open(path, "w", encoding="utf-8"))
-            for name, path in paths.items()
-        }
-        for k, cluster in enumerate(part["cluster"]):
-            cluster.number = first_number + k
-            members += len(cluster.members)
-            if "clusters" in files:
-                files["clusters"].write(_dumps(cluster.to_dict(scorer)) + "\n")
-            if "dropped" in files:
-                for member in cluster.members:
-                    if member == cluster.representative:
-                        continue
-                    line = {
-                        "id": member,
-                        "duplicate_of": cluster.representative,
-                        "cluster": cluster.number,
-                        "score": cluster.scores.get(member),
-                        "role": cluster.roles.get(member, "copy"),
-                    }
-                    files["dropped"].write(_dumps(line) + "\n")
-    return len(part), members
+    """Number a sorted partition of clusters from ``first_number`` and write it with every
+    writer made of clusters (writer name -> shard path); returns (clusters, members)."""
+    plan, _ = worker_plan(spec)
+    clusters = list(part["cluster"])
+    for k, cluster in enumerate(clusters):
+        cluster.number = first_number + k
+    result = cluster_result(plan.config, clusters)
+    for writer in plan.writers:
+        if writer.name in shards:
+            writer.write(result, Path(shards[writer.name]))
+    return len(clusters), len(result.ids)
 
 
-def write_pair_shard(part: pd.DataFrame, names: list[str], path: str) -> int:
-    """Write a sorted partition of accepted pairs as lines of ``pairs.jsonl``."""
-    scorer = names[0]
-    columns = [part[f"s{k}"].to_numpy(dtype=np.float64) for k in range(len(names))]
-    via = part["via"].to_numpy(dtype=bool)
-    with open(path, "w", encoding="utf-8") as f:
-        for row, (a, b) in enumerate(zip(part["id_a"], part["id_b"], strict=True)):
-            scores = {
-                name: None if np.isnan(col[row]) else round(float(col[row]), 6)
-                for name, col in zip(names, columns, strict=True)
-            }
-            line = {"a": a, "b": b, "scorer": scorer, "score": scores[scorer], "scores": scores}
-            if via[row]:
-                line["via"] = "representative"
-            f.write(_dumps(line) + "\n")
+def write_pair_shards(part: pd.DataFrame, spec: PlanSpec, shards: dict[str, str]) -> int:
+    """Write a sorted partition of accepted pairs with every writer made of pairs."""
+    plan, _ = worker_plan(spec)
+    scores = {
+        s.name: part[f"s{k}"].to_numpy(dtype="float64") for k, (s, _) in enumerate(plan.scorers)
+    }
+    result = pair_result(
+        plan.config, part["id_a"].tolist(), part["id_b"].tolist(), scores, part["via"].to_numpy()
+    )
+    for writer in plan.writers:
+        if writer.name in shards:
+            writer.write(result, Path(shards[writer.name]))
     return len(part)
 
 
 class ShardedOutput:
-    """A staging folder for shards, then the final files and folders, moved in together."""
+    """Shard folders and files of a distributed run, staged in one output set (a fresh
+    folder in the output directory) and swapped into place whole (:mod:`dedupe.atomic`)."""
 
-    def __init__(self, directory: Path, names: list[str]) -> None:
+    def __init__(self, directory: Path, writers: tuple[Writer, ...]) -> None:
         self.directory = Path(directory)
-        self.names = [n for n in SHARDED if n in names]
-        self.staging = self.directory / f".dedupe-shards-{uuid.uuid4().hex[:12]}"
+        self.sharded = [w for w in writers if w.shards is not None and not w.summary]
         self.outputs = OutputSet(self.directory)
-        for name in self.names:
-            (self.staging / name).mkdir(parents=True, exist_ok=True)
+        self.staging = self.outputs.staging
+        for writer in self.sharded:
+            self.outputs.folder(writer.name)
 
-    def shard(self, name: str, number: int) -> str:
-        return str(self.staging / name / SHARD.format(number))
+    def shards(self, part: str, number: int) -> dict[str, str]:
+        """Writer name -> path of shard ``number`` for every writer made of ``part``."""
+        return {
+            w.name: str(self.staging / w.name / (SHARD.format(number) + _suffix(w)))
+            for w in self.sharded
+            if w.shards == part
+        }
 
-    def concatenate(self, name: str, filename: str) -> None:
-        """One output file made of the shards of ``name`` in order."""
-        with open(self.outputs.temp_path(filename), "wb") as out:
-            for part in sorted((self.staging / name).glob("part-*.jsonl")):
-                with open(part, "rb") as f:
-                    shutil.copyfileobj(f, out)
+    def join(self) -> None:
+        """Each sharded writer's file, made of its shards in order (``join`` writers)."""
+        for writer in self.sharded:
+            if not writer.join:
+                continue
+            with open(self.outputs.path(writer.filename), "wb") as out:
+                for part in sorted((self.staging / writer.name).glob("part-*")):
+                    with open(part, "rb") as f:
+                        shutil.copyfileobj(f, out)
 
     def temp_path(self, filename: str) -> Path:
-        return self.outputs.temp_path(filename)
+        return self.outputs.path(filename)
 
     def commit(self) -> list[Path]:
-        """Move the shard folders and the files into place."""
-        done = []
-        for name in self.names:
-            final = self.directory / name
-            if final.exists():
-                stale = [p for p in final.iterdir() if not p.name.startswith("part-")]
-                if not final.is_dir() or stale:
-                    raise OutputError(
-                        f"{final} is in the way of the {name} shards "
-                        "(it holds files that are not shards of an earlier run)"
-                    )
-                shutil.rmtree(final)
-            os.replace(self.staging / name, final)
-            done.append(final)
-        done.extend(self.outputs.commit())
-        shutil.rmtree(self.staging, ignore_errors=True)
-        return done
+        """Swap the shard folders and the files in (a folder of the same name that is not
+        one of dedupe's shard folders is refused, not replaced)."""
+        for writer in self.sharded:
+            final = self.directory / writer.name
+            if final.is_symlink() or not final.exists():
+                continue
+            if not final.is_dir():
+                raise OutputError(
+                    f"{final} is in the way of the {writer.name} shards (it is a file)"
+                )
+            if [p for p in final.iterdir() if not p.name.startswith("part-")]:
+                raise OutputError(
+                    f"{final} is in the way of the {writer.name} shards "
+                    "(it holds files that are not shards of an earlier run)"
+                )
+        return self.outputs.commit()
 
     def abort(self) -> None:
         self.outputs.abort()
-        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _suffix(writer: Writer) -> str:
+    """A shard's suffix: its writer's file's (``.jsonl``)."""
+    return os.path.splitext(writer.filename)[1]

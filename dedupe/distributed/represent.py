@@ -2,10 +2,10 @@
 
 After the shuffle on the component label, every member of a cluster is in one partition, with
 its data. The partition's documents are numbered in run order (:func:`local_context`) and the
-local engine's own step, ``Engine._clusters``, names each cluster's representative with the
-configured policy, splits the component around it where it is not one coherent cluster (the
-component's accepted pairs arrive in the same partition), labels the members' roles and
-scores them against the representative.
+step every executor runs, :func:`dedupe.pipeline.steps.represent`, names each cluster's
+representative with the configured policy, splits the component around it where it is not
+one coherent cluster (the component's accepted pairs arrive in the same partition), labels
+the members' roles and scores them against the representative.
 Clusters are numbered later, once sorted by their first member id across all partitions.
 """
 
@@ -17,18 +17,19 @@ import pandas as pd
 from dedupe.cluster import Adjacency
 from dedupe.decide import Verifier
 from dedupe.distributed.frames import CLUSTERS, KEY, empty_like, scored
-from dedupe.distributed.spec import EngineSpec, worker_engine
+from dedupe.distributed.spec import PlanSpec, worker_plan
 from dedupe.distributed.verify import local_context, scored_frame
+from dedupe.pipeline import steps
 
 
-def represent_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
+def represent_partition(part: pd.DataFrame, spec: PlanSpec) -> pd.DataFrame:
     """(key, cluster, dropped, verified, checked) for the clusters of a partition of members
     (doc, label, data) and their accepted pairs (a, b, s0). ``verified`` holds the accepted
     pairs found while splitting a component around its representative (as scored rows) and
     ``checked`` how many pairs were scored to find them, on the partition's first cluster."""
     if part.empty:
         return empty_like(CLUSTERS)
-    engine, _ = worker_engine(spec)
+    plan, _ = worker_plan(spec)
     is_edge = part["doc"].to_numpy() < 0
     edges = part[is_edge]
     part = part[~is_edge].sort_values("doc", kind="stable")
@@ -37,7 +38,7 @@ def represent_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
     docs = part["doc"].to_numpy(dtype=np.int64)
     labels = part["label"].to_numpy(dtype=np.int64)
     data = list(part["data"])
-    ctx = local_context(engine, docs, data)
+    ctx = local_context(plan, docs, data)
     order = np.argsort(labels, kind="stable")
     sorted_labels = labels[order]
     groups = np.split(order, np.flatnonzero(sorted_labels[1:] != sorted_labels[:-1]) + 1)
@@ -45,8 +46,8 @@ def represent_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
     ids = [d.id for d in data]
     ends = np.searchsorted(docs, edges[["a", "b"]].to_numpy(dtype=np.int64))
     adjacency = Adjacency(len(docs), ends, edges["s0"].to_numpy(dtype=np.float64))
-    verifier = Verifier(engine.scorers, ctx, engine.config.decide)
-    clusters, _ = engine._clusters(groups, ctx, ids, len(docs), adjacency, verifier)
+    verifier = Verifier(plan.scorers, ctx, plan.config.decide)
+    clusters, _ = steps.represent(plan, groups, ctx, ids, len(docs), adjacency, verifier)
     local_of = {doc_id: k for k, doc_id in enumerate(ids)}
     more, scores = verifier.accepted_pairs()
     verified = scored_frame(
@@ -54,7 +55,7 @@ def represent_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
         docs[more[:, 1]],
         [ids[k] for k in more[:, 0].tolist()],
         [ids[k] for k in more[:, 1].tolist()],
-        [scores[s.name] for s, _ in engine.scorers],
+        [scores[s.name] for s, _ in plan.scorers],
         np.ones(len(more), dtype=bool),
         via=True,
     )

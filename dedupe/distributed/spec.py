@@ -1,11 +1,11 @@
-"""What a worker needs to act as the client's engine, shipped as data, never as code.
+"""What a worker needs to run the client's plan, shipped as data, never as code.
 
-The client builds an :class:`EngineSpec`: the run's :class:`~dedupe.config.Config` and what
-its normalisers learned from the corpus, as their ``state`` in JSON text (never the fitted
-objects: nothing a worker receives can run code). A worker rebuilds ``Engine(config)`` from its
-own installed plugins (entry points, as any run) and rebuilds each fitted normaliser with its
-registered normaliser's ``restore(state)``, so its chain is exactly the client's. The engine
-is built once per worker process and run, then reused.
+The client builds a :class:`PlanSpec`: the run's :class:`~dedupe.config.Config` and what its
+normalisers learned from the corpus, as their ``state`` in JSON text (never the fitted
+objects: nothing a worker receives can run code). A worker resolves the config into a
+:class:`~dedupe.plan.RunPlan` with its own installed plugins (entry points, as any run) and
+rebuilds each fitted normaliser with its registered normaliser's ``restore(state)``, so its
+chain is exactly the client's. The plan is built once per worker process and run, then reused.
 """
 
 from __future__ import annotations
@@ -18,16 +18,17 @@ from dataclasses import dataclass
 
 from dedupe.config import Config
 from dedupe.corpus import FileCorpus
-from dedupe.distributed.parquet import plugin_manager
-from dedupe.engine import Engine
 from dedupe.errors import ConfigError
 from dedupe.normalise import Chain, Normaliser
+from dedupe.plan import RunPlan, plan_for
+from dedupe.plugins import get_plugin_manager
 from dedupe.read import Discovery
+from dedupe.registry import Registry
 
 
 @dataclass(frozen=True)
-class EngineSpec:
-    """The engine of a run as data: ``learned`` holds, by chain position, each learning
+class PlanSpec:
+    """The plan of a run as data: ``learned`` holds, by chain position, each learning
     normaliser's name and fitted ``state`` as JSON text."""
 
     token: str
@@ -35,10 +36,10 @@ class EngineSpec:
     learned: tuple[tuple[int, str, str], ...] = ()
 
     @classmethod
-    def of(cls, engine: Engine) -> EngineSpec:
-        """The spec of a client engine whose ``chain`` is already fitted to the corpus."""
+    def of(cls, plan: RunPlan) -> PlanSpec:
+        """The spec of a client plan whose chain is already fitted to the corpus."""
         learned = []
-        pairs = zip(engine.base_chain.normalisers, engine.chain.normalisers, strict=True)
+        pairs = zip(plan.base_chain.normalisers, plan.chain.normalisers, strict=True)
         for k, (base, fitted) in enumerate(pairs):
             if base.learn is None:
                 continue
@@ -54,7 +55,7 @@ class EngineSpec:
                     f"normaliser {base.name!r}: its state is not JSON data ({exc})"
                 ) from None
             learned.append((k, base.name, text))
-        return cls(uuid.uuid4().hex, engine.config, tuple(learned))
+        return cls(uuid.uuid4().hex, plan.config, tuple(learned))
 
 
 def restored(base: Normaliser, state_json: str) -> Normaliser:
@@ -68,39 +69,39 @@ def restored(base: Normaliser, state_json: str) -> Normaliser:
 
 
 _LOCK = threading.Lock()
-_ENGINES: dict[str, tuple[Engine, FileCorpus]] = {}
+_PLANS: dict[str, tuple[RunPlan, FileCorpus]] = {}
 
 
-def build_engine(spec: EngineSpec) -> Engine:
-    """A new engine from the spec, with the learned normalisers in its chain."""
-    engine = Engine(spec.config, plugin_manager=plugin_manager())
-    normalisers = list(engine.base_chain.normalisers)
+def build_plan(spec: PlanSpec) -> RunPlan:
+    """A new plan from the spec, with the learned normalisers in its chain."""
+    plan = plan_for(spec.config, Registry(get_plugin_manager()))
+    normalisers = list(plan.base_chain.normalisers)
+    learned = {}
     for k, name, state in spec.learned:
         if k >= len(normalisers) or normalisers[k].name != name:
             raise ConfigError(f"the client's normaliser {name!r} is not in this worker's chain")
         normalisers[k] = restored(normalisers[k], state)
-        engine.learned[name] = normalisers[k].description
-    engine.chain = Chain(normalisers)
-    return engine
+        learned[name] = normalisers[k].description
+    return plan.with_chain(Chain(normalisers), learned)
 
 
-def worker_engine(spec: EngineSpec) -> tuple[Engine, FileCorpus]:
-    """This process's engine for the run (built on first use) and a corpus to read chunks with.
+def worker_plan(spec: PlanSpec) -> tuple[RunPlan, FileCorpus]:
+    """This process's plan for the run (built on first use) and a corpus to read chunks with.
 
     Chunks carry their sources (paths and byte ranges), so the corpus needs no discovery.
     """
     with _LOCK:
-        hit = _ENGINES.get(spec.token)
+        hit = _PLANS.get(spec.token)
         if hit is None:
-            engine = build_engine(spec)
-            corpus = FileCorpus(Discovery(), engine.readers, engine.read_options, [])
-            _ENGINES.clear()  # one run at a time per worker: drop the previous run's engine
-            hit = _ENGINES[spec.token] = (engine, corpus)
+            plan = build_plan(spec)
+            corpus = FileCorpus(Discovery(), plan.readers, plan.read_options, [])
+            _PLANS.clear()  # one run at a time per worker: drop the previous run's plan
+            hit = _PLANS[spec.token] = (plan, corpus)
         return hit
 
 
 def loaded_plugins() -> dict[str, str | None]:
     """Third-party plugins loaded in this process (name -> version), for the client's check
     that every worker has the plugins it has."""
-    pm = plugin_manager()
+    pm = get_plugin_manager()
     return {name: info.version for name, info in pm.infos.items() if not info.builtin}

@@ -1,4 +1,4 @@
-"""Verification of candidate pairs on the workers, with the engine's own scorers.
+"""Verification of candidate pairs on the workers: the verification step, with the plan's scorers.
 
 A partition of pairs arrives joined with both documents' data (texts, exact shingle sets,
 signatures). Its documents are numbered 0..k-1 in the order of their run numbers and put in a
@@ -12,17 +12,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dedupe.decide import score_and_decide
 from dedupe.distributed.chunks import DocData
 from dedupe.distributed.frames import KEY, empty_like, scored
-from dedupe.distributed.spec import EngineSpec, worker_engine
-from dedupe.engine import Engine
+from dedupe.distributed.spec import PlanSpec, worker_plan
+from dedupe.pipeline import steps
+from dedupe.plan import RunPlan
 from dedupe.score import PairContext
 from dedupe.shingle import ShingleSets
 from dedupe.store import DocStore
 
 
-def local_context(engine: Engine, docs: np.ndarray, data: list[DocData]) -> PairContext:
+def local_context(plan: RunPlan, docs: np.ndarray, data: list[DocData]) -> PairContext:
     """A scoring context over ``data`` (documents ``docs``, sorted): row k is document k."""
     k = len(data)
     sizes = np.array([len(d.shingles) for d in data], dtype=np.int64)
@@ -35,24 +35,21 @@ def local_context(engine: Engine, docs: np.ndarray, data: list[DocData]) -> Pair
     normalised = [d.normalised for d in data if d.normalised is not None]
     with_texts = len(texts) == len(normalised) == k
     with_pass1 = all(d.kept is not None and d.length is not None for d in data)
-    store = DocStore(
-        docs=np.arange(k, dtype=np.int64),
-        row_of=np.arange(k, dtype=np.int64),
-        ids=[d.id for d in data],
-        texts=texts if with_texts else None,
-        normalised=normalised if with_texts else None,
+    store = DocStore.of_rows(
+        [d.id for d in data],
+        ShingleSets(values, offsets),
         meta=[d.meta for d in data],
-        sets=ShingleSets(values, offsets),
         sources=[d.source for d in data],
         removed_share=np.array([d.removed for d in data], dtype=np.float64),
+        kept_share=np.array([d.kept for d in data], np.float64) if with_pass1 and k else None,
+        text_length=np.array([d.length for d in data], np.int64) if with_pass1 and k else None,
+        texts=texts if with_texts else None,
+        normalised=normalised if with_texts else None,
     )
-    store.normalise = engine.chain  # what scorers that read texts see (dedupe.figures)
-    if with_pass1 and k:
-        store.kept_share = np.array([d.kept for d in data], dtype=np.float64)
-        store.text_length = np.array([d.length for d in data], dtype=np.int64)
+    store.normalise = plan.chain  # what scorers that read texts see (dedupe.figures)
     present = [d.signature for d in data if d.signature is not None]
     signatures = np.stack(present) if k and len(present) == k else None
-    return PairContext(store, signatures, **engine._scorer_options())
+    return PairContext(store, signatures, **plan.scorer_options)
 
 
 def documents_of(
@@ -67,21 +64,21 @@ def documents_of(
     return docs, data, local.astype(np.int64)
 
 
-def score_partition(part: pd.DataFrame, spec: EngineSpec) -> pd.DataFrame:
+def score_partition(part: pd.DataFrame, spec: PlanSpec) -> pd.DataFrame:
     """Every scorer's score (NaN where an earlier scorer already decided, as
     :func:`dedupe.decide.score_and_decide` leaves it) and the decision for a partition of
     (a, b, da, db) rows."""
-    engine, _ = worker_engine(spec)
-    meta = scored(len(engine.scorers))
+    plan, _ = worker_plan(spec)
+    meta = scored(len(plan.scorers))
     if part.empty:
         return empty_like(meta)
     a = part["a"].to_numpy(dtype=np.int64)
     b = part["b"].to_numpy(dtype=np.int64)
     da, db = list(part["da"]), list(part["db"])
     docs, data, local = documents_of(a, da, b, db)
-    ctx = local_context(engine, docs, data)
-    scorers = [s for s, _ in engine.scorers]
-    scores, accepted = score_and_decide(local, engine.scorers, ctx, engine.config.decide)
+    ctx = local_context(plan, docs, data)
+    scorers = [s for s, _ in plan.scorers]
+    scores, accepted = steps.verify(plan, local, ctx)
     ids_a = [d.id for d in da]
     ids_b = [d.id for d in db]
     return scored_frame(a, b, ids_a, ids_b, [scores[s.name] for s in scorers], accepted)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from dedupe.figures.corrections import is_correction
+
 __all__ = ["MEMO", "label_corrections"]
 
 #: Where the ``figures`` scorer keeps what it read, on the run's pair context (``ctx.memo``).
@@ -19,14 +21,18 @@ MEMO = "figures"
 
 def label_corrections(clusters: list[Any], ctx: Any, ids: list[str]) -> None:
     """Label ``correction`` every member of a cluster that says it corrects (its cluster holds
-    the story it corrects)."""
-    read = getattr(ctx, "memo", {}).get(MEMO)
-    if not read:
+    the story it corrects). What the ``figures`` scorer read in this context is used as it is;
+    other members (a pair scored in another process: Dask) are read here."""
+    if not clusters:
         return
-    corrected = {ids[doc] for doc, slots in read.items() if slots.correction}
-    if not corrected:
-        return
+    read = getattr(ctx, "memo", {}).get(MEMO, {})
+    number = {doc_id: k for k, doc_id in enumerate(ids)}
     for cluster in clusters:
-        for member in corrected.intersection(cluster.members):
-            if cluster.roles:
+        if not cluster.roles:
+            continue
+        for member in cluster.members:
+            doc = number[member]
+            slots = read.get(doc)
+            said = slots.correction if slots is not None else is_correction(ctx.text(doc))
+            if said:
                 cluster.roles[member] = "correction"

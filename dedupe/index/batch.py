@@ -14,23 +14,27 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from dedupe.candidates.anchors import split
 from dedupe.cluster import Adjacency, components
-from dedupe.decide import Verifier
+from dedupe.decide import Verifier, accept
 from dedupe.documents import BadRecord
-from dedupe.errors import ConfigError
+from dedupe.executors import local
+from dedupe.executors.pool import Pool
 from dedupe.index.index import Index, Match
-from dedupe.index.prepare import take
 from dedupe.index.settings import FIXED, check_text_free
+from dedupe.pipeline import steps
+from dedupe.pipeline.pass2 import candidate_store
+from dedupe.pipeline.signed import Signed
+from dedupe.plan import RunPlan
 from dedupe.progress import Progress
 from dedupe.represent import ClusterView, RepresentativePolicy
-from dedupe.represent import clusters as represent_clusters
 from dedupe.result import Cluster, RunResult
-from dedupe.store import Prepared
+from dedupe.score import PairContext, score_pairs
+from dedupe.store import DocStore, Prepared
 
 
 @dataclass
@@ -58,51 +62,47 @@ def run_with_index(
     """Run over ``inputs`` against the index at ``location``. ``settings`` are the run's;
     the fixed ones (:data:`dedupe.index.settings.FIXED`) are taken from the index unless in
     ``given`` (the options the user typed), where another value than the stored one is refused.
-    """
+    The run is the local executor's, with one more step after clustering:
+    :func:`join_index`, on what pass 1 kept (nothing is read again but the documents that
+    match indexed ones, and only when a scorer or the policy reads texts)."""
     per_run = {k: v for k, v in settings.items() if k not in FIXED or k in given}
     with Index.open(location, read_only=True, **per_run) as index:
-        engine = index.engine
-        check_text_free(engine, index.keep_text, ("scorer", "representative policy"))
-        corpus = engine.open_files(list(inputs))
-        try:
-            result = engine.run_corpus(corpus, None, on_bad=on_bad, progress=progress)
+        check_text_free(index.engine.plan, index.keep_text, ("scorer", "representative policy"))
+
+        def joined(plan: RunPlan, first: Signed, pool: Pool, result: RunResult) -> None:
             if progress is not None:
                 progress.stage("comparing with the index")
-            _join_index(index, corpus, result)
-            if output_dir is not None:
-                engine.write(result, Path(output_dir))
-        finally:
-            corpus.close()
-    return result
+            join_index(index, plan, first, pool, result)
+
+        return local.run_files(
+            index.engine.plan,
+            list(inputs),
+            output_dir,
+            on_bad=on_bad,
+            progress=progress,
+            extend=joined,
+        )
 
 
-def _join_index(index: Index, corpus: Any, result: RunResult) -> None:
-    """Add the batch's matches in the index to ``result`` (clusters, pairs, kept, counts)."""
+def join_index(index: Index, plan: RunPlan, first: Signed, pool: Pool, result: RunResult) -> None:
+    """Add the batch's matches in the index to ``result`` (clusters, pairs, kept, counts):
+    candidates by the batch rules from pass 1's band keys and anchors, verified by every
+    scorer (an index reports them all), then the clusters they reach made again."""
     n = result.n_docs
-    in_pairs = set(np.unique(result.pairs[result.accepted]).tolist())
-    matches: dict[int, list[Match]] = {}
-    kept_rows: list[Prepared] = []
-    kept_docs: list[int] = []
-    start = 0
-    for records, prepared, empty in index.prepared_batches(corpus):
-        positions = np.setdiff1d(np.arange(len(records)), empty)
-        with index.storage.snapshot():
-            found = index.matches_in_index(prepared)
-        rows = []
-        for row, position in enumerate(positions.tolist()):
-            doc = start + position
-            if row in found:
-                matches[doc] = found[row]
-            if row in found or doc in in_pairs:
-                rows.append(row)
-                kept_docs.append(doc)
-        kept_rows.append(take(prepared, np.asarray(rows, dtype=np.int64)))
-        start += len(records)
-    if start != n:
-        raise ConfigError("the input changed while it was read (documents differ in number)")
+    in_pairs = np.unique(result.pairs[result.accepted]).astype(np.int64)
+    with index.storage.snapshot():
+        pairs = _candidates(index, plan, first)
+        stored = index.storage.fetch(np.unique(pairs[:, 1]).tolist()) if len(pairs) else []
+        found = {d.doc: k for k, d in enumerate(stored)}
+        pairs = pairs[np.isin(pairs[:, 1], np.fromiter(found, np.int64, len(found)))]
+        indexed = index.as_prepared(stored)
+        docs = np.union1d(pairs[:, 0], in_pairs).astype(np.int64)
+        batch = candidate_store(plan, first, docs, pool.texts if plan.needs_text else None)
+        matches = _verified(index, plan, first, pairs, found, indexed, batch)
     if not matches:
         result.counts["index"] = {"location": index.location, "batch_documents_in_index": 0}
         return
+    kept_docs = np.union1d(np.fromiter(matches, np.int64, len(matches)), in_pairs)
     index_ids = sorted({m.id for found in matches.values() for m in found})
     node_of = {doc_id: n + k for k, doc_id in enumerate(index_ids)}
     cross = np.array(
@@ -110,12 +110,16 @@ def _join_index(index: Index, corpus: Any, result: RunResult) -> None:
     )
     edges = np.concatenate([result.pairs[result.accepted], cross])
     groups = [g for g in components(n + len(index_ids), edges) if g.max() >= n]
-    primary = index.engine.scorers[0][0].name
+    primary = plan.primary
     cross_scores = np.array(
         [m.scores.get(primary, m.score) for found in matches.values() for m in found],
         dtype=np.float64,
     )
-    _replace_clusters(index, result, groups, index_ids, kept_rows, kept_docs, cross, cross_scores)
+    kept = batch.take(kept_docs)
+    signatures = first.signatures[kept_docs] if plan.needs_signatures else None
+    _replace_clusters(
+        index, result, groups, index_ids, kept, signatures, kept_docs, cross, cross_scores
+    )
     _add_pairs(index, result, matches, node_of, index_ids)
     touched = sum(int((g < n).sum()) for g in groups)
     dropped = int(result.dropped.sum())
@@ -133,13 +137,65 @@ def _join_index(index: Index, corpus: Any, result: RunResult) -> None:
     )
 
 
+def _candidates(index: Index, plan: RunPlan, first: Signed) -> np.ndarray:
+    """Candidate pairs ``(batch document, indexed document)``, sorted, from pass 1's band keys
+    and anchors of the batch's documents with shingles, a batch of them at a time."""
+    rows = np.setdiff1d(np.arange(len(first.ids)), first.empty).astype(np.int64)
+    values, owners = split(first.anchor_codes)
+    order = np.argsort(owners, kind="stable")
+    values, owners = values[order], owners[order]
+    found = []
+    step = plan.config.batch_size
+    for start in range(0, len(rows), step):
+        block = rows[start : start + step]
+        lo, hi = np.searchsorted(owners, [block[0], block[-1] + 1])
+        local = np.searchsorted(block, owners[lo:hi])
+        pairs = index.candidates_in_index(first.band_keys[block], values[lo:hi], local, len(block))
+        found.append(np.stack([block[pairs[:, 0]], pairs[:, 1]], axis=1))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.concatenate(found).astype(np.int64)
+
+
+def _verified(
+    index: Index,
+    plan: RunPlan,
+    first: Signed,
+    pairs: np.ndarray,
+    found: dict[int, int],
+    indexed: Prepared,
+    batch: DocStore,
+) -> dict[int, list[Match]]:
+    """The accepted pairs among ``pairs`` (batch document, indexed document), as each batch
+    document's matches: every scorer scores every pair, as :meth:`Index.add` does."""
+    if len(pairs) == 0:
+        return {}
+    m = len(indexed)
+    ctx_store = DocStore.concat([indexed.store(), batch])
+    signatures = None
+    if plan.needs_signatures:
+        signatures = np.concatenate([indexed.signatures, first.signatures[batch.docs]])
+    ctx = PairContext(ctx_store, signatures, **plan.scorer_options)
+    index_rows = np.fromiter((found[d] for d in pairs[:, 1].tolist()), np.int64, len(pairs))
+    local = np.stack([index_rows, m + batch.rows(pairs[:, 0])], axis=1)
+    scores = score_pairs(local, [s for s, _ in plan.scorers], ctx)
+    scores["accepted"] = accept(
+        scores,
+        [(s.name, t) for s, t in plan.scorers],
+        plan.config.decide,
+        [s.name for s, _ in plan.scorers if s.vetoes],
+    ).astype(np.float64)
+    return index.matches(scores, pairs[:, 0], index_rows, indexed.ids, in_index=True)
+
+
 def _replace_clusters(
     index: Index,
     result: RunResult,
     groups: list[np.ndarray],
     index_ids: list[str],
-    kept_rows: list[Prepared],
-    kept_docs: list[int],
+    kept: DocStore,
+    kept_signatures: np.ndarray | None,
+    kept_docs: np.ndarray,
     cross: np.ndarray,
     cross_scores: np.ndarray,
 ) -> None:
@@ -154,8 +210,11 @@ def _replace_clusters(
     n = result.n_docs
     stored = index.storage.fetch(sorted(index.storage.docs_by_id(index_ids).values()))
     indexed = index.as_prepared(sorted(stored, key=lambda d: d.id))
-    both = Prepared.concat([indexed, *kept_rows])
-    ctx = both.context(**engine.config.extra.get("scorer_options", {}))
+    both = DocStore.concat([indexed.store(), kept])
+    signatures = None
+    if kept_signatures is not None:
+        signatures = np.concatenate([indexed.signatures, kept_signatures])
+    ctx = PairContext(both, signatures, **engine.plan.scorer_options)
     m = len(index_ids)
     # context numbers: index documents first (0..m-1), then the kept batch documents
     number = np.full(n + m, -1, dtype=np.int64)
@@ -173,15 +232,15 @@ def _replace_clusters(
     adjacency = Adjacency(len(both.ids), local_edges, edge_scores[inside])
     local_groups = [np.sort(number[g]) for g in groups]
     verifier = Verifier(engine.scorers, ctx, engine.config.decide)
-    made, gone = represent_clusters(
+    made, gone = steps.represent(
+        engine.plan,
         local_groups,
         ctx,
         both.ids,
         len(both.ids),
         adjacency,
-        _index_first(engine.policy, m),
-        {"date_field": engine.config.date_field},
         verifier,
+        _index_first(engine.policy, m),
     )
     in_index = set(index_ids)
     for cluster in made:
@@ -203,8 +262,8 @@ def _replace_clusters(
     more, more_scores = verifier.accepted_pairs()
     if len(more):  # pairs verified against a centre join pairs.jsonl
         to_run = np.full(len(both.ids), -1, dtype=np.int64)
-        for local, doc in batch_of.items():
-            to_run[local] = doc
+        for row, doc in batch_of.items():
+            to_run[row] = doc
         before = len(result.pairs)
         via = result.via_representative
         via = np.zeros(before, dtype=bool) if via is None else via

@@ -4,7 +4,7 @@ An :class:`Index` wraps a storage backend (SQLite file by default) and the :clas
 rebuilt from the settings stored at creation. ``add`` compares each new document with the
 indexed ones (and with the other documents of the same call), stores it, and says which ones it
 duplicates; ``query`` does the same without storing (read-only); ``remove`` and ``evict`` take
-documents out. Candidates follow the batch engine's rules (:mod:`dedupe.index.candidates`) and
+documents out. Candidates follow the batch engine's rules (:mod:`dedupe.candidates.index`) and
 every candidate pair is verified by the engine's scorers (:meth:`dedupe.Engine.score`), so the
 index reports the pairs a batch ``dedupe run`` over the same documents accepts.
 
@@ -25,28 +25,28 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.config import Config
-from dedupe.corpus import Chunk, Corpus
-from dedupe.documents import BadRecord, Record
-from dedupe.engine import Engine, id_ranks, make_config
-from dedupe.errors import ConfigError
-from dedupe.index import settings as stored_settings
-from dedupe.index.base import Storage, StorageBackend, StoredDoc, backend_for
-from dedupe.index.candidates import (
+from dedupe.candidates.index import (
     anchor_candidates,
     band_candidates,
     pairs_sharing_anchors,
     unique_rows,
 )
+from dedupe.candidates.lsh import candidate_pairs, id_ranks, unique_pairs
+from dedupe.config import Config
+from dedupe.corpus import Chunk, Corpus
+from dedupe.documents import BadRecord, Record
+from dedupe.engine import Engine, make_config
+from dedupe.errors import ConfigError
+from dedupe.executors.pool import available_cores
+from dedupe.index import settings as stored_settings
+from dedupe.index.base import Storage, StorageBackend, StoredDoc, backend_for
 from dedupe.index.dates import epoch_seconds
 from dedupe.index.escape import EscapedStorage
 from dedupe.index.prepare import prepare, take
 from dedupe.index.rows import as_prepared, postings_of, stored_rows
-from dedupe.lsh import candidate_pairs, unique_pairs
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.registry import Registry
 from dedupe.store import Prepared
-from dedupe.workers import available_cores
 
 DAY_S = 86_400.0
 #: The engine, for forked helper processes that prepare batches.
@@ -138,8 +138,10 @@ class Index:
         which normalisers that learn (``boilerplate``) are fitted, once, for good."""
         where = os.fspath(location)
         pm = plugin_manager or get_plugin_manager(load_entrypoints=load_plugins)
+        if config is None:
+            settings = stored_settings.text_free_defaults(settings, keep_text)
         engine = Engine(config or make_config(**settings), plugin_manager=pm)
-        stored_settings.check_text_free(engine, keep_text)
+        stored_settings.check_text_free(engine.plan, keep_text)
         learned = stored_settings.learn(engine, learn_from) if learn_from else []
         meta = stored_settings.meta_for(engine, keep_text=keep_text, learned=learned)
         backend = _backend(pm, where, storage)
@@ -183,7 +185,7 @@ class Index:
                 engine = Engine(merged, plugin_manager=pm)
             stored_settings.check_engine(engine, meta, where)
             stored_settings.restore_chain(engine, meta, where)
-            stored_settings.check_text_free(engine, meta.get("keep_text") == "1")
+            stored_settings.check_text_free(engine.plan, meta.get("keep_text") == "1")
         except BaseException:
             store.close()
             raise
@@ -371,27 +373,32 @@ class Index:
         self.storage.put(docs, postings)
 
     # -- candidates and verification ------------------------------------------------------------
+    def candidates_in_index(
+        self, band_keys: np.ndarray, anchor_values: np.ndarray, anchor_docs: np.ndarray, n: int
+    ) -> np.ndarray:
+        """Candidate pairs ``(row, indexed document)`` of ``n`` new documents (rows) with their
+        band keys (``n`` x bands) and anchors (values, rows), by the batch rules."""
+        engine, store = self.engine, self.storage
+        keys, docs = store.band_matches(band_keys.ravel(), engine.config.max_bucket)
+        pairs = band_candidates(band_keys, keys, docs)
+        if engine.anchors is not None and len(anchor_values):
+            values, found_docs, sizes = store.anchor_matches(
+                anchor_values, engine.anchors.max_posting
+            )
+            more = anchor_candidates(
+                anchor_values, anchor_docs, n, values, found_docs, sizes, engine.anchors
+            )
+            pairs = unique_rows(np.concatenate([pairs, more]))
+        return pairs
+
     def matches_in_index(self, batch: Prepared) -> dict[int, list[Match]]:
         """Accepted matches of each row of ``batch`` among the indexed documents."""
         if len(batch) == 0:
             return {}
         engine, store = self.engine, self.storage
-        keys, docs = store.band_matches(batch.band_keys.ravel(), engine.config.max_bucket)
-        pairs = band_candidates(batch.band_keys, keys, docs)
-        if engine.anchors is not None and len(batch.anchor_values):
-            values, anchor_docs, sizes = store.anchor_matches(
-                batch.anchor_values, engine.anchors.max_posting
-            )
-            more = anchor_candidates(
-                batch.anchor_values,
-                batch.anchor_docs,
-                len(batch),
-                values,
-                anchor_docs,
-                sizes,
-                engine.anchors,
-            )
-            pairs = unique_rows(np.concatenate([pairs, more]))
+        pairs = self.candidates_in_index(
+            batch.band_keys, batch.anchor_values, batch.anchor_docs, len(batch)
+        )
         if len(pairs) == 0:
             return {}
         wanted = np.unique(pairs[:, 1]).tolist()
@@ -401,7 +408,7 @@ class Index:
         pairs = pairs[np.fromiter((d in row_of for d in pairs[:, 1].tolist()), bool, len(pairs))]
         index_rows = np.fromiter((row_of[d] for d in pairs[:, 1].tolist()), np.int64, len(pairs))
         scores = engine.score(indexed, batch, np.stack([index_rows, pairs[:, 0]], axis=1))
-        return self._matches(scores, pairs[:, 0], index_rows, indexed.ids, in_index=True)
+        return self.matches(scores, pairs[:, 0], index_rows, indexed.ids, in_index=True)
 
     def _internal(self, batch: Prepared) -> dict[int, list[Match]]:
         """Accepted pairs among the documents of one ``add`` call, on the later one."""
@@ -419,9 +426,9 @@ class Index:
         if len(pairs) == 0:
             return {}
         scores = engine.score(batch, batch, pairs)
-        return self._matches(scores, pairs[:, 1], pairs[:, 0], batch.ids, in_index=False)
+        return self.matches(scores, pairs[:, 1], pairs[:, 0], batch.ids, in_index=False)
 
-    def _matches(
+    def matches(
         self,
         scores: dict[str, np.ndarray],
         rows: np.ndarray,

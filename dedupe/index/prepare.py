@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from dedupe.anchors import select_anchors, split
+from dedupe.candidates.anchors import select_anchors, split
+from dedupe.candidates.lsh import band_keys
 from dedupe.documents import Record
 from dedupe.engine import Engine
-from dedupe.lsh import band_keys
 from dedupe.shingle import ShingleSets
 from dedupe.store import Prepared
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from dedupe.candidates.lsh import Banding, band_keys
 from dedupe.engine import Engine
 from dedupe.index.base import Postings, StorageError, StoredDoc
-from dedupe.lsh import Banding, band_keys
 from dedupe.shingle import ShingleSets
 from dedupe.store import Prepared
 

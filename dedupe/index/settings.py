@@ -25,17 +25,32 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from dedupe import __version__
 from dedupe.config import Config
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError
 from dedupe.index.base import StorageError
 from dedupe.learn import learn_chain
 from dedupe.normalise import Chain, Normaliser
+from dedupe.plan import RunPlan
+from dedupe.version import __version__
 
 FORMAT = "dedupe-index/2"
 
 #: Settings fixed at creation -> the command-line option that sets them.
+#: The scorers of an index created without ``--keep-text`` when none are chosen: the default
+#: ``figures`` veto reads texts, and without it the containment threshold is the verbatim
+#: one (0.7) that holds templated stories apart on shingles alone.
+TEXT_FREE_SCORERS: tuple[str, ...] = ("containment=0.7",)
+
+
+def text_free_defaults(settings: dict[str, Any], keep_text: bool) -> dict[str, Any]:
+    """``settings`` with :data:`TEXT_FREE_SCORERS` where an index keeps no texts and neither
+    scorers nor a preset were chosen."""
+    if keep_text or "scorers" in settings or settings.get("preset", "default") != "default":
+        return settings
+    return {**settings, "scorers": list(TEXT_FREE_SCORERS)}
+
+
 FIXED: dict[str, str] = {
     "normalise": "--normalise",
     "unit": "--unit",
@@ -50,11 +65,6 @@ FIXED: dict[str, str] = {
     "scorers": "--scorer",
     "decide": "--decide",
 }
-#: Built-in plugins whose scorers and policies read no text beyond its length: an index that
-#: does not keep texts can serve them.
-TEXT_FREE_PLUGINS = frozenset(
-    {"dedupe.default_plugins.scorers", "dedupe.default_plugins.representatives"}
-)
 
 
 def meta_for(engine: Engine, *, keep_text: bool, learned: Sequence[Normaliser]) -> dict[str, str]:
@@ -63,7 +73,6 @@ def meta_for(engine: Engine, *, keep_text: bool, learned: Sequence[Normaliser]) 
     return {
         "format": FORMAT,
         "config": json.dumps(cfg.to_dict(), sort_keys=True),
-        "extra": json.dumps(cfg.extra, sort_keys=True, default=str),
         "fingerprint": cfg.fingerprint(),
         "signature_settings": json.dumps(cfg.signature_settings(), sort_keys=True),
         "banding": json.dumps({"bands": engine.banding.bands, "rows": engine.banding.rows}),
@@ -106,11 +115,12 @@ def config_from_meta(meta: dict[str, str], location: str) -> Config:
             f"{FORMAT!r} (create a new index and add the documents again)"
         )
     settings = _json(meta, "config", location)
+    # Indexes made before every setting was a field kept some settings apart, as "extra".
     extra = _json(meta, "extra", location) if "extra" in meta else {}
     if not isinstance(settings, dict) or not isinstance(extra, dict):
         raise StorageError(f"{location}: its stored settings are damaged")
     settings.pop("fingerprint", None)
-    settings["extra"] = extra
+    settings.update(extra)
     try:
         config = make_config(**settings)
     except (ConfigError, TypeError, ValueError) as exc:
@@ -149,10 +159,7 @@ def merged_config(
     given = {k: v for k, v in overrides.items() if v is not None}
     base = dict(json.loads(json.dumps(stored.to_dict())))
     base.pop("fingerprint", None)
-    extra = dict(stored.extra)
-    extra.update({k: v for k, v in given.items() if k not in Config.__dataclass_fields__})
-    known = {k: v for k, v in given.items() if k in Config.__dataclass_fields__}
-    wanted = make_config(**{**base, **known, "extra": extra})
+    wanted = make_config(**{**base, **given})
     for key, option in FIXED.items():
         if key not in given:
             continue
@@ -164,7 +171,7 @@ def merged_config(
                 f"index {location} was created with {option} {_shown(before)}, not "
                 f"{_shown(after)}: an index never mixes settings (create a new one)"
             )
-    if extra.get("scorer_options") != stored.extra.get("scorer_options"):
+    if wanted.scorer_options != stored.scorer_options:
         raise ConfigError(f"index {location} was created with other scorer options")
     return wanted
 
@@ -186,22 +193,21 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def check_text_free(engine: Engine, keep_text: bool, kinds: Sequence[str] = ("scorer",)) -> None:
-    """An index without texts serves only the built-in scorers (and policies): refuse others."""
+def check_text_free(plan: RunPlan, keep_text: bool, kinds: Sequence[str] = ("scorer",)) -> None:
+    """An index without texts serves only the scorers (and policies) that read none, as their
+    own ``needs_text`` says (whichever plugin registered them): refuse the others."""
     if keep_text:
         return
-    chosen = {
-        "scorer": [s.name for s in engine.config.scorers],
-        "representative policy": [engine.config.representative],
+    chosen: dict[str, list[Any]] = {
+        "scorer": [s for s, _ in plan.scorers],
+        "representative policy": [plan.policy],
     }
     for kind in kinds:
-        entries = engine.registry.entries(kind)
-        for name in chosen[kind]:
-            entry = entries.get(name)
-            if entry is not None and entry.plugin not in TEXT_FREE_PLUGINS:
+        for component in chosen[kind]:
+            if component.needs_text:
                 raise ConfigError(
-                    f"{kind} {name!r} (from {entry.plugin}) may read document texts, which "
-                    "this index does not keep: create it with --keep-text"
+                    f"{kind} {component.name!r} reads document texts, which this index does "
+                    "not keep: create it with --keep-text"
                 )
 
 
@@ -238,8 +244,8 @@ def restore_chain(engine: Engine, meta: dict[str, str], location: str = "the ind
                 learned[n.name] = n.description
             n = dataclasses.replace(n, learn=None)
         normalisers.append(n)
-    engine.base_chain = engine.chain = Chain(normalisers)
-    engine.learned = learned
+    chain = Chain(normalisers)
+    engine.plan = dataclasses.replace(engine.plan, base_chain=chain, chain=chain, learned=learned)
 
 
 def _restored(registered: Normaliser, state: Any, location: str) -> Normaliser:

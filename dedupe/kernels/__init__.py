@@ -1,8 +1,12 @@
-"""Batch kernels behind the shingle, signature and scoring stages.
+"""Batch kernels behind the normalise, shingle, signature and scoring stages.
 
-Two interchangeable backends give identical values: ``compiled`` (numba, installed with the
-``fast`` extra) and ``reference`` (Python + numpy, always there). ``DEDUPE_KERNELS=reference``
-forces the reference backend, e.g. to compare the two.
+Two interchangeable backends give identical values: ``compiled`` (numba, a dependency) and
+``reference`` (Python + numpy, used where numba cannot be imported). Kernels come in families,
+one module each in both backends: shingle hashes (``shingles``), sets and signatures
+(``sets``), text on UTF-8 bytes (``text``); every compiled kernel has a reference twin of the
+same name and signature (:mod:`dedupe.kernels.reference.twins`). ``DEDUPE_KERNELS=reference``
+forces the reference backend, e.g. to compare the two. The functions here are what the stages
+call.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from types import ModuleType
 import numpy as np
 
 from dedupe.kernels import reference
+from dedupe.kernels.reference import twins
 
 
 def _load_backend() -> tuple[str, ModuleType]:
@@ -28,7 +33,7 @@ def _load_backend() -> tuple[str, ModuleType]:
                 raise
         else:
             return "compiled", compiled
-    return "reference", reference
+    return "reference", twins
 
 
 BACKEND, _impl = _load_backend()
@@ -96,7 +101,7 @@ def auto_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
 def auto_hashes_encoded(
     buf: np.ndarray, offsets: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`auto_hashes` of an encoded batch (compiled backend only).
+    """:func:`auto_hashes` of an encoded batch.
 
     A batch without character tokens has the word unit's shingles and goes to the word kernel,
     so Latin, Cyrillic or Greek text costs what it costs there: see :func:`has_character_tokens`.
@@ -113,7 +118,7 @@ def auto_hashes_encoded(
 def has_character_tokens(buf: np.ndarray) -> bool:
     """Whether an encoded batch holds a character of a script the ``auto`` unit takes one by
     one. Every such character's UTF-8 lead byte is 0xD6 or more: the bytes are tested 8 at a
-    time for one, and only those decoded (compiled backend only)."""
+    time for one, and only those decoded."""
     from dedupe.kernels.scripts import LOWEST_LEAD_BYTE, token_classes
 
     if len(buf) == 0:
@@ -155,7 +160,7 @@ def decode_batch(out: np.ndarray, offsets: np.ndarray) -> list[str]:
 
 
 def punctuation_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`punctuation_to_spaces` on an encoded batch (compiled backend only)."""
+    """:func:`punctuation_to_spaces` on an encoded batch."""
     from dedupe.kernels.charclass import classes
 
     result: tuple[np.ndarray, np.ndarray] = _impl.punctuation_to_spaces(buf, offsets, classes())
@@ -163,7 +168,7 @@ def punctuation_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray,
 
 
 def collapse_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`collapse_spaces` on an encoded batch (compiled backend only)."""
+    """:func:`collapse_spaces` on an encoded batch."""
     from dedupe.kernels.charclass import classes
 
     result: tuple[np.ndarray, np.ndarray] = _impl.collapse_spaces(buf, offsets, classes())
@@ -187,7 +192,7 @@ def collapse_spaces(texts: list[str]) -> list[str]:
 def word_hashes_encoded(
     buf: np.ndarray, offsets: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`word_hashes` of an encoded batch (compiled backend only)."""
+    """:func:`word_hashes` of an encoded batch."""
     result: tuple[np.ndarray, np.ndarray] = _impl.word_hashes(buf, offsets, n)
     return result
 
@@ -195,7 +200,7 @@ def word_hashes_encoded(
 def char_hashes_encoded(
     buf: np.ndarray, offsets: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`char_hashes` of an encoded batch (compiled backend only)."""
+    """:func:`char_hashes` of an encoded batch."""
     result: tuple[np.ndarray, np.ndarray] = _impl.char_hashes(buf, offsets, n)
     return result
 
@@ -217,7 +222,7 @@ def map_bytes_if_any(
     """:func:`map_bytes` on the documents whose code points the table changes; the batch
     itself, not copied, when it changes none. A document holding no byte that can start a
     changed code point is recognised by one vectorised pass over its bytes; others are scanned
-    sequence by sequence (compiled backend only)."""
+    sequence by sequence."""
     from dedupe.kernels.codepoints import CodepointMap
 
     assert isinstance(table, CodepointMap)
@@ -262,7 +267,7 @@ def _lead_kinds(table: object) -> tuple[np.ndarray, tuple[int, int, int, int]]:
 
 
 def casefold_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``str.casefold`` of each document of an encoded batch (compiled backend only)."""
+    """``str.casefold`` of each document of an encoded batch."""
     from dedupe.kernels.codepoints import casefold
 
     return map_bytes(casefold(), buf, offsets)

@@ -1,6 +1,6 @@
-"""Running the passes over chunks: in this process, or in worker processes.
+"""The local executor's workers: a step mapped over chunks in this process or in forked ones.
 
-Workers are forked after the engine has learned what it learns from the corpus, so they share
+Workers are forked after the plan has learned what it learns from the corpus, so they share
 its exact normalisers (plugins included) without pickling them. Results come back in chunk
 order, which makes the output identical whatever the number of workers.
 """
@@ -10,24 +10,20 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dedupe.corpus import Chunk, Corpus, Location
 from dedupe.documents import Record
-from dedupe.passes import LoadedChunk, SignedChunk, load_chunk, read_texts, sign_chunk
-
-if TYPE_CHECKING:
-    from dedupe.engine import Engine
+from dedupe.pipeline.pass1 import SignedChunk, sign_chunk
+from dedupe.pipeline.pass2 import read_texts
+from dedupe.plan import RunPlan
 
 _STATE: dict[str, Any] = {}
 
 
 def _sign(chunk: Chunk) -> SignedChunk:
-    return sign_chunk(_STATE["engine"], _STATE["corpus"], chunk)
-
-
-def _load(job: tuple[Chunk, set[Location]]) -> LoadedChunk:
-    return load_chunk(_STATE["engine"], _STATE["corpus"], job[0], job[1])
+    pool: Pool = _STATE["pool"]
+    return pool.sign_here(chunk)
 
 
 def _texts(job: tuple[Chunk, set[Location]]) -> list[Record]:
@@ -42,18 +38,34 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-class Executor:
-    """Maps the pass functions over chunks, serially or with a pool of forked processes."""
+class Pool:
+    """Maps the pass steps over chunks, serially or with a pool of forked processes.
 
-    def __init__(self, engine: Engine, corpus: Corpus, workers: int) -> None:
-        self.engine = engine
+    ``spill_dir``, ``keep_signatures`` and ``batch_done`` (in this process only) are passed
+    on to :func:`sign_chunk`; the forked
+    workers find the pool itself (plan, corpus and these) in the memory they inherit."""
+
+    def __init__(
+        self,
+        plan: RunPlan,
+        corpus: Corpus,
+        workers: int,
+        *,
+        spill_dir: str | None = None,
+        keep_signatures: bool = True,
+        batch_done: Callable[[int], None] | None = None,
+    ) -> None:
+        self.plan = plan
         self.corpus = corpus
         self.workers = workers
+        self.spill_dir = spill_dir
+        self.keep_signatures = keep_signatures
+        self.batch_done = batch_done if workers == 1 else None  # documents signed here
         self.pool: Any = None
 
-    def __enter__(self) -> Executor:
+    def __enter__(self) -> Pool:
         if self.workers > 1:
-            _STATE.update(engine=self.engine, corpus=self.corpus)
+            _STATE.update(pool=self, corpus=self.corpus)
             self.pool = multiprocessing.get_context("fork").Pool(self.workers)
         return self
 
@@ -74,14 +86,21 @@ class Executor:
             return map(serial, items)
         return iter(self.pool.imap(func, items, chunksize=1))
 
+    def sign_here(self, chunk: Chunk) -> SignedChunk:
+        """Pass 1 over one chunk, in this process."""
+        return sign_chunk(
+            self.plan,
+            self.corpus,
+            chunk,
+            spill_dir=self.spill_dir,
+            keep_signatures=self.keep_signatures,
+            batch_done=self.batch_done,
+        )
+
     def sign(self, chunks: Iterable[Chunk]) -> Iterator[SignedChunk]:
         """Pass 1 over the chunks, results in chunk order."""
-        return self._map(_sign, lambda c: sign_chunk(self.engine, self.corpus, c), chunks)
+        return self._map(_sign, self.sign_here, chunks)
 
     def texts(self, jobs: Iterable[tuple[Chunk, set[Location]]]) -> Iterator[list[Record]]:
         """The raw texts of the wanted documents of each (chunk, locations) job, in order."""
         return self._map(_texts, lambda j: read_texts(self.corpus, j[0], j[1]), jobs)
-
-    def load(self, jobs: Iterable[tuple[Chunk, set[Location]]]) -> Iterator[LoadedChunk]:
-        """Pass 2 over (chunk, wanted locations) jobs, results in job order."""
-        return self._map(_load, lambda j: load_chunk(self.engine, self.corpus, j[0], j[1]), jobs)

@@ -18,8 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dedupe.candidates.lsh import (
+    _pairs_in_big_groups,
+    _pairs_in_groups,
+    order_by_rank,
+    unique_pairs,
+)
 from dedupe.kernels.reference import fmix32
-from dedupe.lsh import _pairs_in_big_groups, _pairs_in_groups, order_by_rank, unique_pairs
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,12 @@ class AnchorSettings:
     min_ratio: float = 0.25
     max_group: int = 64
     max_posting: int = 1000
+
+    def enough(self, shared: np.ndarray, smaller: np.ndarray) -> np.ndarray:
+        """The acceptance rule of anchor candidates, the one every executor and the index
+        apply: pairs sharing at least ``min_shared`` anchors and at least ``min_ratio`` of the
+        anchors of the pair's smaller document (``smaller``: its number of anchors)."""
+        return (shared > 0) & (shared >= self.min_shared) & (shared >= self.min_ratio * smaller)
 
 
 def select_anchors(
@@ -85,7 +96,7 @@ def anchor_pairs(
     range, see :func:`partition`): ranges are joined one at a time and the anchors two
     documents share are summed over ranges, so memory holds one range's pairs at a time.
     Inside an oversized group documents are ordered by ``rank`` when given (see
-    :func:`dedupe.lsh.candidate_pairs`), else by number.
+    :func:`dedupe.candidates.lsh.candidate_pairs`), else by number.
     """
     ranges = [[codes]] if isinstance(codes, np.ndarray) else codes
     per_doc = np.zeros(n_docs, dtype=np.int64)
@@ -110,7 +121,7 @@ def anchor_pairs(
         shared = np.bincount(inverse, weights=np.concatenate(counts)).astype(np.int64)
     pairs = np.stack([pair_codes // n_docs, pair_codes % n_docs], axis=1)
     smaller = np.minimum(per_doc[pairs[:, 0]], per_doc[pairs[:, 1]])
-    keep = (shared >= settings.min_shared) & (shared >= settings.min_ratio * smaller)
+    keep = settings.enough(shared, smaller)
     return unique_pairs(pairs[keep], n_docs)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import xxhash
 
 # Gauss-Legendre nodes: exact for the polynomials 1-(1-s^r)^b of degree <= num_perm <= 4096
 # would need many nodes; 256 keep the error below 1e-12 for the smooth integrands used here.
@@ -164,3 +165,26 @@ def unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     codes = np.unique(pairs[:, 0] * np.int64(n) + pairs[:, 1])
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def id_ranks(ids: list[str]) -> np.ndarray:
+    """A stable pseudo-random order of documents by id (xxh64), independent of input order."""
+    h = xxhash.xxh64_intdigest
+    return np.fromiter(
+        (h(i.encode("utf-8", "surrogatepass")) for i in ids), dtype=np.uint64, count=len(ids)
+    )
+
+
+def candidates_from_keys(
+    keys: np.ndarray,
+    max_bucket: int,
+    skipped: np.ndarray | None = None,
+    rank: np.ndarray | None = None,
+) -> np.ndarray:
+    """Candidate pairs (i < j) of documents sharing a band key (``keys``: n x bands), those
+    marked ``skipped`` left out."""
+    if len(keys) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    usable = np.flatnonzero(~skipped) if skipped is not None else np.arange(len(keys))
+    local = candidate_pairs(keys[usable], max_bucket, None if rank is None else rank[usable])
+    return usable[local] if len(local) else local

@@ -9,14 +9,15 @@ to posting lists looked up in the index instead of a sort of the whole corpus.
   most ``max_posting`` indexed documents (more frequent ones are stock phrases).
 
 Within a batch of new documents the batch engine's own functions
-(:func:`dedupe.lsh.candidate_pairs`, :func:`dedupe.anchors.anchor_pairs`) are used.
+(:func:`dedupe.candidates.lsh.candidate_pairs`, :func:`dedupe.candidates.anchors.anchor_pairs`)
+are used.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from dedupe.anchors import AnchorSettings, anchor_pairs
+from dedupe.candidates.anchors import AnchorSettings, anchor_pairs
 
 
 def pairs_sharing_anchors(
@@ -26,7 +27,7 @@ def pairs_sharing_anchors(
     settings: AnchorSettings,
     rank: np.ndarray | None = None,
 ) -> np.ndarray:
-    """:func:`dedupe.anchors.anchor_pairs` over a batch's (values, docs) anchors."""
+    """:func:`dedupe.candidates.anchors.anchor_pairs` over a batch's (values, docs) anchors."""
     codes = (values.astype(np.uint64) << np.uint64(32)) | docs.astype(np.uint64)
     return anchor_pairs(codes, n_docs, settings, rank)
 
@@ -94,5 +95,5 @@ def anchor_candidates(
     size_of = dict(zip(found_docs.tolist(), found_sizes.tolist(), strict=True))
     sizes_found = np.fromiter((size_of[d] for d in b.tolist()), dtype=np.int64, count=len(b))
     smaller = np.minimum(sizes_new[a], sizes_found)
-    keep = (shared >= settings.min_shared) & (shared >= settings.min_ratio * smaller)
+    keep = settings.enough(shared, smaller)
     return np.stack([a[keep], b[keep]], axis=1)

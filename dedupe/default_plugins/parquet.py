@@ -3,8 +3,8 @@
 One document per row, fields as in JSON Lines (``--id-field``, ``--text-field``,
 ``--date-field``); a row's "line" is its 1-based row number, so a later pass can ask for just
 some rows. The reader is registered only when pyarrow can be imported, so a plain install
-neither fails nor claims ``.parquet`` files it cannot read. The dask engine adds this plugin to
-its plugin manager on the client and on every worker (:func:`plugin_manager`).
+neither fails nor claims ``.parquet`` files it cannot read. A built-in plugin like the others,
+for every executor.
 """
 
 from __future__ import annotations
@@ -18,10 +18,8 @@ from typing import Any
 from dedupe.default_plugins.readers import record_from_object
 from dedupe.documents import BadRecord, Record
 from dedupe.hookspecs import hookimpl
-from dedupe.plugins import DedupePluginManager, PluginInfo, get_plugin_manager
 from dedupe.read import Reader, ReadOptions, Source
 
-PLUGIN_NAME = "dedupe.distributed.parquet"
 ROWS_PER_BATCH = 4096
 
 
@@ -77,13 +75,3 @@ def register_readers(register: Callable[[Reader], None]) -> None:
                 "Apache Parquet: one document per row (needs pyarrow)",
             )
         )
-
-
-def plugin_manager() -> DedupePluginManager:
-    """The usual plugin manager (built-ins and installed plugins) plus the Parquet reader."""
-    pm = get_plugin_manager()
-    if not pm.has_plugin(PLUGIN_NAME):
-        import dedupe.distributed.parquet as module
-
-        pm.add(module, PluginInfo(PLUGIN_NAME, builtin=True))
-    return pm

@@ -1,5 +1,4 @@
-"""Reference kernels in Python and numpy: always available, and the definition the compiled
-kernels are tested against.
+"""Shingles as strings, and their hashes from texts: the definition the kernels are held to.
 
 Every function works on a whole batch. Texts are shingled exactly as a user of datasketch
 would do it by hand: ``text.split()`` for words, ``text[i:i+n]`` for characters, each shingle
@@ -22,10 +21,6 @@ def _punctuation() -> re.Pattern[str]:
     from dedupe.kernels.charclass import MARK, classes
 
     return re.compile(r"[^\w\s" + _char_class(classes(), MARK) + r"]+|_+")
-
-
-U32 = np.uint32
-MAX_HASH = np.uint32(0xFFFFFFFF)
 
 
 def word_shingles(text: str, n: int) -> list[str]:
@@ -132,59 +127,3 @@ def char_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
 def auto_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     """xxh32 of every ``auto`` n-gram (:func:`auto_shingles`) of every text, CSR layout."""
     return _hash_batch([auto_shingles(t, n) for t in texts])
-
-
-def fmix32(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finalizer, the pre-mix of datasketch's affine32 scheme."""
-    h = h.astype(np.uint32, copy=True)
-    h ^= h >> U32(16)
-    h *= U32(0x85EBCA6B)
-    h ^= h >> U32(13)
-    h *= U32(0xC2B2AE35)
-    h ^= h >> U32(16)
-    return h
-
-
-def minhash(hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Signatures (n_docs, num_perm) uint32: min over shingles of ``a*fmix(h)+b`` mod 2^32.
-
-    One numpy pass per permutation over the whole batch, reduced per document with
-    ``minimum.reduceat``; documents without shingles keep the empty value 2^32-1.
-    """
-    n_docs = len(offsets) - 1
-    sig = np.full((n_docs, len(a)), MAX_HASH, dtype=np.uint32)
-    if n_docs == 0 or len(hashes) == 0:
-        return sig
-    mixed = fmix32(hashes)
-    starts = offsets[:-1]
-    nonempty = offsets[1:] > starts
-    idx = starts[nonempty]
-    with np.errstate(over="ignore"):
-        for k in range(len(a)):
-            v = mixed * a[k] + b[k]
-            sig[nonempty, k] = np.minimum.reduceat(v, idx)
-    return sig
-
-
-def unique_segments(hashes: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sort and deduplicate each document's hashes: the shingle *set* of each document."""
-    out: list[np.ndarray] = []
-    counts = np.zeros(len(offsets) - 1, dtype=np.int64)
-    for d in range(len(offsets) - 1):
-        u = np.unique(hashes[offsets[d] : offsets[d + 1]])
-        out.append(u)
-        counts[d] = len(u)
-    new_offsets = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=new_offsets[1:])
-    values = np.concatenate(out) if out else np.zeros(0, dtype=np.uint32)
-    return values.astype(np.uint32, copy=False), new_offsets
-
-
-def intersections(values: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    """Size of the intersection of the sorted sets of each pair (rows of ``pairs``)."""
-    out = np.zeros(len(pairs), dtype=np.int64)
-    for p, (i, j) in enumerate(pairs):
-        a = values[offsets[i] : offsets[i + 1]]
-        b = values[offsets[j] : offsets[j + 1]]
-        out[p] = len(np.intersect1d(a, b, assume_unique=True))
-    return out

@@ -1,0 +1,67 @@
+"""Compiled (numba) kernels: the values of :mod:`dedupe.kernels.reference`, many times faster.
+
+One module per family, each kernel with a Python twin of the same signature in the reference
+package (tested equal in ``tests/test_kernels.py``): shingle hashes (:mod:`.shingles`), sets
+and signatures (:mod:`.sets`), text on UTF-8 bytes (:mod:`.text`). Kernels release the GIL
+(``nogil=True``) so threads can run them side by side. Importing this package needs numba.
+"""
+
+from __future__ import annotations
+
+from dedupe.kernels.compiled.sets import intersections, minhash, unique_segments
+from dedupe.kernels.compiled.shingles import (
+    auto_hashes,
+    char_hashes,
+    has_character_tokens,
+    word_hashes,
+    xxh32,
+)
+from dedupe.kernels.compiled.text import (
+    any_byte_in,
+    any_mapped,
+    collapse_spaces,
+    docs_to_map,
+    lead_kinds,
+    map_codepoints,
+    map_docs,
+    map_or_flag,
+    punctuation_to_spaces,
+)
+
+#: The kernels, by family (each has a reference twin of the same name and signature).
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "shingles": ("xxh32", "word_hashes", "char_hashes", "auto_hashes", "has_character_tokens"),
+    "sets": ("minhash", "unique_segments", "intersections"),
+    "text": (
+        "punctuation_to_spaces",
+        "collapse_spaces",
+        "map_codepoints",
+        "map_docs",
+        "docs_to_map",
+        "map_or_flag",
+        "lead_kinds",
+        "any_byte_in",
+        "any_mapped",
+    ),
+}
+
+__all__ = [
+    "FAMILIES",
+    "any_byte_in",
+    "any_mapped",
+    "auto_hashes",
+    "char_hashes",
+    "collapse_spaces",
+    "docs_to_map",
+    "has_character_tokens",
+    "intersections",
+    "lead_kinds",
+    "map_codepoints",
+    "map_docs",
+    "map_or_flag",
+    "minhash",
+    "punctuation_to_spaces",
+    "unique_segments",
+    "word_hashes",
+    "xxh32",
+]
