@@ -71,7 +71,8 @@ def run_set(tree: Path | None, name: str) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as out:
         command = [sys.executable, "-m", "dedupe", "run", *map(str, inputs), *options]
         start = time.perf_counter()
-        subprocess.run([*command, "-q", "-o", out], check=True, env=env)
+        # from the tree's folder: the current folder comes first on sys.path
+        subprocess.run([*command, "-q", "-o", out], check=True, env=env, cwd=tree or REPO)
         seconds = time.perf_counter() - start
         scored = subprocess.run(
             [sys.executable, str(SCORE), str(truth), str(Path(out) / "clusters.jsonl")],
