@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from dedupe.normalise import Chain
     from dedupe.plan import RunPlan
 
-FORMAT = 2
+FORMAT = 3
 SHARD_SUFFIX = ".npz"
 #: Arrays of one value per document: name -> dtype.
 _PER_DOC = {
@@ -53,6 +53,7 @@ _PER_DOC = {
     "set_sizes": np.int64,
     "removed_share": np.float64,
     "kept_share": np.float64,
+    "declared": np.float64,
     "text_length": np.int64,
 }
 #: Arrays saved per batch of the chunk: name -> dtype.
@@ -64,7 +65,7 @@ class ShardError(ValueError):
 
 
 #: Settings that cannot change what pass 1 makes of a chunk (left out of the key).
-NOT_IN_KEY = frozenset({"workers", "fsync"})
+NOT_IN_KEY = frozenset({"workers", "fsync", "output_format"})
 
 
 def run_settings(config: Config) -> dict[str, Any]:

@@ -34,6 +34,8 @@ DEFAULT_WRITERS: tuple[str, ...] = ("clusters", "pairs", "kept", "dropped", "rep
 
 #: Hash scheme of signatures: datasketch 2's ``affine32`` over xxh32 shingle hashes.
 SIGNATURE_SCHEME = "affine32+xxh32"
+#: ``--output-format`` values (``auto``: decided by the inputs).
+OUTPUT_FORMATS = ("auto", "jsonl", "csv", "parquet")
 #: Records a learning normaliser is fitted on, by default (see :mod:`dedupe.learn`).
 DEFAULT_LEARN_SAMPLE = 20_000
 
@@ -101,6 +103,10 @@ class Config:
     fsync: bool = False
     #: Records a learning normaliser (``boilerplate``) is fitted on (see :mod:`dedupe.learn`).
     learn_sample: int = DEFAULT_LEARN_SAMPLE
+    #: How the tables (clusters, pairs, dropped, kept) are written: ``jsonl``, ``csv``,
+    #: ``parquet``, or ``auto`` (CSV when every input is, Parquet when every input is, else
+    #: JSON Lines; a run's plan holds the format decided: :mod:`dedupe.tables`).
+    output_format: str = "auto"
     #: Options every scorer sees as ``ctx.options`` (name, JSON value), sorted by name; give a
     #: mapping, it is stored as pairs so that the config stays hashable.
     scorer_options: tuple[tuple[str, Any], ...] = ()
@@ -158,6 +164,11 @@ class Config:
         if self.duplicate_ids not in ("error", "rename"):
             raise ConfigError(
                 f"duplicate ids must be 'error' or 'rename', not {self.duplicate_ids!r}"
+            )
+        if self.output_format not in OUTPUT_FORMATS:
+            raise ConfigError(
+                f"output format must be one of {', '.join(OUTPUT_FORMATS)}, "
+                f"not {self.output_format!r}"
             )
         if self.learn_sample < 0:
             raise ConfigError(f"learn sample must be 0 or more, not {self.learn_sample}")

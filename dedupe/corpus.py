@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -189,6 +189,12 @@ class FileCorpus(Corpus):
         reader = self.readers.get(source.reader)
         return reader is not None and reader.splittable
 
+    def copies_raw(self, source: Source) -> bool:
+        """Whether kept records of the source are copied as the raw lines they were (a
+        splittable reader whose lines are JSON records: :attr:`Reader.raw_lines`)."""
+        reader = self.readers.get(source.reader)
+        return reader is not None and reader.splittable and reader.raw_lines
+
     def chunks(self, target_bytes: int) -> list[Chunk]:
         """The chunk plan (computed once per size: cutting a big JSONL file means reading it)."""
         if target_bytes not in self._plans:
@@ -255,7 +261,7 @@ class FileCorpus(Corpus):
                 yield from self._kept_lines_of(source, wanted)
 
     def _kept_lines_of(self, source: Source, wanted: set[int | None]) -> Iterator[str]:
-        if self.splittable(source):
+        if self.copies_raw(source):
             lines = sorted(line for line in wanted if line)
             yield from (_plain_line(raw) for raw in picked_lines(source, lines))
             return
@@ -273,7 +279,7 @@ class FileCorpus(Corpus):
             wanted = by_label.get(source.label)
             if not wanted:
                 continue
-            if not self.splittable(source):
+            if not self.copies_raw(source):
                 yield from _encoded(self._kept_lines_of(source, wanted))
                 continue
             picked: list[bytes] = []
@@ -335,21 +341,52 @@ class MemoryCorpus(Corpus):
                 yield item
 
 
+#: What :meth:`dedupe.Engine.run_documents` takes: plain strings (numbered by position),
+#: ``(id, text)`` pairs or mappings with the configured id and text fields.
+Document = str | tuple[Any, str] | list[Any] | Mapping[str, Any]
+Documents = Iterable[Document]
+
+
 def records_from(
-    documents: Iterable[Any], id_field: str, text_field: str, keep_fields: tuple[str, ...]
+    documents: Documents, id_field: str, text_field: str, keep_fields: tuple[str, ...]
 ) -> list[Record | BadRecord]:
-    """In-memory documents (``(id, text)`` or mappings) as records and bad records."""
+    """In-memory documents as records and bad records.
+
+    A plain string is a document whose id is its position in ``documents`` (``"0"``,
+    ``"1"``...); an ``(id, text)`` pair (tuple or list) gives its id; a mapping gives the
+    ``id_field`` (its position when absent or ``''``) and the ``text_field`` (several,
+    comma-separated, are joined by a blank line, as the readers do). Anything else, or a
+    text that is not a string, is a bad record naming its position."""
     items: list[Record | BadRecord] = []
-    for n, doc in enumerate(documents, start=1):
-        if isinstance(doc, tuple):
-            doc_id, text, meta, raw = str(doc[0]), doc[1], {}, None
-        else:
-            doc_id, text = str(doc.get(id_field, n)), doc.get(text_field)
+    fields = [f for f in text_field.split(",") if f] or [text_field]
+    for n, doc in enumerate(documents):
+        line = n + 1  # the record's place as a location, counted from 1 like a file's lines
+        meta: dict[str, Any] = {}
+        raw: Any = None
+        if isinstance(doc, str):
+            doc_id, text = str(n), doc
+        elif isinstance(doc, (tuple, list)) and len(doc) == 2:
+            doc_id, text = str(doc[0]), doc[1]
+        elif isinstance(doc, Mapping):
+            value = doc.get(id_field) if id_field else None
+            doc_id = str(n) if value is None else str(value)
+            present = [doc[f] for f in fields if f in doc and doc[f] is not None]
+            if any(not isinstance(v, str) for v in present):
+                text = None
+            elif present or any(f in doc for f in fields):
+                text = "\n\n".join(v for v in present if v)
+            else:
+                text = None
             meta, raw = {k: doc[k] for k in keep_fields if k in doc}, dict(doc)
-        if not isinstance(text, str):
-            items.append(BadRecord("<documents>", n, "text is missing or not a string"))
         else:
-            items.append(Record(doc_id, text, "<documents>", n, meta, raw))
+            kind = type(doc).__name__
+            reason = f"document {n}: expected a string, an (id, text) pair or a mapping, not {kind}"
+            items.append(BadRecord("<documents>", line, reason))
+            continue
+        if not isinstance(text, str):
+            items.append(BadRecord("<documents>", line, "text is missing or not a string"))
+        else:
+            items.append(Record(doc_id, text, "<documents>", line, meta, raw))
     return items
 
 

@@ -25,6 +25,9 @@ from dedupe.outdir import is_output_folder
 from dedupe.read import STDIN, Discovery, Reader, Source, not_regular
 
 SPOOL_PREFIX = "dedupe-stdin-"
+#: ``--format`` on stdin, where it differs: text piped in is one document per line (a single
+#: document could be a copy of nothing; ``sort -u`` and ``uniq`` read lines too).
+STDIN_READERS = {"text": "lines"}
 
 
 def _suffix_map(readers: dict[str, Reader]) -> dict[str, str]:
@@ -169,8 +172,9 @@ def discover(
     Directories are walked recursively (hidden entries skipped) and their files read when a
     reader claims their suffix, sorted by their path relative to the directory, which is their
     id. A file named directly is read by ``format``, its suffix, or as plain text. ``-`` is
-    JSONL on stdin, spooled to a temporary file (in ``output_dir`` when given) so the input can
-    be read more than once; a named pipe (``<(zcat x.jsonl.gz)``) is spooled the same way.
+    JSONL on stdin (``format`` text: one document per line, see :data:`STDIN_READERS`),
+    spooled to a temporary file (in ``output_dir`` when given) so the input can be read
+    more than once; a named pipe (``<(zcat x.jsonl.gz)``) is spooled the same way.
     Inputs are taken in path order and each real file is read once (by device and inode),
     whichever paths lead to it; special files and the output folder are skipped.
     """
@@ -191,7 +195,8 @@ def discover(
             if raw == STDIN:
                 stream = stdin if stdin is not None else sys.stdin.buffer
                 spooled = _spool(stream, found, spool_dir)
-                found.sources.append(Source(spooled, STDIN, format or "jsonl", display="<stdin>"))
+                reader = STDIN_READERS.get(format or "", format) or "jsonl"
+                found.sources.append(Source(spooled, STDIN, reader, display="<stdin>"))
                 continue
             try:
                 st = os.stat(raw)

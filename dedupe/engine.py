@@ -126,7 +126,8 @@ class Engine:
         return open_files(self.plan, inputs, stdin=stdin, output_dir=output_dir)
 
     def open_documents(self, documents: Documents) -> Corpus:
-        """A corpus over in-memory documents (``(id, text)`` or mappings)."""
+        """A corpus over in-memory documents: plain strings (ids numbered), ``(id, text)``
+        pairs or mappings with the configured id and text fields."""
         return open_documents(self.plan, documents)
 
     # -- running --------------------------------------------------------------------------------
@@ -159,7 +160,8 @@ class Engine:
     def run_documents(
         self, documents: Documents, output_dir: str | os.PathLike[str] | None = None, **kw: Any
     ) -> RunResult:
-        """Deduplicate in-memory documents (``(id, text)`` or ``{"id":..., "text":...}``)."""
+        """Deduplicate in-memory documents: strings (ids ``"0"``, ``"1"``... by position),
+        ``(id, text)`` pairs or ``{"id":..., "text":...}`` mappings."""
         with guarded([], output_dir, [w.filename for w in self.writers]):
             return self.run_corpus(self.open_documents(documents), output_dir, **kw)
 

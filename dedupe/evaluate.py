@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dedupe import tables
 from dedupe.errors import InputError
 
 #: Role names that mark a cluster's original in truth files.
@@ -197,11 +198,19 @@ def _list(value: Any, where: str, name: str) -> list[Any]:
 
 
 def load_clusters(path: str | Path) -> list[dict[str, Any]]:
-    """Read a clusters.jsonl (objects with ``members``, a list of ids, and optionally a
-    ``representative``); a line that is not one is an :class:`InputError` naming it."""
+    """Read a run's clusters (objects with ``members``, a list of ids, and optionally a
+    ``representative``): ``clusters.jsonl``, or ``.csv`` or ``.parquet`` as
+    ``--output-format`` writes them (:mod:`dedupe.tables`); a line that is not one is an
+    :class:`InputError` naming it."""
     path = Path(path)
     out = []
-    for n, row in _json_lines(path, "a clusters file"):
+    if tables.format_of(path) == "jsonl":
+        rows = _json_lines(path, "a clusters file")
+    else:
+        if not path.is_file():
+            raise InputError(f"{path}: cannot read a clusters file: no such file")
+        rows = tables.read_rows(path, tables.COLUMNS["clusters"])
+    for n, row in rows:
         where = f"{path}:{n}"
         if not isinstance(row, dict) or not isinstance(row.get("members"), list):
             raise InputError(f"{where}: cluster lines are objects with a list of members")
@@ -256,6 +265,38 @@ def predicted_labels(clusters: Iterable[Mapping[str, Any]], ids: Iterable[str]) 
                 if tail in labels:
                     labels[tail] = ("c", n)
     return labels
+
+
+#: Below this share of the clusters' ids found in the truth, ``dedupe eval`` refuses to score.
+MIN_KNOWN_SHARE = 0.5
+
+
+class ForeignClusters(InputError):
+    """Most ids of the clusters are not in the truth: they are of another corpus (or were
+    read with other ids), and every figure would be meaningless (recall 0, say)."""
+
+
+def ids_in_truth(truth: Truth, clusters: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
+    """(ids of the clusters' members found in the truth, all of them), matched as
+    :func:`predicted_labels` matches them (the id, or its last path part)."""
+    found = total = 0
+    for cluster in clusters:
+        for m in cluster["members"]:
+            total += 1
+            found += m in truth.labels or str(m).rsplit("/", 1)[-1] in truth.labels
+    return found, total
+
+
+def check_same_corpus(truth: Truth, clusters: list[dict[str, Any]], where: str = "") -> None:
+    """Raise :class:`ForeignClusters` when fewer than :data:`MIN_KNOWN_SHARE` of the clusters'
+    ids are in the truth (no clusters at all is a run that found none: it is scored)."""
+    found, total = ids_in_truth(truth, clusters)
+    if total and found < MIN_KNOWN_SHARE * total:
+        prefix = f"{where}: " if where else ""
+        raise ForeignClusters(
+            f"{prefix}only {found:,} of the {total:,} ids in the clusters are in the truth: "
+            "the clusters are of another corpus, or the run read other ids (--id-field)"
+        )
 
 
 def evaluate(truth: Truth, clusters: list[dict[str, Any]]) -> dict[str, Any]:

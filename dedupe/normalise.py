@@ -43,7 +43,11 @@ class Normaliser:
     output length says nothing about that (``html`` drops markup, which is not furniture,
     along with the chrome of a page's visible text). ``visible_lines``, when given, maps one
     raw text to the lines a reader sees, each with whether the normaliser kept it: ``explain``
-    shows the dropped ones as chrome.
+    shows the dropped ones as chrome. ``declares``, when given, maps a batch of texts (as the
+    normaliser gets them) and what the normaliser made of them to how far each one's own
+    metadata names the article it shows, in [0, 1] (``html``: a page's ``og:title`` against
+    its headline, unless its furniture credits another site): the original policy's evidence
+    of an article's own page (the normaliser then runs on text, not on bytes).
     """
 
     name: str
@@ -58,6 +62,7 @@ class Normaliser:
     structural: bool = False
     measure: Callable[[list[str]], tuple[list[str], np.ndarray]] | None = None
     visible_lines: Callable[[str], list[tuple[str, bool]]] | None = None
+    declares: Callable[[list[str], list[str]], np.ndarray] | None = None
 
     def __call__(self, texts: list[str]) -> list[str]:
         if self.batch:
@@ -93,15 +98,21 @@ class Chain:
         """The chain minus the normalisers that remove page furniture."""
         return Chain([n for n in self.normalisers if not n.removes_boilerplate])
 
-    def _run(self, texts: list[str], encoded: bool) -> tuple[Any, np.ndarray]:
+    def _run(
+        self, texts: list[str], encoded: bool, facts: bool = False
+    ) -> tuple[Any, np.ndarray, np.ndarray]:
         """Apply the chain; runs of byte normalisers share one encoded batch. Also returns,
         per text, the share of its characters the boilerplate-removing normalisers took out
-        (measured where each runs)."""
+        (measured where each runs), and how far its metadata names its article (measured by
+        the first normaliser that ``declares``, from the texts it gets and makes, when ``facts``;
+        else 0)."""
         current: Any = texts
         is_bytes = False
         kept = np.ones(len(texts))
+        declared: np.ndarray | None = None
         for normaliser in self.normalisers:
-            if normaliser.bytes_func is not None:
+            declaring = facts and normaliser.declares is not None and declared is None
+            if normaliser.bytes_func is not None and not declaring:
                 if not is_bytes:
                     current = kernels.encode_batch(current)
                     is_bytes = True
@@ -110,6 +121,7 @@ class Chain:
             if is_bytes:
                 current = kernels.decode_batch(*current)
                 is_bytes = False
+            given = current
             if normaliser.measure is not None:
                 current, share = normaliser.measure(current)
                 kept *= 1.0 - np.clip(share, 0.0, 1.0)
@@ -120,11 +132,13 @@ class Chain:
                 kept *= np.where(before > 0, np.minimum(after / np.maximum(before, 1.0), 1.0), 1.0)
             else:
                 current = normaliser(current)
+            if declaring and normaliser.declares is not None:
+                declared = np.asarray(normaliser.declares(given, current), dtype=np.float64)
         if encoded and not is_bytes:
             current = kernels.encode_batch(current)
         elif not encoded and is_bytes:
             current = kernels.decode_batch(*current)
-        return current, 1.0 - kept
+        return current, 1.0 - kept, np.zeros(len(texts)) if declared is None else declared
 
     def __call__(self, texts: list[str]) -> list[str]:
         result: list[str] = self._run(texts, encoded=False)[0]
@@ -133,7 +147,12 @@ class Chain:
     def measuring(self, texts: list[str]) -> tuple[list[str], np.ndarray]:
         """Normalised texts and, for each, the share of its characters that the
         boilerplate-removing normalisers took out (measured where each runs in the chain)."""
-        result: tuple[list[str], np.ndarray] = self._run(texts, encoded=False)
+        out, removed, _ = self._run(texts, encoded=False)
+        return out, removed
+
+    def measuring_facts(self, texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """:meth:`measuring` plus how far each text's metadata names its article."""
+        result: tuple[list[str], np.ndarray, np.ndarray] = self._run(texts, False, True)
         return result
 
     def encoded(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -143,8 +162,15 @@ class Chain:
 
     def encoded_measuring(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`encoded` plus the share of each text that was page furniture."""
-        (buf, offsets), removed = self._run(texts, encoded=True)
+        (buf, offsets), removed, _ = self._run(texts, encoded=True)
         return buf, offsets, removed
+
+    def encoded_facts(
+        self, texts: list[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`encoded_measuring` plus how far each text's metadata names its article."""
+        (buf, offsets), removed, declared = self._run(texts, True, True)
+        return buf, offsets, removed, declared
 
     def one(self, text: str) -> str:
         return self([text])[0]

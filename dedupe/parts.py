@@ -57,9 +57,11 @@ def pair_result(
     id_b: list[str],
     scores: dict[str, np.ndarray],
     via: np.ndarray,
+    overlap: np.ndarray | None = None,
 ) -> RunResult:
     """A partition of accepted pairs in output order: ids (``id_a < id_b``), each scorer's
-    scores, and whether each was found verifying a member against its representative."""
+    scores, whether each was found verifying a member against its representative, and their
+    overlap (shared shingles, sizes of the ``id_a`` and ``id_b`` sets: :mod:`dedupe.overlap`)."""
     m = len(id_a)
     ids = [*id_a, *id_b]
     pairs = np.stack([np.arange(m), np.arange(m, 2 * m)], axis=1).astype(np.int64)
@@ -70,6 +72,7 @@ def pair_result(
         pair_scores=scores,
         accepted=np.ones(m, dtype=bool),
         via_representative=np.asarray(via, dtype=bool),
+        pair_overlap=None if overlap is None else np.asarray(overlap, dtype=np.int64),
         ids=ids,
         dropped=np.zeros(2 * m, dtype=bool),
     )

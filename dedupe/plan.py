@@ -26,6 +26,7 @@ from dedupe.represent import RepresentativePolicy
 from dedupe.score import Scorer
 from dedupe.shingle import ShingleUnit
 from dedupe.signature import MinHasher
+from dedupe.tables import in_format, require_parquet
 from dedupe.window import WINDOW_THRESHOLD, window_scorer
 from dedupe.write import Writer
 
@@ -85,6 +86,12 @@ class RunPlan:
         """What every scorer sees as ``ctx.options``."""
         return self.config.scorer_option_map
 
+    def with_output_format(self, output_format: str) -> RunPlan:
+        """This plan writing its tables in ``output_format`` (the format ``auto`` decided)."""
+        config = dataclasses.replace(self.config, output_format=output_format)
+        writers = tuple(in_format(w, output_format) for w in self.writers)
+        return dataclasses.replace(self, config=config, writers=writers)
+
     def with_chain(self, chain: Chain, learned: Mapping[str, str] | None = None) -> RunPlan:
         """This plan normalising with ``chain`` (``learned``: what its normalisers learned)."""
         return dataclasses.replace(
@@ -98,6 +105,8 @@ def plan_for(config: Config, registry: Registry) -> RunPlan:
     readers = {name: reg.get("reader", name) for name in reg.names("reader")}
     if cfg.format is not None:
         reg.get("reader", cfg.format)
+    if cfg.output_format == "parquet":
+        require_parquet()  # before any work: one line naming the extra
     chain = Chain([reg.get("normaliser", name) for name in cfg.normalise])
     scorers = []
     for spec in cfg.scorers:
@@ -129,7 +138,9 @@ def plan_for(config: Config, registry: Registry) -> RunPlan:
         anchors=anchors,
         scorers=tuple(scorers),
         policy=reg.get("representative policy", cfg.representative),
-        writers=tuple(reg.get("writer", name) for name in cfg.writers),
+        writers=tuple(
+            in_format(reg.get("writer", name), cfg.output_format) for name in cfg.writers
+        ),
         plugins=tuple(sorted(infos)),
         third_party={n: i.version for n, i in infos.items() if not i.builtin},
     )

@@ -70,13 +70,19 @@ class Reader:
     ``splittable`` says a file is one record per line, each line the record's raw form: its
     ``read`` honours a source's byte range (``start``, ``stop``, ``first_line``) and
     ``only_lines``, so a big file is cut into chunks at line starts, the sample to learn from
-    is taken by hashing raw lines, and kept records are copied as the raw lines they were."""
+    is taken by hashing raw lines, and kept records are copied as the raw lines they were,
+    unless ``raw_lines`` is False (a line is not a JSON record, e.g. a line of plain text: kept
+    records are then written as ``{"id", "text"}`` like other readers'). ``output_format``:
+    the format a run writes its tables in when every input is read by this reader and no
+    ``--output-format`` is given (``csv`` for CSV: CSV in gives CSV out)."""
 
     name: str
     read: ReadFunction
     suffixes: tuple[str, ...] = ()
     description: str = ""
     splittable: bool = False
+    raw_lines: bool = True
+    output_format: str | None = None
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

@@ -1,12 +1,14 @@
 """What a finished run found, read back from its output folder, for ``dedupe report``.
 
-The folder's report.json (counts, timings, settings, inputs), clusters.jsonl and, when there,
-dropped.jsonl and pairs.jsonl are summed up into a :class:`Summary`: cluster sizes binned for a
-histogram, the largest clusters with their members and roles, the time of each stage, and the
-command that explains a cluster. Copies removed per input file (or per a field of the records)
-need to know where each document came from, which the outputs do not say:
-:mod:`dedupe.report_sources` reads the inputs again for it. A bad line in an output is one
-problem line (file, line, reason) and is left out; only a folder without report.json is an error.
+The folder's report.json (counts, timings, settings, inputs), the clusters and, when there,
+the dropped copies and pairs (``clusters.jsonl``, or ``.csv`` or ``.parquet``: the format
+report.json names, :mod:`dedupe.tables`) are summed up into a :class:`Summary`: cluster
+sizes binned for a histogram, the largest clusters with their members and roles, the time of
+each stage, and the command that explains a cluster. Copies removed per input file (or per a
+field of the records) need to know where each document came from, which the outputs do not
+say: :mod:`dedupe.report_sources` reads the inputs again for it. A bad line in an output is
+one problem line (file, line, reason) and is left out; only a folder without report.json is
+an error.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dedupe.errors import InputError
+from dedupe import tables
+from dedupe.errors import DedupeError, InputError
 
 #: Upper bounds of the cluster-size bins after the exact sizes 2..5.
 SIZE_BINS = (5, 10, 20, 50, 100, 1000)
@@ -175,7 +178,7 @@ class Summary:
                 args += [option, value]
         args += [
             "--clusters",
-            str(self.folder / "clusters.jsonl"),
+            str(output_path(self.folder, "clusters", self.report)),
             "--cluster",
             str(cluster.number),
         ]
@@ -185,8 +188,12 @@ class Summary:
 
 
 def _lines(path: Path, problems: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) of a JSON Lines output; a bad line is a problem, left out."""
+    """(line or row number, object) of an output table (JSON Lines, CSV or Parquet); a bad
+    line is a problem, left out."""
     if not path.exists():
+        return
+    if tables.format_of(path) != "jsonl":
+        yield from _rows(path, problems)
         return
     try:
         with open(path, encoding="utf-8", errors="surrogateescape") as f:
@@ -204,6 +211,26 @@ def _lines(path: Path, problems: list[str]) -> Iterator[tuple[int, dict[str, Any
                 yield n, obj
     except OSError as exc:
         problems.append(f"{path}: cannot be read ({exc.strerror or exc})")
+
+
+def _rows(path: Path, problems: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a CSV or Parquet output; one that cannot be read is a problem."""
+    try:
+        yield from tables.read_rows(path, tables.COLUMNS.get(path.stem, ()))
+    except OSError as exc:
+        problems.append(f"{path}: cannot be read ({exc.strerror or exc})")
+    except DedupeError as exc:  # a CSV cell of the wrong kind, Parquet without pyarrow
+        problems.append(str(exc))
+
+
+def output_path(folder: Path, stem: str, report: dict[str, Any]) -> Path:
+    """Where the run wrote its ``stem`` table: in the format report.json names (a run of an
+    older version: JSON Lines), else in whichever format is there."""
+    params = report.get("parameters")
+    fmt = params.get("output_format") if isinstance(params, dict) else None
+    if fmt in tables.SUFFIXES:
+        return folder / f"{stem}{tables.SUFFIXES[fmt]}"
+    return tables.find(folder, stem) or folder / f"{stem}.jsonl"
 
 
 def _cluster(obj: dict[str, Any]) -> ClusterRow | None:
@@ -242,7 +269,7 @@ def load(folder: str | Path) -> Summary:
         raise InputError(f"{report_path}: not a report (a JSON object)")
     problems: list[str] = []
     clusters: list[ClusterRow] = []
-    path = folder / "clusters.jsonl"
+    path = output_path(folder, "clusters", report)
     if not path.exists():
         problems.append(f"{path}: missing (the run did not write clusters)")
     for n, obj in _lines(path, problems):
@@ -252,7 +279,7 @@ def load(folder: str | Path) -> Summary:
         else:
             clusters.append(row)
     dropped: dict[str, str] = {}
-    path = folder / "dropped.jsonl"
+    path = output_path(folder, "dropped", report)
     if path.exists():
         for n, obj in _lines(path, problems):
             if "id" in obj and "duplicate_of" in obj:
@@ -263,7 +290,7 @@ def load(folder: str | Path) -> Summary:
         for c in clusters:
             dropped.update({m: c.representative for m in c.members if m != c.representative})
     summary = Summary(folder, report, clusters, dropped, problems=problems)
-    path = folder / "pairs.jsonl"
+    path = output_path(folder, "pairs", report)
     if path.exists():
         summary.pairs = 0
         for _, obj in _lines(path, problems):

@@ -96,6 +96,10 @@ class ClusterView:
             return np.zeros(len(docs))
         return np.asarray(store.removed_share[store.rows(docs)])
 
+    def declared(self, docs: np.ndarray) -> np.ndarray:
+        """How far each document's own metadata names the article it shows, in [0, 1]."""
+        return self.ctx.declared(docs)
+
     def containment_with(self, rep: int) -> tuple[np.ndarray, np.ndarray]:
         """For every member m: (share of m found in ``rep``, share of ``rep`` found in m)."""
         pairs = np.stack([self.members, np.full(len(self.members), rep)], axis=1)

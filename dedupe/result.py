@@ -36,6 +36,19 @@ class Cluster:
         return d
 
 
+@dataclass(frozen=True)
+class PairRow:
+    """One accepted pair as ``pairs.jsonl`` writes it: ids ``a < b``, every scorer's score,
+    whether it was found by verifying a member against its representative (``via``), and
+    ``overlap``: (shared shingles, size of a's set, size of b's), None when not measured."""
+
+    a: str
+    b: str
+    scores: dict[str, float | None]
+    via: bool
+    overlap: tuple[int, int, int] | None = None
+
+
 @dataclass
 class RunResult:
     """Clusters, accepted pairs, counts and timings of a run."""
@@ -55,6 +68,9 @@ class RunResult:
     #: Per pair: found by verifying a cluster member against its representative (a pair
     #: candidate generation did not propose), not by LSH or anchors.
     via_representative: np.ndarray | None = None
+    #: Per pair: shared shingles and each side's set size (``-1``: not measured), see
+    #: :mod:`dedupe.overlap`; None when the engine did not measure them.
+    pair_overlap: np.ndarray | None = None
     kept_lines: Callable[[], Iterator[str]] | None = None
     kept_record_reader: Callable[[], Iterator[Record]] | None = None
     kept_block_reader: Callable[[], Iterator[bytes]] | None = None
@@ -71,18 +87,34 @@ class RunResult:
         """(id a, id b, scores by scorer, found by verifying against a representative) of
         every accepted pair, ``a < b``, sorted by ids (so the order does not depend on the
         order of the input)."""
-        rows: list[tuple[str, str, int]] = []
+        for row in self.pair_rows():
+            yield row.a, row.b, row.scores, row.via
+
+    def pair_rows(self) -> Iterator[PairRow]:
+        """Every accepted pair as a :class:`PairRow`, ``a < b``, sorted by ids, with its
+        overlap turned to match (``shared``, size of a, size of b) where it was measured."""
+        rows: list[tuple[str, str, int, bool]] = []
         for k in np.flatnonzero(self.accepted).tolist():
-            a, b = sorted((self.ids[self.pairs[k, 0]], self.ids[self.pairs[k, 1]]))
-            rows.append((a, b, k))
+            first, second = self.ids[self.pairs[k, 0]], self.ids[self.pairs[k, 1]]
+            swapped = second < first
+            a, b = (second, first) if swapped else (first, second)
+            rows.append((a, b, k, swapped))
         rows.sort()
         via = self.via_representative
-        for a, b, row in rows:
+        overlap = self.pair_overlap
+        for a, b, row, swapped in rows:
             scores = {
                 name: None if np.isnan(s[row]) else round(float(s[row]), 6)
                 for name, s in self.pair_scores.items()
             }
-            yield a, b, scores, bool(via is not None and row < len(via) and via[row])
+            measured: tuple[int, int, int] | None = None
+            if overlap is not None and row < len(overlap) and overlap[row, 0] >= 0:
+                shared, size_first, size_second = (int(v) for v in overlap[row])
+                sizes = (size_second, size_first) if swapped else (size_first, size_second)
+                measured = (shared, *sizes)
+            yield PairRow(
+                a, b, scores, bool(via is not None and row < len(via) and via[row]), measured
+            )
 
     def accepted_pairs(
         self, candidates_only: bool = False

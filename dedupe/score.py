@@ -84,6 +84,14 @@ class PairContext:
         """Characters of each normalised text over those of the text as read."""
         return self.store.kept_share[self.store.rows(docs)]
 
+    def declared(self, docs: np.ndarray) -> np.ndarray:
+        """How far each document's own metadata names the article it shows, in [0, 1] (a
+        page's ``og:title`` against its headline; 0 for texts without metadata, and where the
+        store does not know)."""
+        if len(self.store.declared) != len(self.store.docs):
+            return np.zeros(len(docs))
+        return np.asarray(self.store.declared[self.store.rows(docs)])
+
     def set_sizes(self, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Number of distinct shingles of each side of each pair."""
         sizes = self.store.sets.sizes

@@ -28,6 +28,8 @@ class DocStore:
     kept_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
     text_length: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     normalise: Any = None
+    #: How far each document's own metadata names the article it shows (empty: unknown, 0).
+    declared: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @classmethod
     def empty(cls, n_docs: int) -> DocStore:
@@ -53,6 +55,7 @@ class DocStore:
         removed_share: np.ndarray,
         kept_share: np.ndarray | None = None,
         text_length: np.ndarray | None = None,
+        declared: np.ndarray | None = None,
         texts: list[str] | None = None,
         normalised: list[str] | None = None,
         docs: np.ndarray | None = None,
@@ -62,7 +65,7 @@ class DocStore:
         ``n_docs`` documents (default: as many as rows). The one way every executor builds
         what scorers and policies read (a run's candidates, a Dask partition, an index's
         documents); ``kept_share`` and ``text_length`` left out are computed from the texts
-        by the policies that need them."""
+        by the policies that need them; ``declared`` left out is 0 for every document."""
         k = len(ids)
         numbers = np.arange(k, dtype=np.int64) if docs is None else np.asarray(docs, np.int64)
         row_of = np.full(k if n_docs is None else n_docs, -1, dtype=np.int64)
@@ -71,6 +74,8 @@ class DocStore:
         if kept_share is not None and text_length is not None:
             store.kept_share = kept_share
             store.text_length = text_length
+        if declared is not None and len(declared) == k:
+            store.declared = np.asarray(declared, dtype=np.float64)
         return store
 
     @classmethod
@@ -88,6 +93,7 @@ class DocStore:
                 for x in (p.normalised or [None] * len(p.docs))  # type: ignore[list-item]
             ]
         per_doc = all(len(p.kept_share) == len(p.docs) for p in parts)
+        declared = all(len(p.declared) == len(p.docs) for p in parts)
         store = cls.of_rows(
             [i for p in parts for i in p.ids],
             ShingleSets.concat([p.sets for p in parts]),
@@ -96,6 +102,7 @@ class DocStore:
             removed_share=np.concatenate([p.removed_share for p in parts]),
             kept_share=np.concatenate([p.kept_share for p in parts]) if per_doc else None,
             text_length=np.concatenate([p.text_length for p in parts]) if per_doc else None,
+            declared=np.concatenate([p.declared for p in parts]) if declared else None,
             texts=texts,
             normalised=normalised,
         )
@@ -115,6 +122,7 @@ class DocStore:
             removed_share=self.removed_share[rows],
             kept_share=self.kept_share[rows] if per_doc else None,
             text_length=self.text_length[rows] if per_doc else None,
+            declared=self.declared[rows] if len(self.declared) == len(self.docs) else None,
             texts=None if self.texts is None else [self.texts[r] for r in rows],
             normalised=None if self.normalised is None else [self.normalised[r] for r in rows],
             docs=docs,

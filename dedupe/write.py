@@ -12,6 +12,10 @@ shards in order (``join=False``: the folder of shards is the output, as for ``ke
 whole corpus). A ``summary`` writer reads only the run's settings, counts, facts, timings and
 skipped records: it is written last, when the other outputs' time is known. A writer that is
 neither is given the whole result, gathered in one process.
+
+A ``tabular`` writer's file is a table (rows of one kind: :mod:`dedupe.tables`) written in the
+run's output format (``--output-format``): the plan gives it the file name with that format's
+suffix (``clusters.csv``), and the path it is given says the format by its suffix.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ class Writer:
     shards: str | None = None
     summary: bool = False
     join: bool = True
+    tabular: bool = False
 
     def __post_init__(self) -> None:
         if self.shards is not None and self.shards not in SHARD_PARTS:

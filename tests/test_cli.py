@@ -54,7 +54,8 @@ def test_bad_input_lines_and_the_run_goes_on(tmp_path, seeds):
     assert lines == [
         f"dedupe: skipped {tmp_path / 'gone.txt'}: no such file or directory",
         f"dedupe: skipped {bad}:2: malformed JSON: Expecting value at column 1",
-        f"dedupe: skipped {bad}:3: missing text field 'text' (set --text-field)",
+        f"dedupe: skipped {bad}:3: missing text field 'text': the record's fields are id "
+        "(set --text-field)",
         f"dedupe: skipped {tmp_path / 'bin.txt'}: binary file (contains NUL bytes), not text",
     ]
     report = json.loads((tmp_path / "out" / "report.json").read_text())

@@ -78,6 +78,9 @@ def test_same_outputs_as_the_local_engine_on_syndication_dev(client, syndication
     local, dask_out, result = run_both(client, [corpus], tmp_path)
     assert same_bytes(local, dask_out, "clusters.jsonl")
     assert same_bytes(local, dask_out, "pairs.jsonl")
+    # the overlap of each pair is measured on the workers too (which contains which)
+    relations = {p["relation"] for p in read_jsonl(dask_out / "pairs.jsonl")}
+    assert relations == {"copy", "teaser", "extended"}
     assert same_bytes(local, dask_out, "dropped.jsonl")
     assert kept_shards(dask_out) == (local / "kept.jsonl").read_bytes()
     assert len(list((dask_out / "clusters").glob("part-*.jsonl"))) >= 1

@@ -51,7 +51,8 @@ class ReaderPlugin:
                     if line.strip():
                         yield Record(f"{source.id}:{n}", line.strip(), source.label, n)
 
-        register(Reader("lines", read, (".lines",), "one document per line"))
+        # (the built-in "lines" reader has no suffix: this one claims .lines files)
+        register(Reader("stripped-lines", read, (".lines",), "one document per line"))
 
 
 def test_hook_register_readers(tmp_path: Path) -> None:

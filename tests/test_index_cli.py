@@ -56,7 +56,10 @@ def test_create_add_query_remove_stats(halves, tmp_path):
     code, out, _ = dedupe("index", "query", db, first)
     assert code == 0
     lines = [line.split("\t") for line in out.splitlines()]
-    assert all(line[1] == "duplicate" and f"{line[0]} 1.000" in line[2:] for line in lines)
+    # each indexed document is its own copy: score 1, role copy, contained both ways
+    assert all(
+        line[1] == "duplicate" and f"{line[0]} 1.000 copy 1.000 1.000" in line[2:] for line in lines
+    )
 
     ids = [line[0] for line in lines[:3]]
     code, out, _ = dedupe("index", "remove", db, *ids, "never-added")

@@ -185,7 +185,10 @@ def test_ids_cannot_forge_fields_or_lines(tmp_path):
     code, out, _ = dedupe("index", "add", db, docs)
     assert code == 0
     lines = out.splitlines()
-    assert lines == ["evil\\tadded\\nvictim\tadded", "plain\tadded\tevil\\tadded\\nvictim 1.000"]
+    assert lines == [
+        "evil\\tadded\\nvictim\tadded",
+        "plain\tadded\tevil\\tadded\\nvictim 1.000 copy 1.000 1.000",
+    ]
     code, out, _ = dedupe("index", "query", db, docs)
     assert [line.split("\t")[0] for line in out.splitlines()] == ["evil\\tadded\\nvictim", "plain"]
 

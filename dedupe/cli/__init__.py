@@ -50,6 +50,7 @@ def cli() -> None:
       dedupe run examples/news -o out          # a folder of .txt/.md/.html files
       dedupe run corpus.jsonl --id-field url   # JSON Lines
       cat corpus.jsonl | dedupe run - -o out   # JSONL on stdin
+      cat notes.txt | dedupe run - --format text -o out   # plain text: a document per line
       dedupe explain original.txt repost.txt   # what two documents share
       dedupe eval --truth truth.jsonl out/clusters.jsonl
       dedupe plugins                           # what is installed

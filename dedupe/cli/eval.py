@@ -6,8 +6,15 @@ import json
 
 import click
 
+from dedupe.cli.errors import USAGE_EXIT, OneLineError
 from dedupe.display import safe
-from dedupe.evaluate import evaluate, load_clusters, load_truth
+from dedupe.evaluate import (
+    ForeignClusters,
+    check_same_corpus,
+    evaluate,
+    load_clusters,
+    load_truth,
+)
 
 
 @click.command(name="eval")
@@ -20,14 +27,21 @@ from dedupe.evaluate import evaluate, load_clusters, load_truth
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_command(clusters: str, truth: str, as_json: bool) -> None:
-    """Pairwise precision, recall, F1 and adjusted Rand index of CLUSTERS (a clusters.jsonl),
-    recall per role where the truth has roles, and how often the original is named.
+    """Pairwise precision, recall, F1 and adjusted Rand index of CLUSTERS (a clusters.jsonl,
+    or a run's clusters.csv or clusters.parquet), recall per role where the truth has roles,
+    and how often the original is named.
+    Refused (exit 2) when fewer than half the clusters' ids are in the truth.
 
     \b
     Example:
       dedupe run corpus.jsonl -o out && dedupe eval --truth truth.jsonl out/clusters.jsonl
     """
-    report = evaluate(load_truth(truth), load_clusters(clusters))
+    truth_set, rows = load_truth(truth), load_clusters(clusters)
+    try:
+        check_same_corpus(truth_set, rows, clusters)
+    except ForeignClusters as exc:
+        raise OneLineError(str(exc), USAGE_EXIT) from None
+    report = evaluate(truth_set, rows)
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return

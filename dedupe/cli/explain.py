@@ -4,6 +4,7 @@ one pair, one cluster, or every pair of a ``pairs.jsonl`` in one process."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from typing import Any
 
 import click
 
+from dedupe import tables
 from dedupe.atomic import atomic_open
 from dedupe.cli.explain_text import print_explanation
 from dedupe.config import Config
@@ -80,7 +82,17 @@ def _read_files(engine: Engine, paths: list[str]) -> dict[str, str]:
 
 
 def _pairs(path: str) -> Iterator[tuple[int, str, str]]:
-    """``(line number, a, b)`` of each pair; a bad line is reported on stderr and skipped."""
+    """``(line number, a, b)`` of each pair; a bad line is reported on stderr and skipped. A
+    run's ``pairs.csv`` or ``pairs.parquet`` is read as its rows (:mod:`dedupe.tables`)."""
+    if tables.format_of(path) != "jsonl":
+        if not os.path.isfile(path):
+            raise InputError(f"cannot read {safe(path)}: no such file")
+        for number, row in tables.read_rows(path, tables.COLUMNS["pairs"]):
+            if "a" in row and "b" in row:
+                yield number, str(row["a"]), str(row["b"])
+            else:
+                click.echo(f'{safe(path)}:{number}: skipped, needs ids "a" and "b"', err=True)
+        return
     try:
         f = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
     except OSError as exc:
@@ -164,15 +176,15 @@ def _check_folder(path: str) -> None:
     "--pairs",
     "pairs_path",
     type=click.Path(dir_okay=False),
-    help='JSON Lines of pairs ({"a": ID, "b": ID}, e.g. a run\'s pairs.jsonl): explain every '
-    "pair in one process (with --input).",
+    help='JSON Lines of pairs ({"a": ID, "b": ID}, e.g. a run\'s pairs.jsonl; also its '
+    "pairs.csv or pairs.parquet): explain every pair in one process (with --input).",
 )
 @click.option("--cluster", type=int, help="Explain this cluster of --clusters instead.")
 @click.option(
     "--clusters",
     "clusters_path",
     type=click.Path(dir_okay=False),
-    help="clusters.jsonl of a run (with --cluster).",
+    help="clusters.jsonl of a run, or its clusters.csv or .parquet (with --cluster).",
 )
 @click.option("--id-field", default="id", show_default=True, help="Id field of JSONL/CSV input.")
 @click.option(

@@ -15,7 +15,8 @@ from dedupe.cli.output import BadRecordPrinter
 from dedupe.config import DEFAULT_NORMALISERS, Config
 from dedupe.display import safe, tsv_field
 from dedupe.index.dates import parse_now
-from dedupe.index.index import Index, Outcome
+from dedupe.index.index import Index
+from dedupe.index.outcome import Match, Outcome
 
 DEFAULTS = Config()
 
@@ -137,8 +138,17 @@ def _print(outcome: Outcome, as_json: bool) -> None:
     if as_json:
         click.echo(json_line(outcome.to_dict()))
         return
-    found = "".join(f"\t{tsv_field(m.id)} {m.score:.3f}" for m in outcome.duplicates)
+    found = "".join(f"\t{_match_field(m)}" for m in outcome.duplicates)
     click.echo(f"{tsv_field(outcome.id)}\t{outcome.status}{found}")
+
+
+def _match_field(match: Match) -> str:
+    """``ID SCORE ROLE IN HOLDS``: the indexed id, the score, the document's role against it
+    and containment both ways (share of the document in it, share of it in the document)."""
+    field = f"{tsv_field(match.id)} {match.score:.3f}"
+    if match.role is None or match.doc_in_match is None or match.match_in_doc is None:
+        return field
+    return f"{field} {match.role} {match.doc_in_match:.3f} {match.match_in_doc:.3f}"
 
 
 _AS_STORED = "[default: as stored at creation; another value is refused]"
@@ -152,7 +162,10 @@ def index_group() -> None:
     \b
     PATH is an SQLite file (no server; one writer and many readers at once), or
     redis://host:6379/0?prefix=NAME with the redis extra. Settings are fixed at creation.
-    Each output line: ID, status, then each indexed id it duplicates with its score.
+    Each output line: ID, status, then, tab-separated, each indexed id it duplicates as
+    "ID SCORE ROLE IN HOLDS": the score, the document's role against it (copy; teaser: a
+    part of it; extended: it plus added text), the share of the document found in it and
+    the share of it found in the document (--json: role, doc_in_match, match_in_doc).
 
     \b
     Examples:
@@ -214,6 +227,12 @@ def _open(path: str, params: dict[str, Any], read_only: bool, options: dict[str,
 )
 @click.option("--now", metavar="DATE", help="Reference time for --max-age (default: now).")
 @click.option("--fsync", is_flag=True, help="Sync every commit to disk (survives power loss).")
+@click.option(
+    "--only-new",
+    is_flag=True,
+    help="Add only the documents that duplicate nothing indexed (nor an earlier one added "
+    "by this call); the others are printed with status duplicate and what they duplicate.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
 def add(
@@ -222,6 +241,7 @@ def add(
     max_age: float | None,
     now: str | None,
     fsync: bool,
+    only_new: bool,
     as_json: bool,
     quiet: bool,
     **params: Any,
@@ -230,19 +250,22 @@ def add(
 
     Documents are also compared with the others of the same call. Each batch is committed
     before its lines are printed; an id already indexed is not added again (status exists),
-    so an interrupted add can be run again.
+    so an interrupted add can be run again. With --only-new the index keeps one document of
+    each story: a copy of one indexed (or added earlier in the call) is not added.
     """
     counts: Counter[str] = Counter()
     evicted: list[str] = []
+    printer = BadRecordPrinter()
     with _open(path, params, False, {"durable": fsync}) as index:
         corpus = index.engine.open_files(list(inputs))
         try:
             batches = index.add_corpus(
                 corpus,
-                on_bad=BadRecordPrinter(),
+                on_bad=printer,
                 max_age=max_age,
                 now=None if now is None else parse_now(now, 0.0),
                 on_evict=evicted.extend,
+                only_new=only_new,
             )
             for batch in batches:
                 for outcome in batch:
@@ -252,6 +275,7 @@ def add(
         finally:
             corpus.close()
         total = len(index)
+    printer.finish()
     if not quiet:
         summary = ", ".join(f"{v:,} {k}" for k, v in counts.items())
         click.echo(
@@ -271,14 +295,16 @@ def query(path: str, inputs: tuple[str, ...], as_json: bool, **params: Any) -> N
 
     Status is duplicate or new; the documents of INPUT are not compared with each other.
     """
+    printer = BadRecordPrinter()
     with _open(path, params, True, {}) as index:
         corpus = index.engine.open_files(list(inputs))
         try:
-            for batch in index.query_corpus(corpus, on_bad=BadRecordPrinter()):
+            for batch in index.query_corpus(corpus, on_bad=printer):
                 for outcome in batch:
                     _print(outcome, as_json)
         finally:
             corpus.close()
+    printer.finish()
 
 
 @index_group.command()

@@ -12,8 +12,8 @@ from dedupe import presets
 from dedupe.cli.interrupt import clean_interrupt
 from dedupe.cli.jobs import check_options, run_with_index
 from dedupe.cli.options import DOC_BYTES, NGRAM, SAMPLING, comma_list, scorer_specs
-from dedupe.cli.output import BadRecordPrinter
-from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, Config
+from dedupe.cli.output import BadRecordPrinter, StrictStop
+from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, OUTPUT_FORMATS, Config
 from dedupe.display import safe
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, DedupeError
@@ -55,7 +55,8 @@ def typed_settings(ctx: click.Context) -> set[str]:
     "--format",
     "format_",
     metavar="NAME",
-    help="Reader for every input (default: by suffix; see `dedupe plugins`).",
+    help="Reader for every input (default: by suffix; see `dedupe plugins`). Stdin is JSON "
+    "Lines; `--format text` reads it as one document per line (files: one per file).",
 )
 @click.option(
     "--preset",
@@ -171,6 +172,15 @@ def typed_settings(ctx: click.Context) -> set[str]:
     help="Comma-separated output files to write (also: dropped).",
 )
 @click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default=DEFAULTS.output_format,
+    show_default=True,
+    help="Format of clusters, pairs, kept and dropped: jsonl, csv or parquet (pyarrow, the "
+    "parquet extra); auto: csv when every input is CSV/TSV, parquet when every input is "
+    "Parquet, else jsonl (always jsonl with --engine dask).",
+)
+@click.option(
     "--batch-size",
     default=DEFAULTS.batch_size,
     show_default=True,
@@ -237,6 +247,12 @@ def typed_settings(ctx: click.Context) -> set[str]:
     help="Progress on stderr: a live display (bar), a line every few seconds (log), or none; "
     "auto: bar on a terminal, else log.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1, the previous outputs unchanged) at the first input that would be "
+    "skipped: a missing path, an unreadable file, a bad record.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's counts as JSON.")
 def run(
@@ -260,6 +276,7 @@ def run(
     decide: str,
     representative: str,
     writers: str,
+    output_format: str,
     batch_size: int,
     workers: int,
     resume: bool,
@@ -273,16 +290,19 @@ def run(
     as_json: bool,
     preset: str,
     progress_mode: str,
+    strict: bool,
 ) -> None:
-    """Find copies in INPUT... (files, folders, or - for JSONL on stdin) and write clusters.
+    """Find copies in INPUT... (files, folders, or - for JSONL on stdin; with --format text,
+    stdin is one document per line) and write clusters.
 
     \b
-    Output files (in --output-dir, swapped in as one set):
+    Output files (in --output-dir, swapped in as one set; .csv or .parquet instead of
+    .jsonl with --output-format, or by default when every input is CSV or Parquet):
       clusters.jsonl  one line per cluster: representative, members, scores
-      pairs.jsonl     every accepted pair with its scores
+      pairs.jsonl     every accepted pair: scores, containment both ways, relation
       kept.jsonl      the corpus with copies removed, originals kept
       dropped.jsonl   each removed copy: the kept record it duplicates, score, role
-      report.json     parameters, counts, skipped records, timings
+      report.json     parameters (output_format among them), counts, skipped, timings
 
     \b
     Examples:
@@ -291,6 +311,7 @@ def run(
       dedupe run corpus.jsonl --scorer containment=0.8 --scorer jaccard=0.3
       dedupe run site/ --unit char -n 7 --representative longest
       dedupe run 'shards/*.jsonl' --engine dask --scheduler tcp://head:8786
+      cat notes.txt | dedupe run - --format text -o out
     """
     settings: dict[str, Any] = {
         "normalise": comma_list(normalise),
@@ -310,6 +331,7 @@ def run(
         "text_field": text_field,
         "format": format_,
         "writers": comma_list(writers),
+        "output_format": output_format,
         "batch_size": batch_size,
         "workers": workers,
         "fsync": fsync,
@@ -334,19 +356,29 @@ def run(
         raise click.UsageError(str(exc)) from None
     check_options(engine, executor, options, index_path)
     progress = Progress(mode="none" if quiet else progress_mode)
-    printer = BadRecordPrinter(echo=progress.echo)
+    listed_in = "report.json" if "report" in engine.config.writers else None
+    printer = BadRecordPrinter(
+        echo=progress.echo, listed_in=listed_in, strict=output_dir if strict else None
+    )
     result: Any
-    # The display is cleared (progress exits first) before an error or Ctrl-C's line.
-    resumable = "resume" in executor.options
-    with clean_interrupt(output_dir, resumable=resumable), progress:
-        progress.stage("opening the inputs")
-        if index_path is not None:
-            result = run_with_index(
-                index_path, settings, inputs, output_dir, printer, progress, resume
-            )
-        else:
-            job = Job(engine.plan, list(inputs), output_dir, printer, progress, options)
-            result = executor.run(job)
+    try:
+        # The display is cleared (progress exits first) before an error or Ctrl-C's line.
+        resumable = "resume" in executor.options
+        with clean_interrupt(output_dir, resumable=resumable), progress:
+            progress.stage("opening the inputs")
+            if index_path is not None:
+                result = run_with_index(
+                    index_path, settings, inputs, output_dir, printer, progress, resume
+                )
+            else:
+                job = Job(engine.plan, list(inputs), output_dir, printer, progress, options)
+                result = executor.run(job)
+    except StrictStop:
+        raise
+    except DedupeError:
+        printer.finish(written=False)  # the count by reason comes before the error line
+        raise
+    printer.finish()
     counts = result.counts
     if as_json:
         click.echo(

@@ -27,7 +27,9 @@ def run_on_dask(job: Job) -> RunSummary:
     """On the Dask cluster at ``scheduler`` (default: a LocalCluster of ``workers``
     processes); dask is imported only now, with an install hint when it is missing."""
     from dedupe.distributed import require_dask
+    from dedupe.distributed.connect import check_output_format
 
+    check_output_format(job.plan.config.output_format)  # before the install hint
     require_dask()
     from dedupe.distributed.engine import run_dask
 

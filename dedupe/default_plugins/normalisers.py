@@ -13,6 +13,7 @@ import numpy as np
 
 from dedupe import kernels
 from dedupe.default_plugins.main_content import main_text, main_text_measuring, visible_lines
+from dedupe.default_plugins.page_metadata import declared_shares
 from dedupe.hookspecs import hookimpl
 from dedupe.kernels.reference import PUNCTUATION
 from dedupe.normalise import Normaliser
@@ -209,5 +210,6 @@ def register_normalisers(register: Callable[[Normaliser], None]) -> None:
                     structural=html,
                     measure=main_text_measuring if html else None,
                     visible_lines=visible_lines if html else None,
+                    declares=declared_shares if html else None,
                 )
             )

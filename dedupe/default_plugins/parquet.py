@@ -73,5 +73,6 @@ def register_readers(register: Callable[[Reader], None]) -> None:
                 read_parquet,
                 (".parquet",),
                 "Apache Parquet: one document per row (needs pyarrow)",
+                output_format="parquet",
             )
         )

@@ -1,4 +1,5 @@
-"""Built-in readers: plain text and Markdown, HTML, JSON Lines (also stdin) and CSV/TSV."""
+"""Built-in readers: plain text and Markdown, HTML, JSON Lines (also stdin), CSV/TSV, and
+plain text one document per line (``--format text`` on stdin)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from dedupe.hookspecs import hookimpl
 from dedupe.read import (
     BINARY_SNIFF_BYTES,
     SKIP_BLOCK,
+    STDIN,
     Reader,
     ReadOptions,
     Source,
@@ -50,8 +52,70 @@ def read_whole_file(source: Source, options: ReadOptions) -> Iterator[Record | B
     yield Record(source.id, text, source.label, None, {"encoding": encoding}, None)
 
 
+#: Field names a reason lists when a record lacks the id or text field (the rest counted).
+LISTED_FIELDS = 12
+#: Field names (lower case) taken for an id when suggesting ``--id-field``; also any name
+#: ending in "id" or "url".
+ID_NAMES = frozenset({"key", "guid", "uuid", "uri", "url", "link", "permalink"})
+
+
+def _id_guess(obj: dict[str, Any]) -> str | None:
+    """The first field named like an id whose value can be one (a string or an integer)."""
+    for name, value in obj.items():
+        lower = name.lower()
+        usable = isinstance(value, (str, int)) and not isinstance(value, bool) and value != ""
+        if usable and (lower in ID_NAMES or lower.endswith(("id", "url"))):
+            return name
+    return None
+
+
+#: Field names (lower case) taken for the text when suggesting ``--text-field``, in order.
+TEXT_NAMES = ("text", "body", "content", "article", "story", "description", "title")
+
+
+def _text_guess(obj: dict[str, Any], not_this: str | None) -> str | None:
+    """The field(s) most likely to hold the text, other than the id: those named like a text
+    that hold strings, in the record's order and comma-separated (``title,body``: joined, as
+    ``--text-field`` joins them; the same for every record with these fields), else the field
+    holding the longest string."""
+    strings = {k: v for k, v in obj.items() if k != not_this and isinstance(v, str)}
+    named = [k for k in strings if k.lower() in TEXT_NAMES and "," not in k]
+    if named:
+        return ",".join(named)
+    return max((k for k in strings if strings[k]), key=lambda k: len(strings[k]), default=None)
+
+
+def missing_fields(obj: dict[str, Any], options: ReadOptions, id_: bool, text: bool) -> str:
+    """Why a record lacking its id or text field (or both) is skipped: the fields it has
+    (the first :data:`LISTED_FIELDS`) and the options to set, with a guess of each from the
+    record (a field named like an id; the field with the longest string). The reason up to
+    its first colon is the same for every such record, so they are counted (and printed)
+    as one kind."""
+    missing = []
+    if id_:
+        missing.append(f"id field {options.id_field!r}")
+    if text:
+        missing.append(f"text field {options.text_field!r}")
+    names = list(obj)
+    listed = ", ".join(names[:LISTED_FIELDS]) if names else "none"
+    if len(names) > LISTED_FIELDS:
+        listed += f" and {len(names) - LISTED_FIELDS:,} more"
+    id_guess = _id_guess(obj) if id_ else None
+    text_guess = _text_guess(obj, id_guess if id_ else options.id_field) if text else None
+    advice = []
+    if id_:
+        advice.append(f"--id-field {id_guess}" if id_guess else "--id-field")
+    if text:
+        advice.append(f"--text-field {text_guess}" if text_guess else "--text-field")
+    hint = "set " + " and ".join(advice)
+    if id_:
+        hint += ", or --id-field '' to number records by line"
+    return f"missing {' and '.join(missing)}: the record's fields are {listed} ({hint})"
+
+
 def _field_text(obj: dict[str, Any], fields: list[str]) -> tuple[str | None, str | None]:
-    """The text of one or more fields joined by a blank line, or (None, reason)."""
+    """The text of one or more fields joined by a blank line, or (None, reason); the reason
+    is None when none of the fields is there (the caller says which fields there are)."""
     parts = []
     present = False
     for name in fields:
@@ -66,57 +130,78 @@ def _field_text(obj: dict[str, Any], fields: list[str]) -> tuple[str | None, str
         if value:
             parts.append(value)
     if not present:
-        return None, f"missing text field {','.join(fields)!r} (set --text-field)"
+        return None, None
     return "\n\n".join(parts), None
 
 
-def _field_id(obj: dict[str, Any], options: ReadOptions, fallback: str) -> tuple[str | None, str]:
+def _field_id(
+    obj: dict[str, Any], options: ReadOptions, fallback: str
+) -> tuple[str | None, str | None]:
+    """The record's id, or (None, reason); the reason is None when the field is absent."""
     if not options.id_field:
-        return fallback, ""
+        return fallback, None
     if options.id_field not in obj:
-        return None, (
-            f"missing id field {options.id_field!r} "
-            "(set --id-field, or --id-field '' to number records by line)"
-        )
+        return None, None
     value = obj[options.id_field]
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None, f"id field {options.id_field!r} is a {type(value).__name__}, not a string"
-    return str(value), ""
+    return str(value), None
 
 
 def record_from_object(
     obj: Any, source: Source, line: int, options: ReadOptions, raw: Any
 ) -> Record | BadRecord:
-    """Build a record from a parsed JSON object or CSV row, or say why it cannot be one."""
+    """Build a record from a parsed JSON object or CSV row, or say why it cannot be one (a
+    missing id or text field: both at once, with the fields the record has)."""
     if not isinstance(obj, dict):
         return BadRecord(source.label, line, f"expected a JSON object, got a {type(obj).__name__}")
     doc_id, why = _field_id(obj, options, f"{source.id}:{line}")
-    if doc_id is None:
+    if why is not None:
         return BadRecord(source.label, line, why)
     text, why_text = _field_text(obj, options.text_field.split(","))
+    if doc_id is None or (text is None and why_text is None):
+        reason = missing_fields(obj, options, doc_id is None, text is None and why_text is None)
+        return BadRecord(source.label, line, reason)
     if text is None:
         return BadRecord(source.label, line, why_text or "no text")
     meta = {k: obj[k] for k in options.keep_fields if k in obj}
     return Record(doc_id, text, source.label, line, meta, raw)
 
 
+def _range_lines(
+    f: BinaryIO, source: Source, limit: int | None
+) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, line or None when over ``limit``, size) of each line of the source's
+    byte range that ``source.only_lines`` asks for (all when None)."""
+    only = source.only_lines
+    if source.start:
+        f.seek(source.start)
+    position = source.start
+    for line_no, (line, size) in enumerate(bounded_lines(f, limit), start=source.first_line):
+        if source.stop and position >= source.stop:
+            break
+        position += size
+        if only is None or line_no in only:
+            yield line_no, line, size
+
+
+#: Said with the first line of stdin that is not JSON at all (stdin is JSON Lines by default).
+STDIN_HINT = (
+    "stdin is read as JSON Lines: for plain text give --format text (one document per line), "
+    "for CSV --format csv"
+)
+
+
 def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Record | BadRecord]:
     """One JSON object per line; blank lines are ignored, bad lines reported by number.
 
     Reads the source's byte range only, and parses only ``source.only_lines`` when given.
+    On stdin, the first line that does not even start like JSON says how to read plain text.
     """
-    only = source.only_lines
     limit = options.max_doc_bytes
+    hint = source.id == STDIN
     with open_regular(source.path) as f:
-        if source.start:
-            f.seek(source.start)
-        position = source.start
-        for line_no, (line, size) in enumerate(bounded_lines(f, limit), start=source.first_line):
-            if source.stop and position >= source.stop:
-                break
-            position += size
-            if only is not None and line_no not in only:
-                continue
+        for line_no, line, size in _range_lines(f, source, limit):
             if line is None:
                 yield BadRecord(source.label, line_no, too_big(size, limit) or "line too long")
                 continue
@@ -126,9 +211,10 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Record | BadRec
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as exc:
-                yield BadRecord(
-                    source.label, line_no, f"malformed JSON: {exc.msg} at column {exc.colno}"
-                )
+                reason = f"malformed JSON: {exc.msg} at column {exc.colno}"
+                if hint and not text.lstrip().startswith(("{", "[", '"')):
+                    reason, hint = f"{reason}; {STDIN_HINT}", False
+                yield BadRecord(source.label, line_no, reason)
                 continue
             except RecursionError:
                 yield BadRecord(source.label, line_no, "malformed JSON: nested too deeply")
@@ -137,6 +223,28 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Record | BadRec
             if isinstance(item, Record) and encoding != "utf-8":
                 item.meta["encoding"] = encoding
             yield item
+
+
+def read_lines(source: Source, options: ReadOptions) -> Iterator[Record | BadRecord]:
+    """One document per line of plain text (``--format lines``, and ``--format text`` on
+    stdin): the id is ``SOURCE:LINE`` (``-:3`` on stdin); blank lines are not documents; a
+    file with NUL bytes near its start is binary, skipped whole. Honours byte ranges and
+    ``only_lines`` as JSON Lines do, so big inputs are cut into chunks the same way."""
+    limit = options.max_doc_bytes
+    with open_regular(source.path) as f:
+        if looks_binary(f.read(BINARY_SNIFF_BYTES)):
+            yield BadRecord(source.label, None, "binary file (contains NUL bytes), not text")
+            return
+        f.seek(0)
+        for line_no, line, size in _range_lines(f, source, limit):
+            if line is None:
+                yield BadRecord(source.label, line_no, too_big(size, limit) or "line too long")
+                continue
+            if not line.strip():
+                continue
+            text, encoding = decode_bytes(line)
+            meta = {} if encoding == "utf-8" else {"encoding": encoding}
+            yield Record(f"{source.id}:{line_no}", text.rstrip("\r\n"), source.label, line_no, meta)
 
 
 def sniff(f: BinaryIO) -> tuple[str, bytes]:
@@ -330,5 +438,18 @@ def register_readers(register: Callable[[Reader], None]) -> None:
             splittable=True,
         )
     )
-    register(Reader("csv", _csv_reader(","), (".csv",), "CSV with a header row"))
-    register(Reader("tsv", _csv_reader("\t"), (".tsv",), "tab-separated with a header row"))
+    register(
+        Reader(
+            "lines",
+            read_lines,
+            (),
+            "plain text, one document per line",
+            splittable=True,
+            raw_lines=False,
+        )
+    )
+    for name, delimiter, what in (
+        ("csv", ",", "CSV with a header row"),
+        ("tsv", "\t", "tab-separated with a header row"),
+    ):
+        register(Reader(name, _csv_reader(delimiter), (f".{name}",), what, output_format="csv"))

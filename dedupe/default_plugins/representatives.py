@@ -14,26 +14,35 @@ from dedupe.hookspecs import hookimpl
 from dedupe.represent import SAME_TEXT, ClusterView, RepresentativePolicy
 from dedupe.score import PairContext
 
+#: A page declares the article it shows when at least this share of its metadata headline's
+#: words are in the headline it shows (:mod:`dedupe.default_plugins.page_metadata`).
+DECLARES_AT = 0.5
+
 
 def original(view: ClusterView) -> int:
-    """The original: of the members that hold the whole text, the one with the least chrome.
+    """The original: of the members that hold the whole text, the article's own page if one
+    declares it, else the one with the least chrome.
 
     A member holds the whole text when the others are found in it (``covers``: the mean
     share of each other member found in it) to within :data:`~dedupe.represent.SAME_TEXT`
     of the member covering most; a teaser or a copy missing paragraphs does not, however
-    clean it is, so the full text is never dropped for a part of it. Among those, chrome
-    decides, whatever the markup: the share of each member's visible text that was page
-    furniture (what main-content extraction dropped from a page, and the ``chrome`` and
-    ``boilerplate`` lines) is taken off its coverage, so a repost whose chrome survived in
-    part loses to the clean article. Ties go to the cleanest member (its raw text loses
-    least to normalisation), then to the earliest ``--date-field``, then to the smallest id
-    (so the choice does not depend on input order).
+    clean it is, so the full text is never dropped for a part of it. Among those, a page
+    whose own metadata names the article it shows (its ``og:title`` is its headline:
+    :data:`DECLARES_AT`) comes first: it is the article's page, where plain text, fragments
+    and a page whose metadata names another article (a body put into another site's page)
+    declare nothing. Then chrome decides, whatever the markup: the share of each member's
+    visible text that was page furniture (what main-content extraction dropped from a page,
+    and the ``chrome`` and ``boilerplate`` lines) is taken off its coverage, so a repost
+    whose chrome survived in part loses to the clean article. Ties go to the cleanest member
+    (its raw text loses least to normalisation), then to the earliest ``--date-field``, then
+    to the smallest id (so the choice does not depend on input order).
     """
     c = view.containment
     docs = view.compared
     k = len(docs)
     covers = (c.sum(axis=0) - 1.0) / max(k - 1, 1)
     whole = covers >= SAME_TEXT * covers.max()
+    declares = view.declared(docs) >= DECLARES_AT
     score = covers - view.removed_share(docs)
     cleanliness = [view.kept_share(int(d)) for d in docs]
     field = view.options.get("date_field", "date")
@@ -41,6 +50,7 @@ def original(view: ClusterView) -> int:
         range(k),
         key=lambda i: (
             bool(whole[i]),
+            bool(declares[i]),
             round(float(score[i]), 3),
             round(cleanliness[i], 3),
             _negated_date(view.ctx.meta(int(docs[i])).get(field)),
@@ -64,6 +74,8 @@ def original_pairs(pairs: np.ndarray, ctx: PairContext, options: dict[str, Any])
     most = np.maximum(covers_a, covers_b)
     whole_a = (covers_a >= SAME_TEXT * most).tolist()
     whole_b = (covers_b >= SAME_TEXT * most).tolist()
+    declares_a = (ctx.declared(a) >= DECLARES_AT).tolist()
+    declares_b = (ctx.declared(b) >= DECLARES_AT).tolist()
     score_a = _round3(covers_a - ctx.removed_share(a))
     score_b = _round3(covers_b - ctx.removed_share(b))
     clean_a = _round3(ctx.kept_share(a))
@@ -71,8 +83,8 @@ def original_pairs(pairs: np.ndarray, ctx: PairContext, options: dict[str, Any])
     field = options.get("date_field", "date")
     reps = np.empty(len(pairs), dtype=np.int64)
     for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
-        key_x: tuple[Any, ...] = (whole_a[k], score_a[k], clean_a[k])
-        key_y: tuple[Any, ...] = (whole_b[k], score_b[k], clean_b[k])
+        key_x: tuple[Any, ...] = (whole_a[k], declares_a[k], score_a[k], clean_a[k])
+        key_y: tuple[Any, ...] = (whole_b[k], declares_b[k], score_b[k], clean_b[k])
         if key_x == key_y:
             key_x += (_negated_date(ctx.meta(x).get(field)), _Reversed(ctx.id(x)))
             key_y += (_negated_date(ctx.meta(y).get(field)), _Reversed(ctx.id(y)))

@@ -1,4 +1,5 @@
-"""Built-in writers: clusters.jsonl, pairs.jsonl, kept.jsonl, dropped.jsonl and report.json."""
+"""Built-in writers: clusters, pairs, kept and dropped (tables, in the run's output format:
+``clusters.jsonl``, ``.csv`` or ``.parquet``, see :mod:`dedupe.tables`) and report.json."""
 
 from __future__ import annotations
 
@@ -10,38 +11,73 @@ from typing import Any
 import numpy as np
 
 from dedupe.hookspecs import hookimpl
+from dedupe.overlap import overlap_fields
 from dedupe.result import Cluster, RunResult
-from dedupe.write import Writer, dumps_line
-
-#: Every line is one JSON object; non-ASCII text is written as is, except in a line with a
-#: lone surrogate (see :func:`dedupe.write.dumps_line`), so ids read back the same.
-_dumps = dumps_line
+from dedupe.tables import COLUMNS, format_of, record_columns, write_rows
+from dedupe.write import Writer
 
 
 def write_clusters(result: RunResult, path: Path) -> None:
-    """One object per cluster of two or more documents, representative named."""
-    with open(path, "w", encoding="utf-8") as f:
-        for cluster in result.clusters:
-            f.write(_dumps(cluster.to_dict(result.primary_scorer)) + "\n")
+    """One row per cluster of two or more documents, representative named."""
+    scorer = result.primary_scorer
+    rows = (cluster.to_dict(scorer) for cluster in result.clusters)
+    columns = COLUMNS["clusters"]
+    if not any(hasattr(c, "in_index") for c in result.clusters):  # not a run --index
+        columns = tuple(c for c in columns if c[0] != "in_index")
+    write_rows(path, rows, columns)
+
+
+def pair_line(
+    a: str,
+    b: str,
+    scorer: str,
+    scores: dict[str, float | None],
+    overlap: tuple[int, int, int] | None,
+    via: bool,
+) -> dict[str, Any]:
+    """One line of ``pairs.jsonl``: ids, the primary scorer's score and every scorer's, the
+    overlap (containment both ways, Jaccard, relation and container:
+    :func:`dedupe.overlap.overlap_fields`) and ``via``."""
+    row: dict[str, Any] = {"a": a, "b": b, "scorer": scorer, "score": scores[scorer]}
+    row["scores"] = scores
+    if overlap is not None:
+        row.update(overlap_fields(*overlap))
+    if via:  # not a candidate pair: a member scored against its representative
+        row["via"] = "representative"
+    return row
 
 
 def write_pairs(result: RunResult, path: Path) -> None:
-    """Every accepted pair with the score given by each scorer."""
+    """Every accepted pair with the score given by each scorer and how the two overlap."""
     scorer = result.primary_scorer
-    with open(path, "w", encoding="utf-8") as f:
-        for a, b, scores, via in result.accepted_rows():
-            row = {"a": a, "b": b, "scorer": scorer, "score": scores[scorer], "scores": scores}
-            if via:  # not a candidate pair: a member scored against its representative
-                row["via"] = "representative"
-            f.write(_dumps(row) + "\n")
+    rows = (pair_line(p.a, p.b, scorer, p.scores, p.overlap, p.via) for p in result.pair_rows())
+    write_rows(path, rows, COLUMNS["pairs"])
 
 
 def write_kept(result: RunResult, path: Path) -> None:
-    """The corpus without its copies: JSON records as they were read, other files as
-    ``{"id", "text"}``, in input order."""
-    with open(path, "wb") as f:
-        for block in result.kept_bytes():
-            f.write(block)
+    """The corpus without its copies, in input order: as JSON Lines, JSON records as they
+    were read and other records as ``{"id", "text"}``; as CSV or Parquet, the same records
+    with a column per field (every field any of them has: read twice, once for the columns)."""
+    if format_of(path) == "jsonl":
+        with open(path, "wb") as f:
+            for block in result.kept_bytes():
+                f.write(block)
+        return
+    columns = record_columns(_kept_rows(result))
+    write_rows(path, _kept_rows(result), columns or [("id", "str"), ("text", "str")])
+
+
+def _kept_rows(result: RunResult) -> Iterator[dict[str, Any]]:
+    """Each kept record as the mapping it was read as (a JSON object, a CSV row, a Parquet
+    row), or ``{"id", "text"}`` for a record read from text."""
+    for record in result.kept_records():
+        raw = record.raw
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw)
+            except ValueError:
+                raw = None
+        yield raw if isinstance(raw, dict) else {"id": record.id, "text": record.text}
 
 
 def dropped_lines(cluster: Cluster, scorer: str) -> Iterator[dict[str, Any]]:
@@ -63,16 +99,18 @@ def dropped_lines(cluster: Cluster, scorer: str) -> Iterator[dict[str, Any]]:
 
 def write_dropped(result: RunResult, path: Path) -> None:
     """Why each removed document was removed: the kept document it duplicates, the score
-    and role (every dropped document is on one line; with kept.jsonl and the report's
+    and role (every dropped document is on one row; with the kept records and the report's
     skipped records, every input record is accounted for). Members held elsewhere (an index)
     are not dropped by the run and not listed."""
     gone = {result.ids[k] for k in np.flatnonzero(result.dropped[: result.n_docs]).tolist()}
     scorer = result.primary_scorer
-    with open(path, "w", encoding="utf-8") as f:
-        for cluster in result.clusters:
-            for line in dropped_lines(cluster, scorer):
-                if line["id"] in gone:
-                    f.write(_dumps(line) + "\n")
+    rows = (
+        line
+        for cluster in result.clusters
+        for line in dropped_lines(cluster, scorer)
+        if line["id"] in gone
+    )
+    write_rows(path, rows, COLUMNS["dropped"])
 
 
 def write_report(result: RunResult, path: Path) -> None:
@@ -110,16 +148,20 @@ def write_report(result: RunResult, path: Path) -> None:
 
 @hookimpl
 def register_writers(register: Callable[[Writer], None]) -> None:
-    register(Writer("clusters", "clusters.jsonl", write_clusters, "clusters of copies", "clusters"))
-    register(Writer("pairs", "pairs.jsonl", write_pairs, "accepted pairs with scores", "pairs"))
-    register(
-        Writer(
-            "kept", "kept.jsonl", write_kept, "the corpus with copies removed", "kept", join=False
-        )
-    )
-    register(
-        Writer("dropped", "dropped.jsonl", write_dropped, "removed copies and why", "clusters")
-    )
+    for name, filename, write, what, shards, join in (
+        ("clusters", "clusters.jsonl", write_clusters, "clusters of copies", "clusters", True),
+        (
+            "pairs",
+            "pairs.jsonl",
+            write_pairs,
+            "accepted pairs: scores, containment, relation",
+            "pairs",
+            True,
+        ),
+        ("kept", "kept.jsonl", write_kept, "the corpus with copies removed", "kept", False),
+        ("dropped", "dropped.jsonl", write_dropped, "removed copies and why", "clusters", True),
+    ):
+        register(Writer(name, filename, write, what, shards, join=join, tabular=True))
     register(
         Writer("report", "report.json", write_report, "parameters, counts, timings", summary=True)
     )

@@ -51,7 +51,8 @@ class DocData:
     """A candidate document as verification and clustering see it. ``text`` and
     ``normalised`` are None when no scorer or policy reads texts (as in the local engine, they
     are then not read again), ``signature`` when no scorer reads signatures; ``kept`` and
-    ``length`` are pass 1's kept share and raw length (None: computed from the texts)."""
+    ``length`` are pass 1's kept share and raw length (None: computed from the texts), ``declared``
+    how far its metadata names its article."""
 
     id: str
     text: str | None
@@ -63,6 +64,7 @@ class DocData:
     signature: np.ndarray | None
     kept: float | None = None
     length: int | None = None
+    declared: float = 0.0
 
 
 def sign(spec: PlanSpec, chunk: Chunk) -> SignedChunk:
@@ -194,6 +196,7 @@ def load_docs(
                     sets.get(k).copy(),
                     float(loaded.removed_share[k]),
                     signatures[local].copy(),
+                    declared=float(loaded.declared[k]),
                 ),
             )
         )
@@ -236,6 +239,7 @@ def from_pass1(
                 None if signatures is None else signatures[k].copy(),
                 float(signed.kept_share[k]),
                 int(signed.text_length[k]),
+                float(signed.declared[k]),
             )
         )
     return out

@@ -13,12 +13,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from dedupe.errors import DedupeError, MissingDependency
+from dedupe.errors import ConfigError, DedupeError, MissingDependency
 from dedupe.executors.pool import available_cores
 
 INSTALL_HINT = "pip install 'dedupe-engine[dask]'"
 #: Seconds a run waits for a scheduler file to appear (or be complete) before giving up.
 SCHEDULER_FILE_WAIT = 30.0
+
+
+#: The output formats the Dask executor writes (its shards are joined byte by byte).
+DASK_FORMATS = ("auto", "jsonl")
+
+
+def check_output_format(output_format: str) -> None:
+    """Refuse, in one line and before anything starts, a format the Dask executor cannot
+    join (CSV headers and Parquet files are not concatenated)."""
+    if output_format not in DASK_FORMATS:
+        raise ConfigError(
+            f"--output-format {output_format} works with --engine local only "
+            "(the Dask executor joins JSON Lines shards)"
+        )
 
 
 def require_dask() -> None:

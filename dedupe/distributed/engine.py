@@ -37,7 +37,7 @@ from dedupe.distributed import candidates as cand
 from dedupe.distributed import chunks as work
 from dedupe.distributed import frames
 from dedupe.distributed.components import component_labels
-from dedupe.distributed.connect import connect, require_dask
+from dedupe.distributed.connect import check_output_format, connect, require_dask
 from dedupe.distributed.ids import check_ids
 from dedupe.distributed.output import ShardedOutput
 from dedupe.distributed.represent import represent_partition, verified_pairs
@@ -93,7 +93,8 @@ class DaskEngine:
         require_dask()
         if isinstance(plan, Config):
             plan = plan_for(plan, Registry(get_plugin_manager()))
-        self.plan = plan
+        check_output_format(plan.config.output_format)
+        self.plan = plan.with_output_format("jsonl")
         self.config = plan.config
         self.client = client
         self.chunk_bytes = chunk_bytes

@@ -59,11 +59,13 @@ CLUSTERS = _frame(
 
 def scored(n_scorers: int) -> pd.DataFrame:
     """Verified pairs: ids (sorted, ``id_a < id_b``), each scorer's score, the decision, whether
-    the pair was found by verifying a member against its representative (``via``) and the sort
-    key of ``pairs.jsonl``."""
+    the pair was found by verifying a member against its representative (``via``), the sort
+    key of ``pairs.jsonl``, and the overlap of accepted pairs (shared shingles, set sizes of
+    the ``id_a`` and ``id_b`` sides; -1 when not accepted: :mod:`dedupe.overlap`)."""
     columns = {"a": "int64", "b": "int64", "id_a": "object", "id_b": "object"}
     columns.update({f"s{k}": "float64" for k in range(n_scorers)})
     columns.update({"accepted": "bool", "via": "bool", "key": KEY})
+    columns.update({"shared": "int64", "size_a": "int64", "size_b": "int64"})
     return _frame(columns)
 
 

@@ -51,7 +51,12 @@ def write_pair_shards(part: pd.DataFrame, spec: PlanSpec, shards: dict[str, str]
         s.name: part[f"s{k}"].to_numpy(dtype="float64") for k, (s, _) in enumerate(plan.scorers)
     }
     result = pair_result(
-        plan.config, part["id_a"].tolist(), part["id_b"].tolist(), scores, part["via"].to_numpy()
+        plan.config,
+        part["id_a"].tolist(),
+        part["id_b"].tolist(),
+        scores,
+        part["via"].to_numpy(),
+        part[["shared", "size_a", "size_b"]].to_numpy(dtype="int64"),
     )
     for writer in plan.writers:
         if writer.name in shards:

@@ -19,6 +19,7 @@ from dedupe.decide import Verifier
 from dedupe.distributed.frames import CLUSTERS, KEY, empty_like, scored
 from dedupe.distributed.spec import PlanSpec, worker_plan
 from dedupe.distributed.verify import local_context, scored_frame
+from dedupe.overlap import pair_overlap
 from dedupe.pipeline import steps
 
 
@@ -57,6 +58,7 @@ def represent_partition(part: pd.DataFrame, spec: PlanSpec) -> pd.DataFrame:
         [ids[k] for k in more[:, 1].tolist()],
         [scores[s.name] for s, _ in plan.scorers],
         np.ones(len(more), dtype=bool),
+        pair_overlap(ctx, more),
         via=True,
     )
     rows = []

@@ -15,6 +15,7 @@ import pandas as pd
 from dedupe.distributed.chunks import DocData
 from dedupe.distributed.frames import KEY, empty_like, scored
 from dedupe.distributed.spec import PlanSpec, worker_plan
+from dedupe.overlap import SHARED, SIZE_A, SIZE_B, accepted_overlap
 from dedupe.pipeline import steps
 from dedupe.plan import RunPlan
 from dedupe.score import PairContext
@@ -43,6 +44,7 @@ def local_context(plan: RunPlan, docs: np.ndarray, data: list[DocData]) -> PairC
         removed_share=np.array([d.removed for d in data], dtype=np.float64),
         kept_share=np.array([d.kept for d in data], np.float64) if with_pass1 and k else None,
         text_length=np.array([d.length for d in data], np.int64) if with_pass1 and k else None,
+        declared=np.array([d.declared for d in data], dtype=np.float64),
         texts=texts if with_texts else None,
         normalised=normalised if with_texts else None,
     )
@@ -81,7 +83,8 @@ def score_partition(part: pd.DataFrame, spec: PlanSpec) -> pd.DataFrame:
     scores, accepted = steps.verify(plan, local, ctx)
     ids_a = [d.id for d in da]
     ids_b = [d.id for d in db]
-    return scored_frame(a, b, ids_a, ids_b, [scores[s.name] for s in scorers], accepted)
+    overlap = accepted_overlap(ctx, local, accepted)
+    return scored_frame(a, b, ids_a, ids_b, [scores[s.name] for s in scorers], accepted, overlap)
 
 
 def scored_frame(
@@ -91,12 +94,17 @@ def scored_frame(
     ids_b: list[str],
     scores: list[np.ndarray],
     accepted: np.ndarray,
+    overlap: np.ndarray,
     via: bool = False,
 ) -> pd.DataFrame:
     """Verified pairs as the rows of :func:`dedupe.distributed.frames.scored` (ids sorted,
-    one score column per scorer, the decision and the sort key of ``pairs.jsonl``)."""
+    one score column per scorer, the decision, the sort key of ``pairs.jsonl`` and the
+    overlap, ``(m, 3)`` as :func:`dedupe.overlap.pair_overlap` gives it for (a, b), turned
+    to the sorted ids)."""
     lo = [min(x, y) for x, y in zip(ids_a, ids_b, strict=True)]
     hi = [max(x, y) for x, y in zip(ids_a, ids_b, strict=True)]
+    swapped = np.array([x > y for x, y in zip(ids_a, ids_b, strict=True)], dtype=bool)
+    overlap = np.asarray(overlap, dtype=np.int64).reshape(-1, 3)
     out: dict[str, object] = {
         "a": np.asarray(a, dtype=np.int64),
         "b": np.asarray(b, dtype=np.int64),
@@ -108,4 +116,7 @@ def scored_frame(
     out["accepted"] = np.asarray(accepted, dtype=bool)
     out["via"] = np.full(len(lo), via, dtype=bool)
     out["key"] = pd.Series([f"{x}\x00{y}" for x, y in zip(lo, hi, strict=True)], dtype=KEY)
+    out["shared"] = overlap[:, SHARED]
+    out["size_a"] = np.where(swapped, overlap[:, SIZE_B], overlap[:, SIZE_A])
+    out["size_b"] = np.where(swapped, overlap[:, SIZE_A], overlap[:, SIZE_B])
     return pd.DataFrame(out)[list(scored(len(scores)).columns)]

@@ -30,7 +30,7 @@ from dedupe.learn import learn_plan
 from dedupe.outdir import guarded
 from dedupe.parts import kept_result
 from dedupe.pipeline import steps
-from dedupe.pipeline.inputs import open_files
+from dedupe.pipeline.inputs import decided_format, open_files, output_names
 from dedupe.pipeline.pass1 import SignedChunk
 from dedupe.pipeline.pass2 import candidate_store
 from dedupe.pipeline.report import BadRecords, run_counts, run_info
@@ -61,7 +61,7 @@ def run_files(
 ) -> RunResult:
     """Deduplicate files, folders and ``-`` into ``output_dir`` (when given)."""
     # Collisions refused, folder locked and swept, SIGTERM unwinding: before any work.
-    with guarded(inputs, output_dir, [w.filename for w in plan.writers]):
+    with guarded(inputs, output_dir, output_names(plan)):
         corpus = open_files(plan, inputs, stdin=stdin, output_dir=output_dir)
         try:
             return run_corpus(
@@ -91,6 +91,7 @@ def run_corpus(
     chunks checkpointed by an interrupted run with the same settings and input are not read
     again; ``extend`` is a step run on the result before it is written."""
     progress = progress or Progress(enabled=False)
+    plan = decided_format(plan, corpus)
     timings: dict[str, float] = {}
     bad = BadRecords(on_bad)
     started = time.perf_counter()
@@ -199,6 +200,7 @@ def after_pass1(
         pair_scores=made.scores,
         accepted=made.accepted,
         via_representative=np.arange(len(made.pairs)) >= made.candidates,
+        pair_overlap=made.overlap,
         ids=first.ids,
         dropped=dropped,
         bad_records=bad.kept,

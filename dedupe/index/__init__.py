@@ -11,7 +11,8 @@ See ``docs/index.md``.
 from __future__ import annotations
 
 from dedupe.index.base import Postings, Storage, StorageBackend, StorageError, StoredDoc
-from dedupe.index.index import Index, Match, Outcome
+from dedupe.index.index import Index
+from dedupe.index.outcome import Match, Outcome
 
 __all__ = [
     "Index",

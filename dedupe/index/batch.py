@@ -24,8 +24,10 @@ from dedupe.decide import Verifier, accept
 from dedupe.documents import BadRecord
 from dedupe.executors import local
 from dedupe.executors.pool import Pool
-from dedupe.index.index import Index, Match
+from dedupe.index.index import Index
+from dedupe.index.outcome import Match, matches_of
 from dedupe.index.settings import FIXED, check_text_free
+from dedupe.overlap import SHARED, SIZE_A, SIZE_B, extended, pair_overlap
 from dedupe.pipeline import steps
 from dedupe.pipeline.pass2 import candidate_store
 from dedupe.pipeline.signed import Signed
@@ -185,7 +187,12 @@ def _verified(
         plan.config.decide,
         [s.name for s, _ in plan.scorers if s.vetoes],
     ).astype(np.float64)
-    return index.matches(scores, pairs[:, 0], index_rows, indexed.ids, in_index=True)
+
+    def measure(k: np.ndarray) -> np.ndarray:  # (shared, the batch document's, the indexed)
+        return pair_overlap(ctx, local[k])[:, [SHARED, SIZE_B, SIZE_A]]
+
+    names = [s.name for s, _ in plan.scorers]
+    return matches_of(scores, names, pairs[:, 0], index_rows, indexed.ids, True, measure)
 
 
 def _replace_clusters(
@@ -269,6 +276,7 @@ def _replace_clusters(
         via = np.zeros(before, dtype=bool) if via is None else via
         result.via_representative = np.concatenate([via, np.ones(len(more), dtype=bool)])
         result.pairs = np.concatenate([result.pairs, to_run[more]])
+        result.pair_overlap = extended(result.pair_overlap, pair_overlap(ctx, more))
         result.accepted = np.concatenate([result.accepted, np.ones(len(more), dtype=bool)])
         for name in list(result.pair_scores):
             result.pair_scores[name] = np.concatenate([result.pair_scores[name], more_scores[name]])
@@ -302,6 +310,7 @@ def _add_pairs(
     result.ids = list(result.ids[: result.n_docs]) + index_ids
     pairs = np.array([(a, b) for a, b, _ in rows], dtype=np.int64)
     result.pairs = np.concatenate([result.pairs, pairs])
+    result.pair_overlap = extended(result.pair_overlap, [m.overlap for _, _, m in rows])
     result.accepted = np.concatenate([result.accepted, np.ones(len(rows), dtype=bool)])
     for name in list(result.pair_scores):
         more = np.array([m.scores.get(name, np.nan) for _, _, m in rows], dtype=np.float64)

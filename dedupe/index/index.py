@@ -19,8 +19,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,7 +32,7 @@ from dedupe.candidates.index import (
 )
 from dedupe.candidates.lsh import candidate_pairs, id_ranks, unique_pairs
 from dedupe.config import Config
-from dedupe.corpus import Chunk, Corpus
+from dedupe.corpus import Chunk, Corpus, Documents
 from dedupe.documents import BadRecord, Record
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError
@@ -42,10 +41,13 @@ from dedupe.index import settings as stored_settings
 from dedupe.index.base import Storage, StorageBackend, StoredDoc, backend_for
 from dedupe.index.dates import epoch_seconds
 from dedupe.index.escape import EscapedStorage
+from dedupe.index.outcome import Match, Outcome, matches_of, not_new
 from dedupe.index.prepare import prepare, take
 from dedupe.index.rows import as_prepared, postings_of, stored_rows
+from dedupe.overlap import sets_overlap
 from dedupe.plugins import DedupePluginManager, get_plugin_manager
 from dedupe.registry import Registry
+from dedupe.shingle import ShingleSets
 from dedupe.store import Prepared
 
 DAY_S = 86_400.0
@@ -55,46 +57,6 @@ _HELPER: dict[str, Engine] = {}
 
 def _prepare_in_helper(records: list[Record]) -> tuple[Prepared, np.ndarray]:
     return prepare(_HELPER["engine"], records)
-
-
-Documents = Iterable[Mapping[str, Any] | tuple[str, str]]
-
-
-@dataclass(frozen=True)
-class Match:
-    """A document that a new one duplicates: its id, the primary scorer's score and every
-    scorer's; ``in_index`` is False for an earlier document of the same ``add`` call."""
-
-    id: str
-    score: float
-    scores: dict[str, float]
-    in_index: bool = True
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "score": self.score,
-            "scores": self.scores,
-            "in_index": self.in_index,
-        }
-
-
-@dataclass
-class Outcome:
-    """What happened to one input document. ``status``: ``added``, ``exists`` (its id was
-    indexed already: nothing done), ``expired`` (compared, but older than ``max_age``: not
-    stored), ``empty`` (no shingles after normalisation), or for a query ``duplicate``/``new``."""
-
-    id: str
-    status: str
-    duplicates: list[Match] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "duplicates": [m.to_dict() for m in self.duplicates],
-        }
 
 
 def _backend(pm: DedupePluginManager, location: str, storage: str | None) -> StorageBackend:
@@ -217,11 +179,14 @@ class Index:
         *,
         max_age: float | None = None,
         now: float | None = None,
+        only_new: bool = False,
     ) -> list[Outcome]:
-        """Add in-memory documents (``(id, text)`` or mappings with the id, text and date
-        fields); returns one :class:`Outcome` per document, in order."""
+        """Add in-memory documents (strings, ``(id, text)`` or mappings with the id, text and
+        date fields); returns one :class:`Outcome` per document, in order. ``only_new``: add
+        only those that duplicate nothing indexed (see :meth:`add_corpus`)."""
         corpus = self.engine.open_documents(documents)
-        return [o for batch in self.add_corpus(corpus, max_age=max_age, now=now) for o in batch]
+        batches = self.add_corpus(corpus, max_age=max_age, now=now, only_new=only_new)
+        return [o for batch in batches for o in batch]
 
     def query(self, documents: Documents) -> list[Outcome]:
         """The indexed documents each given document duplicates (nothing is stored)."""
@@ -236,15 +201,19 @@ class Index:
         max_age: float | None = None,
         now: float | None = None,
         on_evict: Callable[[list[str]], None] | None = None,
+        only_new: bool = False,
     ) -> Iterator[list[Outcome]]:
         """Add a corpus batch by batch; each batch is committed before it is yielded.
         ``max_age`` (days): documents dated before ``now - max_age`` are evicted (their ids
-        passed to ``on_evict``), and new ones that old are not stored."""
+        passed to ``on_evict``), and new ones that old are not stored. ``only_new``: a
+        document that duplicates an indexed one, or an earlier one of the call that was
+        added, is not added (status ``duplicate``, with what it duplicates), as if the
+        documents were added one by one: the index keeps one of each story."""
         for records, prepared, empty in self.prepared_batches(corpus, on_bad):
             clock = time.time()
             reference = clock if now is None else now
             cutoff = None if max_age is None else reference - max_age * DAY_S
-            outcomes, evicted = self._add_batch(records, prepared, empty, clock, cutoff)
+            outcomes, evicted = self._add_batch(records, prepared, empty, clock, cutoff, only_new)
             if on_evict is not None and evicted:
                 on_evict(evicted)
             yield outcomes
@@ -329,6 +298,7 @@ class Index:
         empty: np.ndarray,
         clock: float,
         cutoff: float | None,
+        only_new: bool = False,
     ) -> tuple[list[Outcome], list[str]]:
         positions = self._filled(len(records), empty)
         outcomes = self._outcomes(records, empty)
@@ -345,20 +315,26 @@ class Index:
                 rows.append(row)
             batch = take(prepared, np.asarray(rows, dtype=np.int64))
             matches = self.matches_in_index(batch)
-            for row, found in self._internal(batch).items():
+            internal = self._internal(batch)
+            duplicate = np.zeros(len(batch), dtype=bool)
+            if only_new:
+                duplicate = not_new(len(batch), matches, internal, batch.ids)
+            for row, found in internal.items():
                 matches.setdefault(row, []).extend(found)
             dates = [epoch_seconds(m.get(self.engine.config.date_field)) for m in batch.meta]
             stored = np.asarray(
                 [cutoff is None or (d if d is not None else clock) >= cutoff for d in dates],
                 dtype=bool,
             )
-            self._put(batch, np.flatnonzero(stored), dates, clock)
+            self._put(batch, np.flatnonzero(stored & ~duplicate), dates, clock)
             evicted = self._evict(cutoff) if cutoff is not None else []
-        for row, (batch_row, kept) in enumerate(zip(rows, stored.tolist(), strict=True)):
+        statuses = np.where(duplicate, "duplicate", np.where(stored, "added", "expired"))
+        row_of = {doc_id: k for k, doc_id in enumerate(batch.ids)} if only_new else {}
+        for row, batch_row in enumerate(rows):
             found = sorted(matches.get(row, []), key=lambda m: (-m.score, m.id))
-            outcomes[positions[batch_row]] = Outcome(
-                batch.ids[row], "added" if kept else "expired", found
-            )
+            if only_new:  # what it duplicates in the index, or among the documents added
+                found = [m for m in found if m.in_index or not duplicate[row_of[m.id]]]
+            outcomes[positions[batch_row]] = Outcome(batch.ids[row], str(statuses[row]), found)
         return outcomes, evicted
 
     def _put(
@@ -408,7 +384,9 @@ class Index:
         pairs = pairs[np.fromiter((d in row_of for d in pairs[:, 1].tolist()), bool, len(pairs))]
         index_rows = np.fromiter((row_of[d] for d in pairs[:, 1].tolist()), np.int64, len(pairs))
         scores = engine.score(indexed, batch, np.stack([index_rows, pairs[:, 0]], axis=1))
-        return self.matches(scores, pairs[:, 0], index_rows, indexed.ids, in_index=True)
+        return self.matches(
+            scores, pairs[:, 0], index_rows, indexed.ids, True, (batch.sets, indexed.sets)
+        )
 
     def _internal(self, batch: Prepared) -> dict[int, list[Match]]:
         """Accepted pairs among the documents of one ``add`` call, on the later one."""
@@ -426,7 +404,9 @@ class Index:
         if len(pairs) == 0:
             return {}
         scores = engine.score(batch, batch, pairs)
-        return self.matches(scores, pairs[:, 1], pairs[:, 0], batch.ids, in_index=False)
+        return self.matches(
+            scores, pairs[:, 1], pairs[:, 0], batch.ids, False, (batch.sets, batch.sets)
+        )
 
     def matches(
         self,
@@ -435,14 +415,16 @@ class Index:
         other: np.ndarray,
         other_ids: list[str],
         in_index: bool,
+        sets: tuple[ShingleSets, ShingleSets],
     ) -> dict[int, list[Match]]:
+        """The accepted pairs as matches of ``rows`` (new documents, whose shingle sets are
+        ``sets[0]``) with ``other`` (their matches, in ``sets[1]``), overlap measured."""
+
+        def measure(k: np.ndarray) -> np.ndarray:
+            return sets_overlap(sets[0], rows[k], sets[1], other[k])
+
         names = [s.name for s, _ in self.engine.scorers]
-        out: dict[int, list[Match]] = {}
-        for k in np.flatnonzero(scores["accepted"] > 0).tolist():
-            each = {name: round(float(scores[name][k]), 6) for name in names}
-            match = Match(other_ids[int(other[k])], each[names[0]], each, in_index)
-            out.setdefault(int(rows[k]), []).append(match)
-        return out
+        return matches_of(scores, names, rows, other, other_ids, in_index, measure)
 
     def as_prepared(self, docs: list[StoredDoc]) -> Prepared:
         """Indexed documents as the engine's scorers and policies see them."""

@@ -4,14 +4,15 @@ or documents given in memory."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from dedupe.corpus import Corpus, FileCorpus, MemoryCorpus, records_from
+from dedupe.corpus import Corpus, Documents, FileCorpus, MemoryCorpus, records_from
 from dedupe.discover import discover
 from dedupe.plan import RunPlan
+from dedupe.tables import possible_names
 
-Documents = Iterable[Mapping[str, Any] | tuple[str, str]]
+__all__ = ["Documents", "decided_format", "open_documents", "open_files", "output_names"]
 
 
 def open_files(
@@ -30,8 +31,29 @@ def open_files(
 
 
 def open_documents(plan: RunPlan, documents: Documents) -> Corpus:
-    """A corpus over in-memory documents: ``(id, text)`` tuples or mappings with the
-    configured id and text fields."""
+    """A corpus over in-memory documents: plain strings (ids numbered), ``(id, text)`` pairs
+    or mappings with the configured id and text fields (:func:`dedupe.corpus.records_from`)."""
     cfg = plan.config
     items = records_from(documents, cfg.id_field, cfg.text_field, (cfg.date_field,))
     return MemoryCorpus(items, ["<documents>"])
+
+
+def decided_format(plan: RunPlan, corpus: Corpus) -> RunPlan:
+    """The plan with its output format decided when it is ``auto``: the one every input's
+    reader names (:attr:`dedupe.read.Reader.output_format`: CSV in gives CSV out, Parquet
+    gives Parquet), else JSON Lines (mixed inputs, text, stdin, documents in memory)."""
+    if plan.config.output_format != "auto":
+        return plan
+    sources = corpus.discovery.sources if corpus.discovery is not None else []
+    named = {
+        plan.readers[s.reader].output_format if s.reader in plan.readers else None for s in sources
+    }
+    only = next(iter(named)) if len(named) == 1 else None
+    return plan.with_output_format(only or "jsonl")
+
+
+def output_names(plan: RunPlan) -> list[str]:
+    """The names the run's outputs may take (all formats' while the format is ``auto``)."""
+    if plan.config.output_format == "auto":
+        return possible_names(plan.writers)
+    return [w.filename for w in plan.writers]

@@ -3,7 +3,8 @@
 :func:`sign_chunk` reads a chunk and keeps, per document, what later steps need: id, location,
 MinHash signature, LSH band keys, containment anchors, the exact shingle set (written to a
 spill file when one is given, so memory holds only the sets of candidate documents later), and
-the few numbers the representative policies use (chrome share, length, date). Texts are read
+the few numbers the representative policies use (chrome share, whether the page's metadata
+names its article, length, date). Texts are read
 again only for the documents of candidate pairs, and only when a scorer or policy needs them
 (:mod:`dedupe.pipeline.pass2`).
 """
@@ -45,6 +46,7 @@ class SignedChunk:
     set_values: np.ndarray | None = None
     removed_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
     kept_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    declared: np.ndarray = field(default_factory=lambda: np.zeros(0))
     text_length: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     dates: list[object] = field(default_factory=list)
     empty: list[int] = field(default_factory=list)
@@ -88,11 +90,12 @@ def sign_chunk(
     set_sizes: list[np.ndarray] = []
     removed: list[np.ndarray] = []
     kept: list[np.ndarray] = []
+    declared: list[np.ndarray] = []
     lengths: list[int] = []
     date_field = cfg.date_field
     for batch in batches(corpus.read(chunk), cfg.batch_size, out.bad.append):
         local = np.arange(len(out.ids), len(out.ids) + len(batch), dtype=np.int64)
-        buf, doc_offsets, furniture = plan.chain.encoded_measuring(batch.texts)
+        buf, doc_offsets, furniture, names = plan.chain.encoded_facts(batch.texts)
         hashes, offsets = hash_encoded(plan.unit, buf, doc_offsets, cfg.ngram)
         signatures = plan.hasher(hashes, offsets)
         out.band_keys.append(band_keys(signatures, plan.banding))
@@ -104,6 +107,7 @@ def sign_chunk(
         set_parts.append(sets.values)
         set_sizes.append(sets.sizes)
         removed.append(furniture)
+        declared.append(names)
         raw_chars = np.fromiter((len(t) for t in batch.texts), np.int64, len(batch))
         kept.append(
             np.where(raw_chars > 0, char_counts(buf, doc_offsets) / np.maximum(raw_chars, 1), 1.0)
@@ -133,6 +137,7 @@ def sign_chunk(
         out.set_values = values
     out.removed_share = np.concatenate(removed) if removed else np.zeros(0)
     out.kept_share = np.concatenate(kept) if kept else np.zeros(0)
+    out.declared = np.concatenate(declared) if declared else np.zeros(0)
     out.text_length = np.asarray(lengths, dtype=np.int64)
     return out
 

@@ -45,6 +45,7 @@ class LoadedChunk:
     normalised: list[str]
     sets: ShingleSets
     removed_share: np.ndarray
+    declared: np.ndarray
 
 
 def load_chunk(plan: RunPlan, corpus: Corpus, chunk: Chunk, wanted: set[Location]) -> LoadedChunk:
@@ -53,7 +54,7 @@ def load_chunk(plan: RunPlan, corpus: Corpus, chunk: Chunk, wanted: set[Location
     records = [
         Record(r.id, r.text, r.source, r.line, r.meta, None) for r in records
     ]  # the raw record is not needed any more
-    normalised, removed = plan.chain.measuring([r.text for r in records])
+    normalised, removed, declared = plan.chain.measuring_facts([r.text for r in records])
     parts = []
     step = plan.config.batch_size
     for s in range(0, len(normalised), step):
@@ -65,6 +66,7 @@ def load_chunk(plan: RunPlan, corpus: Corpus, chunk: Chunk, wanted: set[Location
         normalised,
         ShingleSets.concat(parts),
         removed,
+        declared,
     )
 
 
@@ -143,6 +145,7 @@ def candidate_store(
         sources=[first.location(d) for d in docs.tolist()],
         removed_share=first.removed_share[docs],
         kept_share=first.kept_share[docs],
+        declared=first.declared[docs],
         text_length=first.text_length[docs],
         docs=docs,
         n_docs=n,

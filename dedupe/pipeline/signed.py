@@ -43,6 +43,7 @@ class Signed:
     set_sources: list[np.ndarray | str]
     removed_share: np.ndarray
     kept_share: np.ndarray
+    declared: np.ndarray
     text_length: np.ndarray
     dates: list[object]
     renamed: int = 0
@@ -93,6 +94,7 @@ def merge_signed(
     set_sources: list[np.ndarray | str] = []
     removed: list[np.ndarray] = []
     kept: list[np.ndarray] = []
+    declared: list[np.ndarray] = []
     lengths: list[np.ndarray] = []
     dates: list[object] = []
     size_of = {c.number: c.size for c in chunks}
@@ -126,6 +128,7 @@ def merge_signed(
         )
         removed.append(result.removed_share)
         kept.append(result.kept_share)
+        declared.append(result.declared)
         lengths.append(result.text_length)
         dates.extend(result.dates)
         progress.update("reading and signing", len(ids), advance=size_of.get(result.number, 0))
@@ -149,6 +152,7 @@ def merge_signed(
         set_sources=set_sources,
         removed_share=_concat(removed, np.float64),
         kept_share=_concat(kept, np.float64),
+        declared=_concat(declared, np.float64),
         text_length=_concat(lengths, np.int64),
         dates=dates,
     )

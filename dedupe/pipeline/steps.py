@@ -19,6 +19,7 @@ from dedupe import candidates
 from dedupe.cluster import Adjacency, components
 from dedupe.decide import Verifier, cannot_links, score_and_decide
 from dedupe.figures.roles import label_corrections
+from dedupe.overlap import accepted_overlap
 from dedupe.pipeline.signed import Signed
 from dedupe.plan import RunPlan
 from dedupe.represent import RepresentativePolicy
@@ -81,7 +82,8 @@ def represent(
 @dataclass
 class Clustered:
     """Clusters of a run, dropped documents, and the verified pairs: the candidates' and,
-    after them, those found verifying members against their representative."""
+    after them, those found verifying members against their representative; ``overlap``:
+    shared shingles and set sizes of the accepted pairs (see :mod:`dedupe.overlap`)."""
 
     clusters: list[Cluster]
     dropped: np.ndarray
@@ -90,6 +92,7 @@ class Clustered:
     accepted: np.ndarray
     candidates: int
     verified: int
+    overlap: np.ndarray
 
 
 def cluster(
@@ -108,6 +111,14 @@ def cluster(
     verifier = Verifier(plan.scorers, ctx, plan.config.decide)
     clusters, dropped = represent(plan, groups, ctx, ids, n, adjacency, verifier)
     more_pairs, more_scores, more_accepted = verifier.extend(pairs, scores, accepted)
+    overlap = accepted_overlap(ctx, more_pairs, more_accepted)  # lookups, for pairs.jsonl
     return Clustered(
-        clusters, dropped, more_pairs, more_scores, more_accepted, len(pairs), verifier.count
+        clusters,
+        dropped,
+        more_pairs,
+        more_scores,
+        more_accepted,
+        len(pairs),
+        verifier.count,
+        overlap,
     )

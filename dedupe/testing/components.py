@@ -23,7 +23,7 @@ from dedupe.index.base import StorageBackend
 from dedupe.parts import cluster_result, pair_result, summary_result
 from dedupe.read import Reader, ReadOptions, Source
 from dedupe.represent import ClusterView, RepresentativePolicy
-from dedupe.result import RunResult
+from dedupe.result import PairRow, RunResult
 from dedupe.shingle import ShingleUnit
 from dedupe.testing.corpus import TINY_CLUSTERS, TINY_CORPUS
 from dedupe.testing.engines import isolated_engine, pair_context
@@ -235,17 +235,19 @@ def _parts(writer: Writer, result: RunResult) -> list[RunResult]:
         half = len(result.clusters) // 2
         return [cluster_result(config, c) for c in (result.clusters[:half], result.clusters[half:])]
     if writer.shards == "pairs":
-        rows = list(result.accepted_rows())
+        rows = list(result.pair_rows())
         half = len(rows) // 2
         names = list(result.pair_scores)
 
-        def part(chunk: list[Any]) -> RunResult:
+        def part(chunk: list[PairRow]) -> RunResult:
             scores = {
-                n: np.array([np.nan if r[2][n] is None else r[2][n] for r in chunk], np.float64)
+                n: np.array([np.nan if r.scores[n] is None else r.scores[n] for r in chunk])
                 for n in names
             }
-            via = np.array([r[3] for r in chunk], dtype=bool)
-            return pair_result(config, [r[0] for r in chunk], [r[1] for r in chunk], scores, via)
+            via = np.array([r.via for r in chunk], dtype=bool)
+            overlap = np.array([r.overlap or (-1, -1, -1) for r in chunk], np.int64)
+            ids_a, ids_b = [r.a for r in chunk], [r.b for r in chunk]
+            return pair_result(config, ids_a, ids_b, scores, via, overlap.reshape(-1, 3))
 
         return [part(rows[:half]), part(rows[half:])]
     if writer.shards == "kept":
