@@ -226,3 +226,18 @@ def test_two_stories_joined_through_a_third_that_shares_only_a_rate_stay_apart(m
     monkeypatch.setattr(dedupe.pipeline.steps, "cannot_links", lambda *args, **kwargs: set())
     chained = Engine(load_plugins=False).run_documents(docs).clusters
     assert [sorted(c.members) for c in chained] == [["boatmens", "mercantile", "roundup"]]
+
+
+def test_a_cannot_link_is_checked_against_admitted_members_not_their_positions():
+    from dedupe.cluster import Adjacency, split_around_centres
+
+    # centre 5 has accepted pairs with 6 and 7; 7 is cannot-linked to document 0, which is
+    # in another group: 7 still joins 5 (the links were once looked up by position in the
+    # centre's neighbour list, and position 0 read as document 0: Dask and local differed)
+    adjacency = Adjacency(8, np.array([[5, 6], [5, 7]]), np.array([1.0, 0.9]))
+    rank = np.arange(8)
+    out = split_around_centres(np.array([5, 6, 7]), adjacency, lambda g: 5, rank, None, {(0, 7)}, 5)
+    assert [(c, m.tolist()) for c, m, _ in out] == [(5, [5, 6, 7])]
+    # a real link between two admitted members still splits them
+    out = split_around_centres(np.array([5, 6, 7]), adjacency, lambda g: 5, rank, None, {(6, 7)}, 5)
+    assert [(c, m.tolist()) for c, m, _ in out] == [(5, [5, 6])]
