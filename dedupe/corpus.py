@@ -124,6 +124,8 @@ def _record_line(item: Record) -> str:
     """A kept record that is not a raw JSON line, as one JSON line."""
     if isinstance(item.raw, str):
         return item.raw
+    if isinstance(item.raw, bytes):  # a JSON Lines line as read
+        return _plain_line(item.raw)
     if isinstance(item.raw, dict):
         return dumps_line(item.raw)
     return dumps_line({"id": item.id, "text": item.text})

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from dedupe.align import align
+from dedupe.explain_defaults import DEFAULT_GAP, DEFAULT_MIN_LENGTH
 from dedupe.kernels.reference import auto_tokens
 from dedupe.kernels.scripts import LOWEST
 from dedupe.normalise import Chain
@@ -28,13 +29,6 @@ from dedupe.offsets import place, surviving
 from dedupe.passages import Shared, Side, Words, build
 from dedupe.represent import SAME_TEXT, TEASER_BELOW
 from dedupe.shared import Document, shared
-
-#: Shared passages separated by at most this many differing units (words, or characters with
-#: the char unit) on both sides are one passage with edits (chosen on pan13-dev, see
-#: benchmarks/pan13_explain.py).
-DEFAULT_GAP = 8
-#: Aligned passages matching fewer units than this are not shared (common phrases).
-DEFAULT_MIN_LENGTH = 12
 
 # Scripts written without spaces: each character is a word.
 _UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from dedupe import kernels
+
+if TYPE_CHECKING:
+    from dedupe.kernels.codepoints import CodepointMap
+    from dedupe.kernels.fuse import FuseStep
 
 TextFunction = Callable[[str], str]
 BytesFunction = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -48,6 +52,9 @@ class Normaliser:
     metadata names the article it shows, in [0, 1] (``html``: a page's ``og:title`` against
     its headline, unless its furniture credits another site): the original policy's evidence
     of an article's own page (the normaliser then runs on text, not on bytes).
+    ``fuse``, when given with ``bytes_func``, says what the normaliser does per code point (a
+    :class:`dedupe.kernels.fuse.FuseStep`), so that a run of such normalisers ending in a
+    whitespace collapse runs as one table in one kernel pass (same bytes).
     """
 
     name: str
@@ -63,6 +70,7 @@ class Normaliser:
     measure: Callable[[list[str]], tuple[list[str], np.ndarray]] | None = None
     visible_lines: Callable[[str], list[tuple[str, bool]]] | None = None
     declares: Callable[[list[str], list[str]], np.ndarray] | None = None
+    fuse: Callable[[], FuseStep] | None = None
 
     def __call__(self, texts: list[str]) -> list[str]:
         if self.batch:
@@ -85,6 +93,7 @@ class Chain:
 
     def __init__(self, normalisers: Sequence[Normaliser]) -> None:
         self.normalisers = list(normalisers)
+        self._fuse: dict[int, int] | None = None
 
     @property
     def names(self) -> list[str]:
@@ -98,25 +107,75 @@ class Chain:
         """The chain minus the normalisers that remove page furniture."""
         return Chain([n for n in self.normalisers if not n.removes_boilerplate])
 
+    def _fused_runs(self) -> dict[int, int]:
+        """Start -> end of each run of normalisers that :mod:`dedupe.kernels.fuse` composes
+        into one table: consecutive byte normalisers with a ``fuse`` step, up to the last
+        collapse among them."""
+        from dedupe.kernels.fuse import fusable
+
+        runs: dict[int, int] = {}
+        normalisers = self.normalisers
+        i = 0
+        while i < len(normalisers):
+            j = i
+            while (
+                j < len(normalisers)
+                and normalisers[j].bytes_func is not None
+                and normalisers[j].fuse is not None
+                and normalisers[j].declares is None  # a declaring one runs on text
+            ):
+                j += 1
+            steps = [n.fuse() for n in normalisers[i:j]]  # type: ignore[misc]
+            last = max((k for k, step in enumerate(steps) if step.collapse), default=-1)
+            if last >= 0 and fusable(steps[: last + 1]):
+                runs[i] = i + last + 1
+            i = max(j, i + 1)
+        return runs
+
+    def _apply_bytes(
+        self, start: int, end: int, buf: np.ndarray, offsets: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Normalisers ``start:end`` (a fused run) on an encoded batch: one kernel pass, and the
+        run one normaliser at a time for the documents the kernel flags."""
+        run = self.normalisers[start:end]
+        table, flagged = _composed(tuple(n.fuse for n in run))  # type: ignore[misc]
+        out, new_offsets, flags = kernels.fused_bytes(table, flagged, buf, offsets)
+        if not flags.any():
+            return out, new_offsets
+        docs = np.flatnonzero(flags)
+        current = _take(buf, offsets, docs)
+        for normaliser in run:
+            current = normaliser.bytes_func(*current)  # type: ignore[misc]
+        return _put(out, new_offsets, docs, *current)
+
     def _run(
         self, texts: list[str], encoded: bool, facts: bool = False
     ) -> tuple[Any, np.ndarray, np.ndarray]:
-        """Apply the chain; runs of byte normalisers share one encoded batch. Also returns,
-        per text, the share of its characters the boilerplate-removing normalisers took out
-        (measured where each runs), and how far its metadata names its article (measured by
-        the first normaliser that ``declares``, from the texts it gets and makes, when ``facts``;
-        else 0)."""
+        """Apply the chain; runs of byte normalisers share one encoded batch (and those that
+        compose, one kernel pass). Also returns, per text, the share of its characters the
+        boilerplate-removing normalisers took out (measured where each runs), and how far its
+        metadata names its article (measured by the first normaliser that ``declares``, from
+        the texts it gets and makes, when ``facts``; else 0)."""
         current: Any = texts
         is_bytes = False
         kept = np.ones(len(texts))
         declared: np.ndarray | None = None
-        for normaliser in self.normalisers:
+        fused = self._fused_runs() if self._fuse is None else self._fuse
+        self._fuse = fused
+        skip_to = 0
+        for index, normaliser in enumerate(self.normalisers):
+            if index < skip_to:
+                continue
             declaring = facts and normaliser.declares is not None and declared is None
             if normaliser.bytes_func is not None and not declaring:
                 if not is_bytes:
                     current = kernels.encode_batch(current)
                     is_bytes = True
-                current = normaliser.bytes_func(*current)
+                if index in fused:
+                    skip_to = fused[index]
+                    current = self._apply_bytes(index, skip_to, *current)
+                else:
+                    current = normaliser.bytes_func(*current)
                 continue
             if is_bytes:
                 current = kernels.decode_batch(*current)
@@ -174,3 +233,48 @@ class Chain:
 
     def one(self, text: str) -> str:
         return self([text])[0]
+
+
+_COMPOSED: dict[tuple[object, ...], tuple[CodepointMap, np.ndarray]] = {}
+
+
+def _composed(fuse: tuple[Callable[[], FuseStep], ...]) -> tuple[CodepointMap, np.ndarray]:
+    """The composed table of a run of normalisers (by their ``fuse`` functions), made once per
+    process (not kept on the chain: a chain is sent to workers)."""
+    table = _COMPOSED.get(fuse)
+    if table is None:
+        from dedupe.kernels.fuse import compose
+
+        table = _COMPOSED[fuse] = compose([f() for f in fuse])
+    return table
+
+
+def _take(buf: np.ndarray, offsets: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The documents ``docs`` of an encoded batch, as a batch."""
+    parts = [buf[offsets[d] : offsets[d + 1]] for d in docs.tolist()]
+    sizes = np.diff(offsets)[docs]
+    new_offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=new_offsets[1:])
+    return (np.concatenate(parts) if parts else buf[:0]), new_offsets
+
+
+def _put(
+    buf: np.ndarray,
+    offsets: np.ndarray,
+    docs: np.ndarray,
+    sub_buf: np.ndarray,
+    sub_offsets: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """An encoded batch with documents ``docs`` (sorted) replaced by those of a sub-batch."""
+    sizes = np.diff(offsets)
+    sizes[docs] = np.diff(sub_offsets)
+    parts = []
+    previous = 0
+    for k, d in enumerate(docs.tolist()):
+        parts.append(buf[offsets[previous] : offsets[d]])
+        parts.append(sub_buf[sub_offsets[k] : sub_offsets[k + 1]])
+        previous = d + 1
+    parts.append(buf[offsets[previous] :])
+    new_offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=new_offsets[1:])
+    return np.concatenate(parts), new_offsets

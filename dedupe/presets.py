@@ -17,12 +17,32 @@ from dedupe.errors import ConfigError
 
 @dataclass(frozen=True)
 class Preset:
-    """A named set of settings (``Config`` field names to values) and what it is for."""
+    """A named set of settings (``Config`` field names to values) and what it is for;
+    ``explain``: the ``dedupe explain`` options (``gap``, ``min_length``) that show the
+    passages this kind of copy shares."""
 
     name: str
     description: str
     settings: Mapping[str, Any] = field(default_factory=dict)
+    explain: Mapping[str, Any] = field(default_factory=dict)
 
+
+#: The ``ocr`` preset's chain: the default one with every space removed (after
+#: ``whitespace``), so that a word OCR broke in two or ran into the next, or that a column broke
+#: at a line end, gives the same character n-grams (``hyphenation`` would change none of them;
+#: the ``aligned`` scorer applies it to read names whole).
+OCR_NORMALISERS = (
+    "html",
+    "chrome",
+    "boilerplate",
+    "nfkc",
+    "quotes",
+    "scripts",
+    "casefold",
+    "punctuation",
+    "whitespace",
+    "nospace",
+)
 
 #: The presets by name; ``default`` is the settings of :class:`dedupe.config.Config` as they are.
 PRESETS: dict[str, Preset] = {
@@ -40,6 +60,20 @@ PRESETS: dict[str, Preset] = {
             "containment_sampling": 2,
             "scorers": ["containment=0.3", "figures"],
         },
+    ),
+    "ocr": Preset(
+        "ocr",
+        "reprints read by OCR: misread letters, broken words, other names and figures kept apart",
+        {
+            "normalise": OCR_NORMALISERS,
+            "unit": "char",
+            "ngram": 5,
+            "threshold": 0.4,
+            "scorers": ("containment=0.2", "aligned=0.4"),
+        },
+        # The aligned scorer's gap and shortest passage, in characters (``aligned.GAP``,
+        # ``aligned.MIN_LENGTH``; not imported: the command line starts without the kernels).
+        explain={"gap": 12, "min_length": 24},
     ),
 }
 

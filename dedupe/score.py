@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from dedupe import kernels
 from dedupe.errors import PluginError
 from dedupe.store import DocStore
+
+if TYPE_CHECKING:
+    from dedupe.normalise import Chain
 
 ScoreFunction = Callable[[np.ndarray, "PairContext"], np.ndarray]
 
@@ -146,6 +149,13 @@ class PairContext:
     def normalised_text(self, doc: int) -> str:
         """The document's text after the normaliser chain."""
         return self.store.normalised_text(doc)
+
+    def chain(self) -> Chain | None:
+        """The run's normaliser chain (a :class:`~dedupe.normalise.Chain`), or None where the
+        context does not know it: a scorer that reads texts at another point of the chain
+        (before case folding, say) makes its own from it."""
+        chain: Chain | None = self.store.normalise
+        return chain
 
     def id(self, doc: int) -> str:
         return self.store.id(doc)

@@ -7,11 +7,24 @@ datasketch's own LSH indexes and storage backends (see :meth:`MinHasher.to_datas
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import xxhash
-from datasketch import MinHash
 
 from dedupe import kernels
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
+
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch 2's affine32 permutation parameters ``(a, b)`` for ``seed``: ``a`` odd, drawn
+    as ``MinHash._init_permutations`` draws them (tested equal to datasketch's own), so a run
+    does not import datasketch (and scipy) to sign."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.ascontiguousarray(a, dtype=np.uint32), np.ascontiguousarray(b, dtype=np.uint32)
 
 
 class MinHasher:
@@ -20,11 +33,7 @@ class MinHasher:
     def __init__(self, num_perm: int = 128, seed: int = 1) -> None:
         self.num_perm = num_perm
         self.seed = seed
-        # datasketch itself is the source of truth for the permutation parameters.
-        template = MinHash(num_perm=num_perm, seed=seed, scheme="affine32")
-        a, b = template.permutations
-        self.a = np.ascontiguousarray(a, dtype=np.uint32)
-        self.b = np.ascontiguousarray(b, dtype=np.uint32)
+        self.a, self.b = permutations(num_perm, seed)
 
     def __call__(self, hashes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         """Signatures of a batch: shape (n_docs, num_perm), dtype uint32."""
@@ -32,6 +41,9 @@ class MinHasher:
 
     def to_datasketch(self, signature: np.ndarray) -> MinHash:
         """The signature as a datasketch ``MinHash`` (affine32, xxh32 hash function)."""
+        import xxhash
+        from datasketch import MinHash
+
         return MinHash(
             num_perm=self.num_perm,
             seed=self.seed,

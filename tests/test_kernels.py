@@ -87,6 +87,16 @@ def test_signatures_equal_datasketch_affine32(seed_texts, num_perm, seed, backen
         assert np.array_equal(m.hashvalues, sig)
 
 
+@pytest.mark.parametrize("num_perm,seed", [(1, 0), (128, 1), (64, 42), (256, 7), (500, 2**31)])
+def test_permutations_are_datasketchs_without_importing_it(num_perm, seed):
+    from dedupe.signature import permutations
+
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    mine = permutations(num_perm, seed)
+    assert mine[0].dtype == mine[1].dtype == np.uint32
+    assert mine[0].tolist() == a.tolist() and mine[1].tolist() == b.tolist()
+
+
 def test_signature_converts_to_datasketch_and_works_in_its_lsh(seed_texts):
     from datasketch import MinHashLSH
 
@@ -383,6 +393,11 @@ def test_reference_twins_give_the_compiled_values(texts, n):
     _twins_agree("unique_segments", hashes, hash_offsets)
     hasher = MinHasher(16, 1)
     _twins_agree("minhash", hashes, hash_offsets, hasher.a, hasher.b)
+    docs = np.arange(7, 7 + len(texts), dtype=np.int64)
+    for head, head_rate, rate in ((64, 4, 16), (2, 1, 3), (0, 1, 0)):
+        _twins_agree(
+            "sign_batch", hashes, hash_offsets, hasher.a, hasher.b, docs, head, head_rate, rate
+        )
     values, set_offsets = compiled.unique_segments(hashes, hash_offsets)
     pairs = np.array([[i, j] for i in range(len(texts)) for j in range(len(texts))], np.int64)
     _twins_agree("intersections", values, set_offsets, pairs)
@@ -400,4 +415,34 @@ def test_reference_twins_give_the_compiled_values(texts, n):
     _twins_agree("lead_kinds", table.single)
     _twins_agree("any_byte_in", buf, 0xC3, 0xC3, 0xE4, 0xE6)
     _twins_agree("any_mapped", buf, table.single, kinds)
+    from dedupe.default_plugins.normalisers import FUSE_STEPS
+    from dedupe.kernels.fuse import compose
+
+    fused, fused_flags = compose(
+        [FUSE_STEPS[n]() for n in ("quotes", "casefold", "punctuation", "whitespace")]
+    )
+    fused_maps = (fused.single, fused.starts, fused.multi, fused.expansion)
+    _twins_agree("fused_map", buf, offsets, *fused_maps, fused_flags)
+    _twins_agree("fused_map", buf, offsets, *fused_maps, flagged)
     _twins_agree("docs_to_map", buf, offsets, table.single, kinds, 0x41, 0x5A, 0xC3, 0xD6)
+
+
+@given(texts_strategy, st.integers(1, 4))
+@settings(max_examples=50, deadline=None)
+def test_sign_batch_gives_the_signatures_anchors_and_sets_of_the_separate_stages(texts, n):
+    from dedupe.candidates.anchors import AnchorSettings, select_anchors
+
+    texts = [*texts, "the same words the same words again and again " * 40]
+    hashes, offsets = kernels.word_hashes(texts, n)
+    hasher = MinHasher(32, 3)
+    docs = np.arange(3, 3 + len(texts), dtype=np.int64)
+    anchors = AnchorSettings()
+    sig, packed, values, set_offsets = kernels.sign(
+        hashes, offsets, hasher.a, hasher.b, docs, anchors
+    )
+    assert sig.tolist() == hasher(hashes, offsets).tolist()
+    assert packed.tolist() == select_anchors(hashes, offsets, docs, anchors).tolist()
+    want_values, want_offsets = kernels.unique_segments(hashes, offsets)
+    assert values.tolist() == want_values.tolist()
+    assert set_offsets.tolist() == want_offsets.tolist()
+    assert len(kernels.sign(hashes, offsets, hasher.a, hasher.b, docs, None)[1]) == 0

@@ -234,3 +234,57 @@ def test_a_dask_run_with_the_plugin_gives_the_local_outputs(frequent_plugin, syn
     assert "5 frequent words learned" in json.dumps(report)
     for name in ("clusters.jsonl", "pairs.jsonl"):
         assert (local / name).read_bytes() == (dask_out / name).read_bytes()
+
+
+def test_index_add_query_and_run_against_it_use_the_stored_state(
+    frequent_plugin, syndication, tmp_path, monkeypatch
+):
+    """What ``index create --learn-from`` stored is what ``index add``, ``index query`` and
+    ``run --index`` normalise with, rebuilt by the plugin's ``restore``: none of them learns
+    again (the plugin, now set to learn a single word, would), and a batch's matches in the
+    index are the same whether asked with ``index query`` or found by ``run --index``."""
+    corpus = syndication / "corpus.jsonl"
+    records = read_jsonl(corpus)
+    first = write_jsonl(tmp_path / "first.jsonl", records[: len(records) // 2])
+    rest = write_jsonl(tmp_path / "rest.jsonl", records[len(records) // 2 :])
+    db = tmp_path / "news.db"
+    code, out, err = dedupe("index", "create", db, "--normalise", CHAIN, "--learn-from", corpus)
+    assert code == 0 and "frequent: 5 frequent words learned" in out, err
+    with Index.open(db, read_only=True) as index:
+        words = index.engine.chain.normalisers[1].state["words"]
+    assert len(words) == 5 and "the" in words
+
+    monkeypatch.setenv("FREQUENT_TOP", "1")  # what the plugin would learn now
+    relearned = Engine(make_config(normalise=CHAIN.split(",")))
+    one = relearned.learn(relearned.open_files([corpus])).normalisers[1].state["words"]
+    assert len(one) == 1 and one != words
+
+    code, _, err = dedupe("index", "add", db, first, "-q")
+    assert code == 0, err
+    with Index.open(db, read_only=True) as index:
+        assert index.engine.chain.normalisers[1].state == {"words": words}
+        assert index.stats()["learned"] == {"frequent": "5 frequent words learned"}
+        assert index.stats()["documents"] == len(records) // 2
+
+    code, out, err = dedupe("index", "query", db, rest, "--json")
+    assert code == 0, err
+    outcomes = [json.loads(line) for line in out.splitlines()]
+    assert len(outcomes) == len(records) - len(records) // 2
+    queried = {(o["id"], m["id"]) for o in outcomes for m in o["duplicates"]}
+    assert len(queried) > 200
+
+    result = tmp_path / "out"
+    code, _, err = dedupe("run", rest, "--index", db, "-o", result, "-q")
+    assert code == 0, err
+    report = json.loads((result / "report.json").read_text("utf-8"))
+    assert report["learned"] == {"frequent": "5 frequent words learned"}
+    first_ids = {r["id"] for r in read_jsonl(first)}
+    # the run's pairs of a batch document with an indexed one (not those verified against a
+    # cluster's representative, which depend on the clusters)
+    crossed = {
+        (p["a"], p["b"]) if p["b"] in first_ids else (p["b"], p["a"])
+        for p in read_jsonl(result / "pairs.jsonl")
+        if "via" not in p and (p["a"] in first_ids) != (p["b"] in first_ids)
+    }
+    assert crossed == queried
+    assert report["counts"]["index"]["batch_documents_in_index"] == len({a for a, _ in queried})

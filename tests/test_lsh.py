@@ -65,3 +65,17 @@ def test_big_buckets_are_linked_without_all_pairs():
 def test_threshold_sets_banding_and_explicit_bands_win():
     assert Engine(load_plugins=False, threshold=0.8).banding == Banding(9, 13)
     assert Engine(load_plugins=False, bands=16, rows=8).banding == Banding(16, 8)
+
+
+def test_gauss_legendre_nodes_are_leggauss_and_choose_the_same_bands(monkeypatch):
+    """The nodes computed without an eigenproblem are numpy's leggauss to 1e-15, and the
+    banding chosen with them is the one chosen with leggauss's, on a grid of settings."""
+    from dedupe.candidates import lsh
+
+    x, w = lsh._gauss_legendre()
+    x1, w1 = np.polynomial.legendre.leggauss(lsh.GAUSS_NODES)
+    assert np.abs(x - x1).max() < 1e-15 and np.abs(w - w1).max() < 1e-14
+    grid = [(t / 20, n) for t in range(1, 20) for n in (16, 64, 128, 256)]
+    ours = {k: lsh.optimal_params.__wrapped__(*k) for k in grid}
+    monkeypatch.setattr(lsh, "_gauss_legendre", lambda: (x1, w1))
+    assert ours == {k: lsh.optimal_params.__wrapped__(*k) for k in grid}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe import Engine, Normaliser
@@ -89,3 +89,48 @@ def test_byte_kernels_and_text_path_agree(engine, syndication):
         " ".join(kernels.reference.PUNCTUATION.sub(" ", t).split())
         for t in Chain(engine.chain.normalisers[:-2])(texts)
     ]
+
+
+def _text_path(chain: Chain) -> Chain:
+    """The same normalisers, each on Python strings (no byte kernel, no fusion)."""
+    import dataclasses
+
+    return Chain([dataclasses.replace(n, bytes_func=None, fuse=None) for n in chain.normalisers])
+
+
+def _fused_part(engine) -> Chain:
+    chain = engine.chain
+    runs = chain._fused_runs()
+    assert runs, "the default chain has a fused run"
+    ((start, end),) = runs.items()
+    assert chain.names[start:end] == [
+        "nfkc", "quotes", "scripts", "casefold", "punctuation", "whitespace"
+    ]  # fmt: skip
+    return Chain(chain.normalisers[start:end])
+
+
+def test_fused_byte_chain_gives_the_text_path_on_real_data(engine, syndication):
+    """The default chain's byte normalisers, fused into one kernel pass, give what each
+    normaliser gives on Python strings, on news in Latin, Chinese, Japanese and Arabic script
+    (documents the kernel flags for NFKC included)."""
+    from dedupe import kernels
+
+    from .conftest import data_dir, read_jsonl
+
+    fused = _fused_part(engine)
+    texts = [r["text"] for r in read_jsonl(syndication / "corpus.jsonl")[:400]]
+    for lang in ("zh", "ja", "ar"):
+        texts += [r["text"] for r in read_jsonl(data_dir("intl-dev") / lang / "corpus.jsonl")[:60]]
+    texts += ["", "  ", "a_b!!c  d", "é\u00a0ü\u3000x", "ﬁne Straße ΐ “q” — x…y", "b\u200bc \t\n"]
+    buf, offsets = fused.encoded(texts)
+    assert kernels.decode_batch(buf, offsets) == _text_path(fused)(texts)
+
+
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_fused_byte_chain_gives_the_text_path_on_any_text(texts):
+    from dedupe import kernels
+
+    fused = _fused_part(Engine(load_plugins=False))
+    buf, offsets = fused.encoded(texts)
+    assert kernels.decode_batch(buf, offsets) == _text_path(fused)(texts)

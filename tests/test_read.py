@@ -363,3 +363,35 @@ def test_file_names_that_are_not_utf8_round_trip_as_ids(tmp_path, engine):
     assert sorted(os.fsencode(m) for m in cluster["members"]) == [b"caf\xe9.txt", b"plain.txt"]
     report = json.loads((tmp_path / "out" / "report.json").read_bytes().decode("utf-8"))
     assert report["counts"]["documents_read"] == 2
+
+
+def test_jsonl_lines_msgspec_refuses_read_as_json_reads_them(tmp_path, engine):
+    """The msgspec fast path and json's path give the same records: lines msgspec refuses (a
+    BOM, cp1252 bytes, NaN, a lone surrogate, bad JSON) take json's path, one by one."""
+    lines = [
+        b'{"id": "a", "text": "plain \\u00e9t\\u00e9 \xc3\xa9"}',
+        b'\xef\xbb\xbf{"id": "b", "text": "after a BOM"}',
+        b'{"id": "c", "text": "caf\xe9 in cp1252"}',
+        b'{"id": NaN, "text": "a NaN id"}',
+        b'{"id": "e", "text": "lone \\ud800 surrogate"}',
+        b'{"id": "f", "text": "bad", }',
+        b'{"id": 7, "id": 8, "text": "last key wins", "extra": {"x": [1, 2]}}',
+        b'["not", "an", "object"]',
+        b'{"id": 1e400, "text": "an infinite id"}',
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\r\n".join(lines) + b"\n")
+    got = items(engine, [path])
+    assert [(r.id, r.text, r.meta.get("encoding")) for r in good(got)] == [
+        ("a", "plain été é", None),
+        ("b", "after a BOM", None),
+        ("c", "café in cp1252", "cp1252"),
+        ("nan", "a NaN id", None),
+        ("e", "lone \ud800 surrogate", None),
+        ("8", "last key wins", None),
+        ("inf", "an infinite id", None),
+    ]
+    reasons = {b.line: b.reason for b in bad(got)}
+    assert reasons[6].startswith("malformed JSON: ") and "column" in reasons[6]
+    assert reasons[8] == "expected a JSON object, got a list"
+    assert json.loads(good(got)[0].raw) == json.loads(lines[0])

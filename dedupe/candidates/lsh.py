@@ -18,14 +18,45 @@ from functools import lru_cache
 import numpy as np
 import xxhash
 
-# Gauss-Legendre nodes: exact for the polynomials 1-(1-s^r)^b of degree <= num_perm <= 4096
-# would need many nodes; 256 keep the error below 1e-12 for the smooth integrands used here.
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(256)
+#: Gauss-Legendre nodes: exact for the polynomials 1-(1-s^r)^b of degree <= num_perm <= 4096
+#: would need many nodes; 256 keep the error below 1e-12 for the smooth integrands used here.
+GAUSS_NODES = 256
+
+
+@lru_cache(maxsize=1)
+def _gauss_legendre() -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights, as ``numpy.polynomial.legendre.leggauss`` gives them
+    (to 1e-15) without its eigenproblem: under load its threaded LAPACK call took seconds of
+    every run's start. Newton's method on the Legendre recurrence from the classic first
+    guess, then leggauss's own last steps (one Newton step, weights from the derivative)."""
+    deg = GAUSS_NODES
+    x = np.cos(np.pi * (np.arange(deg, 0, -1) - 0.25) / (deg + 0.5))
+    for _ in range(100):
+        p0, p1 = np.ones_like(x), x.copy()
+        for n in range(2, deg + 1):
+            p0, p1 = p1, ((2 * n - 1) * x * p1 - (n - 1) * p0) / n
+        step = p1 / (deg * (x * p1 - p0) / (x * x - 1.0))
+        x = x - step
+        if np.abs(step).max() < 1e-16:
+            break
+    legendre = np.polynomial.legendre
+    c = np.zeros(deg + 1)
+    c[-1] = 1.0
+    df = legendre.legval(x, legendre.legder(c))
+    x = x - legendre.legval(x, c) / df
+    fm = legendre.legval(x, c[1:])
+    fm /= np.abs(fm).max()
+    df /= np.abs(df).max()
+    w = 1.0 / (fm * df)
+    w = (w + w[::-1]) / 2.0
+    x = (x - x[::-1]) / 2.0
+    w *= 2.0 / w.sum()
+    return x, w
 
 
 def _integrate(f_values_at: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """Integrals over [lo, hi] of the functions whose values at the mapped nodes are given."""
-    return (hi - lo) / 2.0 * (f_values_at @ _GL_W)
+    return (hi - lo) / 2.0 * (f_values_at @ _gauss_legendre()[1])
 
 
 @lru_cache(maxsize=256)
@@ -36,8 +67,9 @@ def optimal_params(
     false_negative_weight: float = 0.5,
 ) -> tuple[int, int]:
     """(bands, rows) minimising the weighted false positive and negative probabilities."""
-    lo_nodes = (_GL_X + 1.0) * threshold / 2.0
-    hi_nodes = threshold + (_GL_X + 1.0) * (1.0 - threshold) / 2.0
+    nodes = _gauss_legendre()[0]
+    lo_nodes = (nodes + 1.0) * threshold / 2.0
+    hi_nodes = threshold + (nodes + 1.0) * (1.0 - threshold) / 2.0
     best = (0, 0)
     best_error = float("inf")
     for b in range(1, num_perm + 1):

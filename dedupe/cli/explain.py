@@ -9,20 +9,23 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from dedupe import tables
+from dedupe import presets, tables
 from dedupe.atomic import atomic_open
 from dedupe.cli.explain_text import print_explanation
+from dedupe.cli.run import typed_settings
 from dedupe.config import Config
 from dedupe.display import BIDI, safe
-from dedupe.engine import Engine, make_config
-from dedupe.errors import InputError, OutputError
+from dedupe.errors import ConfigError, InputError, OutputError
 from dedupe.evaluate import load_clusters
-from dedupe.explain import DEFAULT_GAP, DEFAULT_MIN_LENGTH, Explainer, explain_cluster
-from dedupe.explain_html import render
+from dedupe.explain_defaults import DEFAULT_GAP, DEFAULT_MIN_LENGTH
+
+if TYPE_CHECKING:  # imported when the command runs (``dedupe --help`` loads no kernel)
+    from dedupe.engine import Engine
+    from dedupe.explain import Explainer
 
 # Characters JSON leaves raw that a terminal must not get: DEL and C1 controls, line and
 # paragraph separators, bidi controls, lone surrogates (written as \u escapes, still JSON).
@@ -186,6 +189,15 @@ def _check_folder(path: str) -> None:
     type=click.Path(dir_okay=False),
     help="clusters.jsonl of a run, or its clusters.csv or .parquet (with --cluster).",
 )
+@click.option(
+    "--preset",
+    default="default",
+    show_default=True,
+    metavar="NAME",
+    help="The run's preset: its normalisers, unit and n, and the alignment it shows passages "
+    "with (ocr: gaps and lengths in characters, as its aligned scorer reads reprints); options "
+    "given explicitly override it.",
+)
 @click.option("--id-field", default="id", show_default=True, help="Id field of JSONL/CSV input.")
 @click.option(
     "--text-field", default="text", show_default=True, help="Text field(s) of JSONL/CSV input."
@@ -251,6 +263,7 @@ def explain(
     pairs_path: str | None,
     cluster: int | None,
     clusters_path: str | None,
+    preset: str,
     id_field: str,
     text_field: str,
     normalise: str | None,
@@ -269,6 +282,7 @@ def explain(
     \b
     Examples:
       dedupe explain original.txt repost.txt
+      dedupe explain -i reprints.jsonl d00012 d00345 --preset ocr
       dedupe explain -i corpus.jsonl d00012 d00345 --json
       dedupe explain -i corpus.jsonl --pairs out/pairs.jsonl --json > explained.jsonl
       dedupe explain -i corpus.jsonl --clusters out/clusters.jsonl --cluster 3 --html c3.html
@@ -281,7 +295,21 @@ def explain(
     }
     if normalise is not None:
         settings["normalise"] = normalise
+    given = typed_settings(click.get_current_context())
+    try:
+        settings = presets.apply(preset, settings, given)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--preset'") from None
+    shown = presets.get(preset).explain
+    gap = gap if "gap" in given else int(shown.get("gap", gap))
+    min_length = min_length if "min_length" in given else int(shown.get("min_length", min_length))
+
+    from dedupe.engine import Engine, make_config
+    from dedupe.explain import Explainer, explain_cluster
+    from dedupe.explain_html import render
+
     engine = Engine(make_config(**settings))
+    unit, ngram = engine.plan.config.unit, engine.plan.config.ngram
     unit_impl = engine.registry.get("shingle unit", unit)
     explainer = Explainer(
         engine.chain, unit_impl.shingles, ngram, unit=unit, gap=gap, min_length=min_length

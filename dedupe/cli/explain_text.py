@@ -7,13 +7,15 @@ style is added, so no control sequence from a document reaches the terminal.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from dedupe.display import safe, safe_text
-from dedupe.explain import Explanation
-from dedupe.passages import Side
+
+if TYPE_CHECKING:
+    from dedupe.explain import Explanation
+    from dedupe.passages import Side
 
 STYLES: dict[str, dict[str, Any]] = {
     "added": {"fg": "yellow", "bold": True},

@@ -6,7 +6,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,9 +14,25 @@ from dedupe.cli.options import NGRAM, SAMPLING, comma_list, scorer_specs
 from dedupe.cli.output import BadRecordPrinter
 from dedupe.config import DEFAULT_NORMALISERS, Config
 from dedupe.display import safe, tsv_field
-from dedupe.index.dates import parse_now
-from dedupe.index.index import Index
-from dedupe.index.outcome import Match, Outcome
+
+if TYPE_CHECKING:
+    from dedupe.index.index import Index
+    from dedupe.index.outcome import Match, Outcome
+
+
+def _index_class() -> type[Index]:
+    """The index (imported when a command runs: ``dedupe --help`` loads no kernel)."""
+    from dedupe.index.index import Index
+
+    return Index
+
+
+def parse_now(value: str | float | None, default: float) -> float:
+    """:func:`dedupe.index.dates.parse_now`, imported when used."""
+    from dedupe.index.dates import parse_now as parse
+
+    return parse(value, default)
+
 
 DEFAULTS = Config()
 
@@ -199,7 +215,7 @@ def create(
     path: str, learn_from: tuple[str, ...], keep_text: bool, storage: str | None, **params: Any
 ) -> None:
     """Create an empty index at PATH with these settings, fixed from now on."""
-    index = Index.create(
+    index = _index_class().create(
         path, keep_text=keep_text, learn_from=learn_from, storage=storage, **_settings(params)
     )
     with index:
@@ -211,7 +227,7 @@ def create(
 
 
 def _open(path: str, params: dict[str, Any], read_only: bool, options: dict[str, Any]) -> Index:
-    return Index.open(path, read_only=read_only, options=options, **_settings(params))
+    return _index_class().open(path, read_only=read_only, options=options, **_settings(params))
 
 
 @index_group.command()
@@ -312,7 +328,7 @@ def query(path: str, inputs: tuple[str, ...], as_json: bool, **params: Any) -> N
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 def remove(path: str, ids: tuple[str, ...]) -> None:
     """Remove documents by id (one transaction)."""
-    with Index.open(path) as index:
+    with _index_class().open(path) as index:
         removed = index.remove(ids)
         missing = len(set(ids)) - len(removed)
         click.echo(f"removed {len(removed):,}; {missing:,} not in the index; {len(index):,} left")
@@ -324,7 +340,7 @@ def remove(path: str, ids: tuple[str, ...]) -> None:
 @click.option("--now", metavar="DATE", help="Reference time (default: now).")
 def evict(path: str, max_age: float, now: str | None) -> None:
     """Remove the documents dated more than DAYS before now."""
-    with Index.open(path) as index:
+    with _index_class().open(path) as index:
         gone = index.evict(max_age, None if now is None else parse_now(now, 0.0))
         click.echo(f"evicted {len(gone):,}; {len(index):,} left")
 
@@ -334,7 +350,7 @@ def evict(path: str, max_age: float, now: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="As JSON.")
 def stats(path: str, as_json: bool) -> None:
     """Documents, size per document, settings and storage facts."""
-    with Index.open(path, read_only=True) as index:
+    with _index_class().open(path, read_only=True) as index:
         facts = index.stats()
     if as_json:
         click.echo(json.dumps(facts, indent=2))

@@ -4,12 +4,13 @@ the chosen executor, and ``--index`` (a run joined with an index, here)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from dedupe.engine import Engine
-from dedupe.executors import Executor
+if TYPE_CHECKING:
+    from dedupe.engine import Engine
+    from dedupe.executors import Executor
 
 
 def check_options(

@@ -15,7 +15,6 @@ from dedupe.cli.options import DOC_BYTES, NGRAM, SAMPLING, comma_list, scorer_sp
 from dedupe.cli.output import BadRecordPrinter, StrictStop
 from dedupe.config import DEFAULT_NORMALISERS, DEFAULT_WRITERS, OUTPUT_FORMATS, Config
 from dedupe.display import safe
-from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError, DedupeError
 from dedupe.executors import Job
 from dedupe.presets import PRESETS
@@ -350,6 +349,8 @@ def run(
         raise click.BadParameter(str(exc), param_hint="'--preset'") from None
     options = {k: v for k, v in {"scheduler": scheduler, "resume": resume}.items() if v}
     try:
+        from dedupe.engine import Engine, make_config  # imported here: --help loads no kernel
+
         engine = Engine(make_config(**settings))
         executor = engine.registry.get("executor", engine_name)
     except ConfigError as exc:

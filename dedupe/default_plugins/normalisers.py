@@ -15,6 +15,7 @@ from dedupe import kernels
 from dedupe.default_plugins.main_content import main_text, main_text_measuring, visible_lines
 from dedupe.default_plugins.page_metadata import declared_shares
 from dedupe.hookspecs import hookimpl
+from dedupe.kernels.fuse import FuseStep
 from dedupe.kernels.reference import PUNCTUATION
 from dedupe.normalise import Normaliser
 
@@ -162,6 +163,48 @@ BYTE_KERNELS: dict[str, Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.
 }
 
 
+@cache
+def _nfkc_step() -> FuseStep:
+    table, flagged = _nfkc_tables()
+    return FuseStep(table=table, flagged=flagged)
+
+
+@cache
+def _quotes_step() -> FuseStep:
+    from dedupe.kernels.codepoints import mapping
+
+    return FuseStep(table=mapping(tuple(_QUOTE_MAP.items())))
+
+
+@cache
+def _casefold_step() -> FuseStep:
+    from dedupe.kernels.codepoints import casefold
+
+    return FuseStep(table=casefold())
+
+
+@cache
+def _punctuation_step() -> FuseStep:
+    from dedupe.kernels.charclass import OTHER, UNDERSCORE
+
+    return FuseStep(spaces=(OTHER, UNDERSCORE))
+
+
+@cache
+def _whitespace_step() -> FuseStep:
+    return FuseStep(collapse=True)
+
+
+#: What each byte normaliser is per code point, for runs of them fused into one kernel pass.
+FUSE_STEPS: dict[str, Callable[[], FuseStep]] = {
+    "nfkc": _nfkc_step,
+    "quotes": _quotes_step,
+    "casefold": _casefold_step,
+    "punctuation": _punctuation_step,
+    "whitespace": _whitespace_step,
+}
+
+
 BUILTIN: dict[str, tuple[Callable[[str], str], str]] = {
     "html": (
         main_text,
@@ -187,6 +230,7 @@ def register_normalisers(register: Callable[[Normaliser], None]) -> None:
                     func,
                     description=description,
                     bytes_func=BYTE_KERNELS[name] if compiled else None,
+                    fuse=FUSE_STEPS[name] if compiled else None,
                 )
             )
         elif name in BATCH_KERNELS:
@@ -198,6 +242,7 @@ def register_normalisers(register: Callable[[Normaliser], None]) -> None:
                     batch=True,
                     description=description,
                     bytes_func=BYTE_KERNELS[name] if compiled else None,
+                    fuse=FUSE_STEPS[name] if compiled else None,
                 )
             )
         else:

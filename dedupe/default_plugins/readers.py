@@ -11,6 +11,8 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
+import msgspec
+
 from dedupe.documents import BadRecord, Record
 from dedupe.hookspecs import hookimpl
 from dedupe.read import (
@@ -207,6 +209,16 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Record | BadRec
                 continue
             if not line.strip():
                 continue
+            try:
+                # The fast path: UTF-8 bytes parsed as they are (no decoded copy of the line);
+                # msgspec checks the UTF-8 of every string it decodes. Anything it refuses
+                # (a BOM, another encoding, NaN, a lone surrogate, bad JSON) takes json's path.
+                obj = _decode_json(line)
+            except msgspec.MsgspecError:
+                pass
+            else:
+                yield record_from_object(obj, source, line_no, options, line)
+                continue
             text, encoding = decode_bytes(line)
             try:
                 obj = json.loads(text)
@@ -223,6 +235,11 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Record | BadRec
             if isinstance(item, Record) and encoding != "utf-8":
                 item.meta["encoding"] = encoding
             yield item
+
+
+#: JSON Lines parser: msgspec on bytes, 1.6x ``json.loads`` of the decoded line (measured in
+#: benchmarks/prototypes/proto_jsonl.py), the same objects for every line it accepts.
+_decode_json = msgspec.json.Decoder().decode
 
 
 def read_lines(source: Source, options: ReadOptions) -> Iterator[Record | BadRecord]:

@@ -22,6 +22,7 @@ import numpy as np
 from dedupe import kernels
 from dedupe.hookspecs import hookimpl
 from dedupe.kernels.codepoints import CodepointMap
+from dedupe.kernels.fuse import FuseStep
 from dedupe.normalise import Normaliser
 
 #: Arabic letter variants (alef with hamza or madda or wasla, alef maksura, teh marbuta) and
@@ -145,6 +146,12 @@ def _fold_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.nd
     return kernels.map_bytes_if_any(table(), buf, offsets)
 
 
+@cache
+def _fuse_step() -> FuseStep:
+    """The fold as a step of a fused run of byte normalisers (:mod:`dedupe.kernels.fuse`)."""
+    return FuseStep(table=table())
+
+
 @hookimpl
 def register_normalisers(register: Callable[[Normaliser], None]) -> None:
     register(
@@ -157,5 +164,6 @@ def register_normalisers(register: Callable[[Normaliser], None]) -> None:
                 "format characters"
             ),
             bytes_func=_fold_bytes if kernels.BACKEND == "compiled" else None,
+            fuse=_fuse_step if kernels.BACKEND == "compiled" else None,
         )
     )

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from dedupe import kernels
 from dedupe.checkpoint import Checkpoint, checkpoint_for
 from dedupe.config import Config
 from dedupe.corpus import Chunk, Corpus
@@ -90,6 +91,20 @@ def run_corpus(
     """The whole run over a corpus; ``result.plan`` is the plan fitted to it. With ``resume``,
     chunks checkpointed by an interrupted run with the same settings and input are not read
     again; ``extend`` is a step run on the result before it is written."""
+    size = sum(c.size for c in corpus.chunks(chunk_bytes(plan.config)))
+    with kernels.for_input(size if corpus.discovery is not None else kernels.SMALL_INPUT_BYTES):
+        return _run_corpus(plan, corpus, output_dir, on_bad, progress, resume, extend)
+
+
+def _run_corpus(
+    plan: RunPlan,
+    corpus: Corpus,
+    output_dir: str | os.PathLike[str] | None,
+    on_bad: BadRecordHandler | None,
+    progress: Progress | None,
+    resume: bool,
+    extend: Extension | None,
+) -> RunResult:
     progress = progress or Progress(enabled=False)
     plan = decided_format(plan, corpus)
     timings: dict[str, float] = {}
@@ -119,7 +134,9 @@ def run_corpus(
             results = _signed(pool, chunks, checkpoint)
             first = merge_signed(plan, chunks, results, bad, progress)
             timings["read+signatures"] = time.perf_counter() - t0
-            result = after_pass1(plan, corpus, first, pool, bad, progress, timings)
+            result = after_pass1(
+                plan, corpus, first, pool, bad, progress, timings, keep_workers=extend is not None
+            )
             if extend is not None:
                 extend(plan, first, pool, result)
     finally:
@@ -147,9 +164,12 @@ def after_pass1(
     bad: BadRecords,
     progress: Progress,
     timings: dict[str, float],
+    *,
+    keep_workers: bool = False,
 ) -> RunResult:
     """Candidates, the candidate documents' store, verification and clusters of a run whose
-    pass 1 is merged in ``first``."""
+    pass 1 is merged in ``first``. The pool's worker processes end once the store is read
+    (verification and clustering run here), unless ``keep_workers`` (a later step reads)."""
     t0 = time.perf_counter()
     progress.stage("finding candidates")
     pairs, lsh = steps.find_candidates(plan, first)
@@ -159,6 +179,8 @@ def after_pass1(
     progress.stage("reading candidates again")
     docs = np.unique(pairs) if len(pairs) else np.zeros(0, dtype=np.int64)
     store = candidate_store(plan, first, docs, pool.texts if plan.needs_text else None)
+    if not keep_workers:
+        pool.stop()
     timings["read candidates"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -79,6 +79,11 @@ class Pool:
             self.pool = None
         _STATE.clear()
 
+    def stop(self) -> None:
+        """End the worker processes now (their memory is freed while the run goes on); what
+        is mapped later runs in this process."""
+        self.__exit__(None, None, None)
+
     def _map(
         self, func: Callable[[Any], Any], serial: Callable[[Any], Any], items: Iterable[Any]
     ) -> Iterator[Any]:

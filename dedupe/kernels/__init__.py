@@ -3,17 +3,21 @@
 Two interchangeable backends give identical values: ``compiled`` (numba, a dependency) and
 ``reference`` (Python + numpy, used where numba cannot be imported). Kernels come in families,
 one module each in both backends: shingle hashes (``shingles``), sets and signatures
-(``sets``), text on UTF-8 bytes (``text``); every compiled kernel has a reference twin of the
-same name and signature (:mod:`dedupe.kernels.reference.twins`). ``DEDUPE_KERNELS=reference``
+(``sets``), text on UTF-8 bytes (``text``), the aligned score of text pairs (``align``);
+every compiled kernel has a reference twin of the same name and signature
+(:mod:`dedupe.kernels.reference.twins`). ``DEDUPE_KERNELS=reference``
 forces the reference backend, e.g. to compare the two. The functions here are what the stages
 call.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -21,22 +25,75 @@ from dedupe.kernels import reference
 from dedupe.kernels.reference import twins
 
 
-def _load_backend() -> tuple[str, ModuleType]:
+def _choose_backend() -> str:
+    """The backend a run uses, without importing numba (that takes a second: it is imported
+    when the first kernel runs, so ``dedupe --help`` and plugin loading never wait for it)."""
     wanted = os.environ.get("DEDUPE_KERNELS", "auto").strip().lower()
     if wanted not in ("auto", "compiled", "reference"):
         raise ValueError(f"DEDUPE_KERNELS must be auto, compiled or reference, not {wanted!r}")
-    if wanted != "reference":
-        try:
-            from dedupe.kernels import compiled
-        except ImportError:
-            if wanted == "compiled":
-                raise
-        else:
-            return "compiled", compiled
-    return "reference", twins
+    if wanted == "reference":
+        return "reference"
+    if importlib.util.find_spec("numba") is None:
+        if wanted == "compiled":
+            raise ImportError("DEDUPE_KERNELS=compiled, but numba is not installed")
+        return "reference"
+    return "compiled"
 
 
-BACKEND, _impl = _load_backend()
+BACKEND = _choose_backend()
+
+
+class _FirstUse:
+    """Stands for the backend module until a kernel is first called, then replaces itself
+    (the module global ``_impl``) with it."""
+
+    def __getattr__(self, name: str) -> Any:
+        global BACKEND, _impl
+        module: ModuleType = twins
+        if BACKEND == "compiled":
+            try:
+                from dedupe.kernels import compiled
+
+                module = compiled
+            except ImportError:
+                if os.environ.get("DEDUPE_KERNELS", "auto").strip().lower() == "compiled":
+                    raise
+                BACKEND = "reference"
+        _impl = module
+        return getattr(module, name)
+
+
+_impl: Any = _FirstUse()
+
+
+def active() -> str:
+    """The backend the kernels run on now: ``compiled``, or ``reference`` (forced, numba
+    missing, or a small input: :func:`for_input`)."""
+    return "reference" if BACKEND == "reference" or _impl is twins else "compiled"
+
+
+#: A run reading less than this runs the reference twins when the compiled kernels are not
+#: loaded yet (see :func:`for_input`).
+SMALL_INPUT_BYTES = 256 * 1024
+
+
+@contextmanager
+def for_input(size: int) -> Iterator[None]:
+    """The kernels for a run of ``size`` input bytes: the reference twins (same values) for a
+    small input when numba is not imported yet, since importing it and loading (or, on an
+    empty cache, compiling) its kernels takes seconds, and the twins a few milliseconds on
+    a small input; the compiled ones otherwise. ``DEDUPE_KERNELS=compiled`` always compiles."""
+    global _impl
+    forced = os.environ.get("DEDUPE_KERNELS", "auto").strip().lower() == "compiled"
+    if forced or size >= SMALL_INPUT_BYTES or not isinstance(_impl, _FirstUse):
+        yield
+        return
+    _impl = twins
+    try:
+        yield
+    finally:
+        if _impl is twins and BACKEND == "compiled":
+            _impl = _FirstUse()
 
 
 def _keep_large_allocations_in_the_heap() -> None:
@@ -130,6 +187,34 @@ def has_character_tokens(buf: np.ndarray) -> bool:
 def minhash(hashes: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """MinHash signatures (n_docs, num_perm) uint32 in datasketch's affine32 scheme."""
     result: np.ndarray = _impl.minhash(np.ascontiguousarray(hashes, dtype=np.uint32), offsets, a, b)
+    return result
+
+
+def sign(
+    hashes: np.ndarray,
+    offsets: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    doc_numbers: np.ndarray,
+    anchors: object | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Signatures (as :func:`minhash`), packed anchors (as
+    :func:`dedupe.candidates.anchors.select_anchors` with the ``AnchorSettings`` given; none
+    when ``anchors`` is None) and shingle sets (as :func:`unique_segments`) of a batch, in one
+    kernel call: what pass 1 keeps of it."""
+    head, head_rate, rate = (
+        (0, 1, 0) if anchors is None else (anchors.head, anchors.head_sampling, anchors.sampling)  # type: ignore[attr-defined]
+    )
+    result: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = _impl.sign_batch(
+        np.ascontiguousarray(hashes, dtype=np.uint32),
+        offsets,
+        a,
+        b,
+        np.asarray(doc_numbers, dtype=np.int64),
+        head,
+        head_rate,
+        rate,
+    )
     return result
 
 
@@ -281,6 +366,59 @@ def map_or_flag_bytes(
 
     assert isinstance(table, CodepointMap)
     result: tuple[np.ndarray, np.ndarray, np.ndarray] = _impl.map_or_flag(
+        buf, offsets, table.single, table.starts, table.multi, table.expansion, flagged
+    )
+    return result
+
+
+def aligned_scores(
+    hashes: np.ndarray,
+    offsets: np.ndarray,
+    sorted_hashes: np.ndarray,
+    positions: np.ndarray,
+    codes: np.ndarray,
+    starts: np.ndarray,
+    pairs: np.ndarray,
+    n: int,
+    gap: int,
+    slot: int,
+    min_length: int,
+    max_occ: int,
+    floor: int,
+) -> np.ndarray:
+    """The aligned score of each pair of prepared texts (see :mod:`dedupe.aligned`). Compiled
+    whenever numba is there, small inputs too (:func:`for_input`): its twin is a few pairs a
+    second."""
+    impl = _impl
+    if impl is twins and BACKEND == "compiled":
+        from dedupe.kernels import compiled as impl
+    result: np.ndarray = impl.aligned_scores(
+        hashes,
+        offsets,
+        sorted_hashes,
+        positions,
+        codes,
+        starts,
+        np.ascontiguousarray(pairs, dtype=np.int64),
+        n,
+        gap,
+        slot,
+        min_length,
+        max_occ,
+        floor,
+    )
+    return result
+
+
+def fused_bytes(
+    table: object, flagged: np.ndarray, buf: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A composed table (:func:`dedupe.kernels.fuse.compose`) applied to an encoded batch with
+    the whitespace collapse: (buffer, offsets, documents holding a flagged code point)."""
+    from dedupe.kernels.codepoints import CodepointMap
+
+    assert isinstance(table, CodepointMap)
+    result: tuple[np.ndarray, np.ndarray, np.ndarray] = _impl.fused_map(
         buf, offsets, table.single, table.starts, table.multi, table.expansion, flagged
     )
     return result

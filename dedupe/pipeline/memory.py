@@ -75,7 +75,9 @@ def score_prepared(
     pair is scored by every scorer (an index reports them all)."""
     both = Prepared.concat([a, b])
     shifted = np.stack([pairs[:, 0], pairs[:, 1] + len(a.ids)], axis=1)
-    ctx = PairContext(both.store(), both.signatures, **plan.scorer_options)
+    store = both.store()
+    store.normalise = plan.chain
+    ctx = PairContext(store, both.signatures, **plan.scorer_options)
     scores = score_pairs(shifted, [s for s, _ in plan.scorers], ctx)
     scores["accepted"] = accept(
         scores,

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dedupe.candidates.anchors import select_anchors, split
+from dedupe import kernels
+from dedupe.candidates.anchors import split
 from dedupe.candidates.lsh import band_keys
 from dedupe.corpus import Chunk, Corpus, Location
 from dedupe.documents import BadRecord
@@ -97,13 +98,15 @@ def sign_chunk(
         local = np.arange(len(out.ids), len(out.ids) + len(batch), dtype=np.int64)
         buf, doc_offsets, furniture, names = plan.chain.encoded_facts(batch.texts)
         hashes, offsets = hash_encoded(plan.unit, buf, doc_offsets, cfg.ngram)
-        signatures = plan.hasher(hashes, offsets)
+        signatures, anchor_codes, set_values, set_offsets = kernels.sign(
+            hashes, offsets, plan.hasher.a, plan.hasher.b, local, plan.anchors
+        )
         out.band_keys.append(band_keys(signatures, plan.banding))
         if keep_signatures:
             out.signatures.append(signatures)
         if plan.anchors is not None:
-            out.anchor_codes.append(select_anchors(hashes, offsets, local, plan.anchors))
-        sets = ShingleSets.from_hashes(hashes, offsets)
+            out.anchor_codes.append(anchor_codes)
+        sets = ShingleSets(set_values, set_offsets)
         set_parts.append(sets.values)
         set_sizes.append(sets.sizes)
         removed.append(furniture)

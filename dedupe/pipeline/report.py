@@ -102,7 +102,7 @@ def run_info(plan: RunPlan, inputs: list[str], **executor: Any) -> dict[str, Any
         "dedupe_version": __version__,
         **executor,
         "inputs": inputs,
-        "kernels": kernels.BACKEND,
+        "kernels": kernels.active(),
         "banding": {"bands": plan.banding.bands, "rows": plan.banding.rows},
         "plugins": list(plan.plugins),
         "learned": dict(plan.learned),

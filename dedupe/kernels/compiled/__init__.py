@@ -2,13 +2,15 @@
 
 One module per family, each kernel with a Python twin of the same signature in the reference
 package (tested equal in ``tests/test_kernels.py``): shingle hashes (:mod:`.shingles`), sets
-and signatures (:mod:`.sets`), text on UTF-8 bytes (:mod:`.text`). Kernels release the GIL
+and signatures (:mod:`.sets`), text on UTF-8 bytes (:mod:`.text`), the aligned score of text
+pairs (:mod:`.align`). Kernels release the GIL
 (``nogil=True``) so threads can run them side by side. Importing this package needs numba.
 """
 
 from __future__ import annotations
 
-from dedupe.kernels.compiled.sets import intersections, minhash, unique_segments
+from dedupe.kernels.compiled.align import aligned_scores
+from dedupe.kernels.compiled.sets import intersections, minhash, sign_batch, unique_segments
 from dedupe.kernels.compiled.shingles import (
     auto_hashes,
     char_hashes,
@@ -21,6 +23,7 @@ from dedupe.kernels.compiled.text import (
     any_mapped,
     collapse_spaces,
     docs_to_map,
+    fused_map,
     lead_kinds,
     map_codepoints,
     map_docs,
@@ -31,7 +34,7 @@ from dedupe.kernels.compiled.text import (
 #: The kernels, by family (each has a reference twin of the same name and signature).
 FAMILIES: dict[str, tuple[str, ...]] = {
     "shingles": ("xxh32", "word_hashes", "char_hashes", "auto_hashes", "has_character_tokens"),
-    "sets": ("minhash", "unique_segments", "intersections"),
+    "sets": ("minhash", "unique_segments", "intersections", "sign_batch"),
     "text": (
         "punctuation_to_spaces",
         "collapse_spaces",
@@ -42,17 +45,21 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "lead_kinds",
         "any_byte_in",
         "any_mapped",
+        "fused_map",
     ),
+    "align": ("aligned_scores",),
 }
 
 __all__ = [
     "FAMILIES",
+    "aligned_scores",
     "any_byte_in",
     "any_mapped",
     "auto_hashes",
     "char_hashes",
     "collapse_spaces",
     "docs_to_map",
+    "fused_map",
     "has_character_tokens",
     "intersections",
     "lead_kinds",
@@ -61,6 +68,7 @@ __all__ = [
     "map_or_flag",
     "minhash",
     "punctuation_to_spaces",
+    "sign_batch",
     "unique_segments",
     "word_hashes",
     "xxh32",

@@ -234,3 +234,56 @@ def any_mapped(buf, single, kinds):
                 return True
             p += size
     return False
+
+
+@njit(cache=True, nogil=True)
+def fused_map(buf, doc_offsets, single, starts, multi, expansion, flagged):
+    """A run of per-code-point normalisers ending in a whitespace collapse, in one pass: each
+    code point's image through the whole run (a table from :func:`dedupe.kernels.fuse.compose`,
+    0x20 standing for a space), written with runs of spaces as one and none at either end.
+    Documents holding a non-ASCII code point marked in ``flagged`` are reported (their output
+    is to be replaced by the caller's)."""
+    n_docs = doc_offsets.shape[0] - 1
+    out = np.empty(doc_offsets[n_docs] * expansion + 4, dtype=np.uint8)
+    offsets = np.zeros(n_docs + 1, dtype=np.int64)
+    flags = np.zeros(n_docs, dtype=np.bool_)
+    k = 0
+    for d in range(n_docs):
+        p = doc_offsets[d]
+        end = doc_offsets[d + 1]
+        start = k
+        pending = False
+        while p < end:
+            c = buf[p]
+            if c < 0x80:
+                image = single[c]
+                p += 1
+            else:
+                cp, size = _decode(buf, p)
+                if flagged[cp]:
+                    flags[d] = True
+                image = single[cp]
+                p += size
+            if image >= 0:
+                if image == 0x20:
+                    pending = True
+                    continue
+                if pending and k > start:
+                    out[k] = 0x20
+                    k += 1
+                pending = False
+                k = _encode(out, k, np.int64(image))
+            else:
+                index = -image - 1
+                for t in range(starts[index], starts[index + 1]):
+                    x = multi[t]
+                    if x == 0x20:
+                        pending = True
+                        continue
+                    if pending and k > start:
+                        out[k] = 0x20
+                        k += 1
+                    pending = False
+                    k = _encode(out, k, np.int64(x))
+        offsets[d + 1] = k
+    return out[:k].copy(), offsets, flags

@@ -63,3 +63,32 @@ def intersections(values: np.ndarray, offsets: np.ndarray, pairs: np.ndarray) ->
         b = values[offsets[j] : offsets[j + 1]]
         out[p] = len(np.intersect1d(a, b, assume_unique=True))
     return out
+
+
+def sign_batch(
+    hashes: np.ndarray,
+    offsets: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    doc_numbers: np.ndarray,
+    head: int,
+    head_rate: int,
+    rate: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(signatures, anchors packed ``mixed << 32 | document`` sorted and distinct, set values,
+    set offsets) of a batch: :func:`minhash`, the anchor sample (1 in ``head_rate`` of the
+    first ``head`` shingles of each document, 1 in ``rate`` after; none when ``rate`` is 0)
+    and :func:`unique_segments`."""
+    sig = minhash(hashes, offsets, a, b)
+    if rate > 0:
+        mixed = fmix32(hashes)
+        sizes = np.diff(offsets)
+        position = np.arange(len(hashes), dtype=np.int64) - np.repeat(offsets[:-1], sizes)
+        rates = np.where(position < head, head_rate, rate).astype(np.uint32)
+        chosen = (mixed % rates) == 0
+        docs = np.repeat(np.asarray(doc_numbers, dtype=np.uint64), sizes)[chosen]
+        packed = np.unique((mixed[chosen].astype(np.uint64) << np.uint64(32)) | docs)
+    else:
+        packed = np.zeros(0, dtype=np.uint64)
+    values, set_offsets = unique_segments(hashes, offsets)
+    return sig, packed, values, set_offsets

@@ -164,3 +164,21 @@ def docs_to_map(
         if any_byte_in(doc, low1, high1, low2, high2):
             mask[d] = any_mapped(doc, single, kinds)
     return mask
+
+
+def fused_map(
+    buf: np.ndarray,
+    doc_offsets: np.ndarray,
+    single: np.ndarray,
+    starts: np.ndarray,
+    multi: np.ndarray,
+    expansion: int,
+    flagged: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each character's image through a composed table (0x20 a space), runs of spaces as one
+    and none at either end; and which documents hold a non-ASCII code point in ``flagged``."""
+    texts = decode(buf, doc_offsets)
+    flags = np.array([any(ord(c) >= 0x80 and flagged[ord(c)] for c in t) for t in texts], bool)
+    images = ("".join(_image(c, single, starts, multi) for c in t) for t in texts)
+    out = [" ".join(w for w in image.split(" ") if w) for image in images]
+    return (*encode(out), flags.reshape(len(texts)))

@@ -3,7 +3,9 @@ reference backend runs (``DEDUPE_KERNELS=reference``)."""
 
 from __future__ import annotations
 
-from dedupe.kernels.reference.sets import intersections, minhash, unique_segments
+from typing import TYPE_CHECKING, Any
+
+from dedupe.kernels.reference.sets import intersections, minhash, sign_batch, unique_segments
 from dedupe.kernels.reference.shingles import (
     auto_hashes,
     char_hashes,
@@ -16,6 +18,7 @@ from dedupe.kernels.reference.text import (
     any_mapped,
     collapse_spaces,
     docs_to_map,
+    fused_map,
     lead_kinds,
     map_codepoints,
     map_docs,
@@ -23,13 +26,29 @@ from dedupe.kernels.reference.text import (
     punctuation_to_spaces,
 )
 
+if TYPE_CHECKING:
+    from dedupe.kernels.reference.align import aligned_scores
+
+
+def __getattr__(name: str) -> Any:
+    """``aligned_scores``, imported on first use: its module imports numba (to mark the helpers
+    its compiled twin inlines), which ``dedupe --help`` and small runs must not wait for."""
+    if name == "aligned_scores":
+        from dedupe.kernels.reference.align import aligned_scores
+
+        return aligned_scores
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
+    "aligned_scores",
     "any_byte_in",
     "any_mapped",
     "auto_hashes",
     "char_hashes",
     "collapse_spaces",
     "docs_to_map",
+    "fused_map",
     "has_character_tokens",
     "intersections",
     "lead_kinds",
@@ -38,6 +57,7 @@ __all__ = [
     "map_or_flag",
     "minhash",
     "punctuation_to_spaces",
+    "sign_batch",
     "unique_segments",
     "word_hashes",
     "xxh32",
