@@ -17,6 +17,7 @@ import pandas as pd
 from dedupe.corpus import Location
 from dedupe.distributed.frames import IDS, empty_like
 from dedupe.errors import InputError
+from dedupe.pipeline.signed import renamed
 
 
 def repeated(part: pd.DataFrame) -> pd.DataFrame:
@@ -81,14 +82,5 @@ def check_ids(
             break
         prefixes = grown
     rows = rows.sort_values("doc", kind="stable")
-    seen: dict[str, int] = {}
-    renames: dict[int, str] = {}
-    for doc, doc_id in zip(rows["doc"].tolist(), rows["id"].tolist(), strict=True):
-        if seen.setdefault(doc_id, doc) == doc:
-            continue
-        k = 2
-        while f"{doc_id}#{k}" in seen:
-            k += 1
-        renames[doc] = f"{doc_id}#{k}"
-        seen[renames[doc]] = doc
+    renames = renamed(zip(rows["doc"].tolist(), rows["id"].tolist(), strict=True))
     return renames, len(renames)
