@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from dedupe.figures import Slots, extract, is_correction, score
-from dedupe.figures.extract import PAGE
+from dedupe.figures.extract import PAGE, READ_CHARS
 from dedupe.figures.roles import MEMO
+from dedupe.figures.sketch import Sketch, agree, sketch
 from dedupe.normalise import Chain
 from dedupe.score import PairContext, Scorer
 
@@ -33,6 +34,7 @@ DEFAULT_THRESHOLD = 0.7
 #: normaliser extracts its content first. "<P>" alone is Phillips Petroleum's ticker.
 _HTML = PAGE
 _MEMO = MEMO
+_WRITTEN, _READABLE, _SCORED = MEMO + ".written", MEMO + ".readable", MEMO + ".scored"
 
 
 def reading_chains(chain: Any) -> tuple[Chain | None, Chain | None]:
@@ -61,32 +63,71 @@ def readable_texts(texts: list[str], chain: Any) -> list[str]:
     return out
 
 
-def slots_of(ctx: PairContext, docs: list[int]) -> dict[int, Slots]:
-    """Each document's figures, read on first use in this run and kept on the context (the
-    scorer sees the candidate pairs, then the members of clusters)."""
-    cache: dict[int, Slots] = ctx.memo.setdefault(_MEMO, {})
+def _page(text: str) -> bool:
+    return "</" in text and _HTML.search(text) is not None
+
+
+def sketches_of(ctx: PairContext, docs: list[int], *, readable: bool) -> dict[int, Sketch | None]:
+    """Each document's sentences (:mod:`dedupe.figures.sketch`) from its first
+    :data:`READ_CHARS` characters, made on first use in this run and kept on the context (the
+    scorer sees the candidate pairs, then the members of clusters): as written
+    (``readable=False``; None for a page, whose markup is no text), or as a reader sees it
+    (:func:`readable_texts`)."""
+    key = _READABLE if readable else _WRITTEN
+    cache: dict[int, Sketch | None] = ctx.memo.setdefault(key, {})
     missing = [d for d in docs if d not in cache]
     if missing:
-        raw = [ctx.text(d) for d in missing]
-        readable = readable_texts(raw, getattr(ctx.store, "normalise", None))
-        for doc, text, original in zip(missing, readable, raw, strict=True):
-            cache[doc] = replace(extract(text), correction=is_correction(original))
+        raw = [ctx.text(d)[:READ_CHARS] for d in missing]
+        if readable:
+            raw = readable_texts(raw, getattr(ctx.store, "normalise", None))
+        for doc, text in zip(missing, raw, strict=True):
+            cache[doc] = None if not readable and _page(text) else sketch(text)
     return cache
 
 
-def corrections(ctx: PairContext) -> set[int]:
-    """The documents read by ``figures`` in this run that say they correct another."""
-    cache: dict[int, Slots] = ctx.memo.get(_MEMO, {})
-    return {doc for doc, slots in cache.items() if slots.correction}
+def slots_of(ctx: PairContext, docs: list[int]) -> dict[int, Slots]:
+    """Each document's figures, read in full on first use in this run (for a pair its
+    sketch does not settle) and kept on the context."""
+    cache: dict[int, Slots] = ctx.memo.setdefault(_MEMO, {})
+    missing = [d for d in docs if d not in cache]
+    if missing:
+        sketches = sketches_of(ctx, missing, readable=True)
+        for doc in missing:
+            read = sketches[doc]
+            text = read.text if read is not None else ""  # (never None as read)
+            cache[doc] = replace(extract(text), correction=is_correction(ctx.text(doc)))
+    return cache
+
+
+def _settled(pairs: list[tuple[int, int]], ctx: PairContext, names: bool) -> list[int]:
+    """The indices of the pairs whose sketches, as read, do not agree."""
+    sketches = sketches_of(ctx, sorted({d for pair in pairs for d in pair}), readable=True)
+    todo = []
+    for k, (a, b) in enumerate(pairs):
+        first, second = sketches[a], sketches[b]
+        if first is None or second is None or not agree(first, second, names=names):
+            todo.append(k)
+    return todo
 
 
 def _scores(pairs: np.ndarray, ctx: PairContext, with_names: bool) -> np.ndarray:
+    """1.0 for the pairs whose sketches agree (most copies), the full score for the others;
+    each pair's score kept for the run (pairs are verified again around representatives)."""
     out = np.ones(len(pairs), dtype=np.float64)
     if not len(pairs):
         return out
-    slots = slots_of(ctx, np.unique(pairs).tolist())
-    for k, (a, b) in enumerate(pairs.tolist()):
-        out[k] = score(slots[a], slots[b], names=with_names)
+    known: dict[tuple[int, int, bool], float] = ctx.memo.setdefault(_SCORED, {})
+    listed = [(a, b) for a, b in pairs.tolist()]
+    new = [k for k, (a, b) in enumerate(listed) if (a, b, with_names) not in known]
+    fresh = [listed[k] for k in new]
+    full = {new[k] for k in _settled(fresh, ctx, with_names)}
+    if full:
+        slots = slots_of(ctx, sorted({d for k in full for d in listed[k]}))
+    for k in new:
+        a, b = listed[k]
+        known[a, b, with_names] = score(slots[a], slots[b], names=with_names) if k in full else 1.0
+    for k, (a, b) in enumerate(listed):
+        out[k] = known[a, b, with_names]
     return out
 
 
