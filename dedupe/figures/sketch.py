@@ -17,11 +17,12 @@ documents in full and scores them exactly.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from dedupe.figures import words as vocab
 from dedupe.figures.compare import agreement
-from dedupe.figures.extract import FIGURE, NAME, extract
+from dedupe.figures.extract import FIGURE, NAME, Slots, extract
 from dedupe.figures.tokens import _stamp
 
 __all__ = ["Sketch", "agree", "sketch"]
@@ -30,6 +31,8 @@ __all__ = ["Sketch", "agree", "sketch"]
 _ENDS = (". ", "? ", "! ", "… ")
 #: What copies retype, each mapped to one form ("«\xa0" and "“", "’" and "'", "—" and "-").
 _RETYPED = (
+    (" ", ""),
+    ("\t", ""),
     ("\xa0", ""),
     ("\u202f", ""),
     ("’", "'"),
@@ -43,6 +46,10 @@ _RETYPED = (
     ("–", "-"),
     ("…", "..."),
 )
+#: The words of a context key as :mod:`dedupe.figures.tokens` reads them ("u.s", "l'original").
+_CONTEXT_WORDS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_](?![^\W\d_])|[^\W\d_]+(?:['-][^\W\d_]+)*")
+#: What a key holds for a figure, a name, the start and the end.
+_PLACEHOLDERS = frozenset({"#", "N", "^", "$"})
 #: A sentence ends with these (what :mod:`dedupe.figures.tokens` takes for a boundary).
 _CLOSES = frozenset('.!?…:;«»"“”')
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -74,10 +81,20 @@ class Sketch:
             if stop in cut:
                 cut = cut.replace(stop, stop[0] + "\n")
         #: Its sentences in order, and as a set.
-        self.sentences = [s for s in map(str.strip, cut.split("\n")) if s]
+        self.sentences: list[str] = []
+        #: Whether each sentence opens one as :mod:`dedupe.figures.tokens` reads it: at the
+        #: start, after a sentence's end, a blank line or an indented line.
+        self.opens: list[bool] = []
+        after = True
+        for line in cut.split("\n"):
+            sentence = line.strip()
+            if not sentence:
+                after = True
+                continue
+            self.sentences.append(sentence)
+            self.opens.append(after or len(line) - len(line.lstrip(" \t")) >= 2)
+            after = sentence[-1] in _CLOSES
         self.unique = frozenset(self.sentences)
-        #: Whether each sentence opens one (the text's start, or after a sentence's end).
-        self.opens = [True, *(s[-1] in _CLOSES for s in self.sentences[:-1])]
         #: Its first line, casefolded.
         first = text.lstrip()
         end = first.find("\n")
@@ -147,8 +164,10 @@ def _slots(doc: Sketch, numbers: list[int]) -> set[str]:
     found: set[str] = set()
     for k in numbers:
         sentence = doc.sentences[k]
+        if _stamp(sentence):  # (extract leaves publication stamps out)
+            continue
         tokens = _TOKENS.findall(sentence)
-        if not tokens or _stamp(sentence):  # (extract leaves publication stamps out)
+        if not tokens:
             continue
         first = tokens[0]
         if (
@@ -159,8 +178,48 @@ def _slots(doc: Sketch, numbers: list[int]) -> set[str]:
             and (len(tokens) < 2 or not _is_slot(tokens[1]))
         ):
             tokens = tokens[1:]  # a capital for opening the sentence
-        found.update(t for t in tokens if _is_slot(t))
+        found.update(filter(_is_slot, tokens))
     return found
+
+
+def _unmatched(slots: set[str], other: set[str], doc: Sketch, numbers: list[int]) -> bool:
+    """Whether a slot token is missing from the other side's, not even as a word written
+    in lower case in its sentences (a capital added or dropped makes a word a name or not a
+    name, in one document only: no value to compare)."""
+    missing = slots - other
+    if not missing:
+        return False
+    words = set(_TOKENS.findall("\n".join(doc.sentences[k] for k in numbers).casefold()))
+    return any(t.casefold() not in words for t in missing)
+
+
+def _could_share(slots: Slots, text: str) -> bool:
+    """Whether ``text`` may hold a figure or a name under one of the context keys of
+    ``slots``: the key's two words stand side by side in it (or its one word, the other a
+    figure, a name or an end)."""
+    words = _CONTEXT_WORDS.findall(text.casefold().replace("’", "'").replace("%", " pct "))
+    single = set(words)
+    pairs = set(itertools.pairwise(words))
+    for key in slots.values:
+        first, second = key[2], key[3]
+        if first in _PLACEHOLDERS:
+            if second in _PLACEHOLDERS or second in single:
+                return True
+        elif second in _PLACEHOLDERS:
+            if first in single:
+                return True
+        elif (first, second) in pairs:
+            return True
+    return False
+
+
+def _text(doc: Sketch, numbers: list[int]) -> str:
+    """These sentences with the sentence before and after each (where the words around a
+    figure may come from) as one text; each sentence that opens one after a blank line, so
+    it is read as opening one."""
+    last = len(doc.sentences) - 1
+    around = sorted({j for k in numbers for j in (k - 1, k, k + 1) if 0 <= j <= last})
+    return "".join(("\n\n" if doc.opens[k] else "\n") + doc.sentences[k] for k in around)
 
 
 def _conflict_free(a: Sketch, b: Sketch, names: bool) -> bool:
@@ -170,11 +229,17 @@ def _conflict_free(a: Sketch, b: Sketch, names: bool) -> bool:
     slots_a, slots_b = _slots(a, only_a), _slots(b, only_b)
     # a conflict is two values in the same context: one side without any has none, the
     # same values on both sides moved or stand in new contexts
-    if not slots_a or not slots_b or slots_a == slots_b:
+    if not slots_a or not slots_b:
         return True
-    text_a = "\n".join(a.sentences[k] for k in only_a)
-    text_b = "\n".join(b.sentences[k] for k in only_b)
-    counts = agreement(extract(text_a), extract(text_b))
+    if not _unmatched(slots_a, slots_b, b, only_b) and not _unmatched(slots_b, slots_a, a, only_a):
+        return True
+    text_a, text_b = _text(a, only_a), _text(b, only_b)
+    if len(text_a) > len(text_b):
+        text_a, text_b = text_b, text_a
+    small = extract(text_a)  # the shorter side first: often a header or a footer
+    if not _could_share(small, text_b):
+        return True
+    counts = agreement(small, extract(text_b))
     if counts["dates"][1] or counts[FIGURE][1]:
         return False
     return not (names and counts[NAME][1])
