@@ -23,8 +23,15 @@ _NOTE = re.compile(
 )
 
 
+#: A correction says so near its start: only this many characters are looked at (the
+#: figures' own bound, :data:`dedupe.figures.extract.READ_CHARS`).
+READ_CHARS = 262_144
+
+
 def is_correction(text: str) -> bool:
-    """Whether the text presents itself as a correction of an earlier one."""
+    """Whether the text presents itself as a correction of an earlier one (in its first
+    :data:`READ_CHARS` characters)."""
+    text = text[:READ_CHARS]
     head = text.lstrip()[:200]
     if _HEADLINE.match(head):
         return True

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dedupe.figures import corrections
 from dedupe.figures import words as vocab
 from dedupe.figures.tokens import (
     FIGURE,
@@ -50,7 +51,7 @@ __all__ = [
 #: in full, the start of a book): the work per document is bounded, a 100 MB text costs what
 #: its first 256 K characters cost. Two copies agree on their first 256 K characters as they
 #: do on the rest.
-READ_CHARS = 262_144
+READ_CHARS = corrections.READ_CHARS
 
 
 @dataclass(frozen=True)
