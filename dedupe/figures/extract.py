@@ -173,9 +173,11 @@ def _placed(key: Key) -> bool:
     return key[2] not in _PLACEHOLDERS or key[3] not in _PLACEHOLDERS
 
 
-def extract(text: str) -> Slots:
+def extract(text: str, *, whole: bool = True) -> Slots:
     """The figures and names of ``text`` under their context keys, and its headline (see the
-    module doc), from its first :data:`READ_CHARS` characters."""
+    module doc), from its first :data:`READ_CHARS` characters. ``whole=False``: the values
+    alone (no headline, companies, vocabulary or occurrences), for comparing a few sentences
+    (:mod:`dedupe.figures.sketch`)."""
     toks = Tokens(text[:READ_CHARS])
     seq = _sequence(toks)
     context = [item[0] for item in seq]
@@ -197,6 +199,16 @@ def extract(text: str) -> Slots:
         found.setdefault(right, []).append(value)
         occurrences.append((kind, value, left, right))
     values = {key: tuple(sorted(v)) for key, v in found.items() if _placed(key)}
+    if not whole:
+        return Slots(
+            values,
+            figures,
+            names,
+            all_figures=tuple(
+                sorted({v for _, kind, v in seq if kind == FIGURE and v is not None})
+            ),
+            all_names=frozenset(v[1] for _, kind, v in seq if kind == NAME and v is not None),
+        )
     return Slots(
         values,
         figures,

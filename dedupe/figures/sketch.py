@@ -50,6 +50,8 @@ _RETYPED = (
 _CONTEXT_WORDS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_](?![^\W\d_])|[^\W\d_]+(?:['-][^\W\d_]+)*")
 #: What a key holds for a figure, a name, the start and the end.
 _PLACEHOLDERS = frozenset({"#", "N", "^", "$"})
+#: Words taken from the sentences around a differing one (a key has two words each side).
+_AROUND = 3
 #: A sentence ends with these (what :mod:`dedupe.figures.tokens` takes for a boundary).
 _CLOSES = frozenset('.!?…:;«»"“”')
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -214,12 +216,21 @@ def _could_share(slots: Slots, text: str) -> bool:
 
 
 def _text(doc: Sketch, numbers: list[int]) -> str:
-    """These sentences with the sentence before and after each (where the words around a
-    figure may come from) as one text; each sentence that opens one after a blank line, so
-    it is read as opening one."""
-    last = len(doc.sentences) - 1
-    around = sorted({j for k in numbers for j in (k - 1, k, k + 1) if 0 <= j <= last})
-    return "".join(("\n\n" if doc.opens[k] else "\n") + doc.sentences[k] for k in around)
+    """These sentences as one text, with the last words of the sentence before each and the
+    first words of the sentence after (the words around a figure may come from there; a
+    sentence between two of them whole); each sentence that opens one after a blank line,
+    so it is read as opening one."""
+    sentences, opens = doc.sentences, doc.opens
+    chosen = set(numbers)
+    around = {j for k in numbers for j in (k - 1, k + 1) if 0 <= j < len(sentences)} - chosen
+    parts = []
+    for k in sorted(chosen | around):
+        sentence = sentences[k]
+        if k in around and not (k - 1 in chosen and k + 1 in chosen):
+            words = sentence.split()
+            sentence = " ".join(words[:_AROUND] if k - 1 in chosen else words[-_AROUND:])
+        parts.append(("\n\n" if opens[k] else "\n") + sentence)
+    return "".join(parts)
 
 
 def _conflict_free(a: Sketch, b: Sketch, names: bool) -> bool:
@@ -236,10 +247,10 @@ def _conflict_free(a: Sketch, b: Sketch, names: bool) -> bool:
     text_a, text_b = _text(a, only_a), _text(b, only_b)
     if len(text_a) > len(text_b):
         text_a, text_b = text_b, text_a
-    small = extract(text_a)  # the shorter side first: often a header or a footer
+    small = extract(text_a, whole=False)  # the shorter side first: a header, a footer
     if not _could_share(small, text_b):
         return True
-    counts = agreement(small, extract(text_b))
+    counts = agreement(small, extract(text_b, whole=False))
     if counts["dates"][1] or counts[FIGURE][1]:
         return False
     return not (names and counts[NAME][1])
