@@ -34,6 +34,10 @@ DEFAULT_THRESHOLD = 0.7
 #: normaliser extracts its content first. "<P>" alone is Phillips Petroleum's ticker.
 _HTML = PAGE
 _MEMO = MEMO
+#: A pair of two documents each in at least this many of the pairs scored at once is read in
+#: full without a first look (see :func:`_settled`).
+MANY_PAIRS = 4
+
 _WRITTEN, _READABLE, _SCORED = MEMO + ".written", MEMO + ".readable", MEMO + ".scored"
 
 
@@ -100,11 +104,18 @@ def slots_of(ctx: PairContext, docs: list[int]) -> dict[int, Slots]:
 
 
 def _settled(pairs: list[tuple[int, int]], ctx: PairContext, names: bool) -> list[int]:
-    """The indices of the pairs whose sketches, as read, do not agree."""
-    sketches = sketches_of(ctx, sorted({d for pair in pairs for d in pair}), readable=True)
-    todo = []
-    for k, (a, b) in enumerate(pairs):
-        first, second = sketches[a], sketches[b]
+    """The indices of the pairs to read in full: those whose sketches, as read, do not agree,
+    and those of two documents read in full already (comparing what was read is cheaper than
+    a first look) or in :data:`MANY_PAIRS` pairs each (a template's notices: each is in
+    hundreds of candidate pairs, and reading it once in full costs less than a first look at
+    each of them)."""
+    docs, counts = np.unique(np.array(pairs, dtype=np.int64).reshape(-1), return_counts=True)
+    busy = set(docs[counts >= MANY_PAIRS].tolist()) | set(ctx.memo.get(_MEMO, ()))
+    todo = [k for k, (a, b) in enumerate(pairs) if a in busy and b in busy]
+    look = [k for k, (a, b) in enumerate(pairs) if not (a in busy and b in busy)]
+    sketches = sketches_of(ctx, sorted({d for k in look for d in pairs[k]}), readable=True)
+    for k in look:
+        first, second = sketches[pairs[k][0]], sketches[pairs[k][1]]
         if first is None or second is None or not agree(first, second, names=names):
             todo.append(k)
     return todo
@@ -120,7 +131,7 @@ def _scores(pairs: np.ndarray, ctx: PairContext, with_names: bool) -> np.ndarray
     listed = [(a, b) for a, b in pairs.tolist()]
     new = [k for k, (a, b) in enumerate(listed) if (a, b, with_names) not in known]
     fresh = [listed[k] for k in new]
-    full = {new[k] for k in _settled(fresh, ctx, with_names)}
+    full = {new[k] for k in _settled(fresh, ctx, with_names)} if fresh else set()
     if full:
         slots = slots_of(ctx, sorted({d for k in full for d in listed[k]}))
     for k in new:
