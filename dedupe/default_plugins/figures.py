@@ -34,11 +34,10 @@ DEFAULT_THRESHOLD = 0.7
 #: normaliser extracts its content first. "<P>" alone is Phillips Petroleum's ticker.
 _HTML = PAGE
 _MEMO = MEMO
-#: A pair of two documents each in at least this many of the pairs scored at once is read in
-#: full without a first look (see :func:`_settled`).
-MANY_PAIRS = 4
-
 _WRITTEN, _READABLE, _SCORED = MEMO + ".written", MEMO + ".readable", MEMO + ".scored"
+#: The differing sentences read by first looks, by text (a template's notices differ in the
+#: same lines from each other notice: read once), at most this many kept.
+_SENTENCES, _MAX_SENTENCES = MEMO + ".sentences", 100_000
 
 
 def reading_chains(chain: Any) -> tuple[Chain | None, Chain | None]:
@@ -104,19 +103,17 @@ def slots_of(ctx: PairContext, docs: list[int]) -> dict[int, Slots]:
 
 
 def _settled(pairs: list[tuple[int, int]], ctx: PairContext, names: bool) -> list[int]:
-    """The indices of the pairs to read in full: those whose sketches, as read, do not agree,
-    and those of two documents read in full already (comparing what was read is cheaper than
-    a first look) or in :data:`MANY_PAIRS` pairs each (a template's notices: each is in
-    hundreds of candidate pairs, and reading it once in full costs less than a first look at
-    each of them)."""
-    docs, counts = np.unique(np.array(pairs, dtype=np.int64).reshape(-1), return_counts=True)
-    busy = set(docs[counts >= MANY_PAIRS].tolist()) | set(ctx.memo.get(_MEMO, ()))
-    todo = [k for k, (a, b) in enumerate(pairs) if a in busy and b in busy]
-    look = [k for k, (a, b) in enumerate(pairs) if not (a in busy and b in busy)]
-    sketches = sketches_of(ctx, sorted({d for k in look for d in pairs[k]}), readable=True)
-    for k in look:
-        first, second = sketches[pairs[k][0]], sketches[pairs[k][1]]
-        if first is None or second is None or not agree(first, second, names=names):
+    """The indices of the pairs whose sketches, as read, do not agree (what a pair scores
+    depends on its two texts only, never on the pairs scored with it: executors that batch
+    pairs differently write the same scores)."""
+    sketches = sketches_of(ctx, sorted({d for pair in pairs for d in pair}), readable=True)
+    read: dict[str, Slots] = ctx.memo.setdefault(_SENTENCES, {})
+    if len(read) > _MAX_SENTENCES:
+        read.clear()
+    todo = []
+    for k, (a, b) in enumerate(pairs):
+        first, second = sketches[a], sketches[b]
+        if first is None or second is None or not agree(first, second, names=names, read=read):
             todo.append(k)
     return todo
 

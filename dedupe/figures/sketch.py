@@ -73,7 +73,16 @@ _VOCABULARY = frozenset(
 class Sketch:
     """A document's sentences and first line, as the first look compares them."""
 
-    __slots__ = ("_folded", "_retyped", "head", "opens", "sentences", "text", "unique")
+    __slots__ = (
+        "_folded",
+        "_retyped",
+        "head",
+        "head_words",
+        "opens",
+        "sentences",
+        "text",
+        "unique",
+    )
 
     def __init__(self, text: str) -> None:
         #: The text as the figures scorer reads it.
@@ -101,6 +110,7 @@ class Sketch:
         first = text.lstrip()
         end = first.find("\n")
         self.head = (first if end < 0 else first[:end]).casefold()
+        self.head_words = _WORDS.findall(self.head)
         self._folded: str | None = None
         self._retyped: tuple[list[str], frozenset[str]] | None = None
 
@@ -135,9 +145,11 @@ def _same_subject(a: Sketch, b: Sketch) -> bool:
         return True
     if "<" in a.head or "<" in b.head:
         return False
-    return all(w in b.folded() for w in _WORDS.findall(a.head)) or all(
-        w in a.folded() for w in _WORDS.findall(b.head)
-    )
+    folded = b.folded()
+    if all(w in folded for w in a.head_words):
+        return True
+    folded = a.folded()
+    return all(w in folded for w in b.head_words)
 
 
 def _is_slot(token: str) -> bool:
@@ -233,10 +245,22 @@ def _text(doc: Sketch, numbers: list[int]) -> str:
     return "".join(parts)
 
 
-def _conflict_free(a: Sketch, b: Sketch, names: bool) -> bool:
+def _read(text: str, read: dict[str, Slots] | None) -> Slots:
+    """The values of a few sentences, kept in ``read`` by their text when given."""
+    if read is None:
+        return extract(text, whole=False)
+    found = read.get(text)
+    if found is None:
+        found = read[text] = extract(text, whole=False)
+    return found
+
+
+def _conflict_free(a: Sketch, b: Sketch, names: bool, read: dict[str, Slots] | None) -> bool:
     only_a, only_b = _differing(a, b)
     if not only_a or not only_b:
         return True
+    if 2 * len(only_a) > len(a.sentences) and 2 * len(only_b) > len(b.sentences):
+        return False  # most sentences differ (notices of one template): read both in full
     slots_a, slots_b = _slots(a, only_a), _slots(b, only_b)
     # a conflict is two values in the same context: one side without any has none, the
     # same values on both sides moved or stand in new contexts
@@ -247,20 +271,23 @@ def _conflict_free(a: Sketch, b: Sketch, names: bool) -> bool:
     text_a, text_b = _text(a, only_a), _text(b, only_b)
     if len(text_a) > len(text_b):
         text_a, text_b = text_b, text_a
-    small = extract(text_a, whole=False)  # the shorter side first: a header, a footer
+    small = _read(text_a, read)  # the shorter side first: a header, a footer
     if not _could_share(small, text_b):
         return True
-    counts = agreement(small, extract(text_b, whole=False))
+    counts = agreement(small, _read(text_b, read))
     if counts["dates"][1] or counts[FIGURE][1]:
         return False
     return not (names and counts[NAME][1])
 
 
-def agree(a: Sketch, b: Sketch, *, names: bool = True) -> bool:
+def agree(
+    a: Sketch, b: Sketch, *, names: bool = True, read: dict[str, Slots] | None = None
+) -> bool:
     """Whether the two documents' figures (and, with ``names``, names and subjects) agree
-    by their differing sentences alone; False means: read both in full."""
+    by their differing sentences alone; False means: read both in full. ``read`` keeps the
+    values of differing sentences by their text across calls (the answer is the same)."""
     if a.text == b.text:
         return True
     if names and not _same_subject(a, b):
         return False
-    return _conflict_free(a, b, names)
+    return _conflict_free(a, b, names, read)
