@@ -12,6 +12,8 @@ corrects and only a few figures conflict agrees.
 
 from __future__ import annotations
 
+import bisect
+import math
 from collections import Counter
 
 from dedupe.figures import words as vocab
@@ -58,6 +60,9 @@ def _same_name(a: str, b: str) -> bool:
     )
 
 
+#: Under a key with more pairs of values than this, only the numbers near each are compared.
+_FEW = 64
+
 #: Kinds of figure values that are dates: a date that differs is other news.
 _DATES = frozenset({"d", "m", "w"})
 
@@ -66,7 +71,31 @@ def _present(value: Value, doc: Slots) -> bool:
     """Whether the figure is anywhere in the document (then a conflict under one key is a
     figure moved, not changed: "ranged from 0.50 to 0.64" and "from 0.64 to 0.50"); a month
     is there when a date of that month is (:func:`same_value`)."""
-    return any(same_value(value, other) for other in doc.all_figures)
+    found = doc.all_figures
+    if value[0] != "n":
+        return any(same_value(value, other) for other in found)
+    lo, hi = _near(value, found, _widest(found))
+    return any(same_value(value, found[j]) for j in range(lo, hi))
+
+
+def _widest(values: tuple[Value, ...]) -> float:
+    """The widest rounding among the numbers of a sorted tuple of values."""
+    lo = bisect.bisect_left(values, ("n",))
+    hi = bisect.bisect_left(values, ("o",))
+    return max((v[2] for v in values[lo:hi]), default=0.0)
+
+
+def _near(value: Value, values: tuple[Value, ...], widest: float) -> tuple[int, int]:
+    """The slice of a sorted tuple of values holding every number :func:`same_value` may
+    find equal to the number ``value`` (those within the wider of the two roundings): the
+    comparisons stay linear in the figures of long documents."""
+    reach = 0.5 * max(value[2], widest)
+    low, high = value[1] - reach, value[1] + reach
+    if math.isnan(low) or math.isnan(high):  # (an infinite number: compare with every value)
+        return 0, len(values)
+    lo = bisect.bisect_left(values, ("n", low))
+    hi = bisect.bisect_right(values, ("n", high, math.inf))
+    return lo, hi
 
 
 def _compare_key(
@@ -91,9 +120,13 @@ def _compare_key(
         return common, min(conflicts, len(va) - common), 0
     used = [False] * len(vb)
     common = conflicts = dates = 0
+    widest = _widest(vb) if len(va) * len(vb) > _FEW else math.inf
     for x in va:
-        for j, y in enumerate(vb):
-            if not used[j] and same_value(x, y):
+        # (every value of vb, or only the numbers near x: the first unused one that is the
+        # same either way, vb being sorted)
+        lo, hi = (0, len(vb)) if x[0] != "n" or widest == math.inf else _near(x, vb, widest)
+        for j in range(lo, hi):
+            if not used[j] and same_value(x, vb[j]):
                 used[j] = True
                 common += 1
                 break
