@@ -129,13 +129,15 @@ def split_around_centres(
             scores = np.concatenate([scores, more[passed]])
         if cannot:
             order = np.lexsort((rank[near], -scores))
-            admitted: list[int] = []
+            admitted: list[int] = []  # positions in near
+            taken: list[int] = []  # the members admitted (node numbers)
             for k in order.tolist():
                 m = int(near[k])
                 if not _is_linked(cannot, centre, m) and not any(
-                    _is_linked(cannot, m, a) for a in admitted
+                    _is_linked(cannot, m, a) for a in taken
                 ):
                     admitted.append(k)
+                    taken.append(m)
             near, scores = near[admitted], scores[admitted]
         star = np.concatenate([[centre], near]).astype(np.int64)
         star_scores = np.concatenate([[1.0], scores]).astype(np.float64)

@@ -19,7 +19,7 @@ from typing import Any
 from dedupe.chains import DEFAULT_NORMALISERS as DEFAULT_NORMALISERS  # re-exported
 from dedupe.errors import ConfigError
 
-DEFAULT_SCORERS: tuple[str, ...] = ("containment",)
+DEFAULT_SCORERS: tuple[str, ...] = ("containment", "figures")
 DEFAULT_WRITERS: tuple[str, ...] = ("clusters", "pairs", "kept", "dropped", "report")
 
 #: Hash scheme of signatures: datasketch 2's ``affine32`` over xxh32 shingle hashes.
@@ -71,6 +71,8 @@ class Config:
     decide: str = "all"
     representative: str = "original"
     date_field: str = "date"
+    #: Documents further apart than this many days in ``date_field`` are never copies (None: off).
+    window: float | None = None
     id_field: str = "id"
     text_field: str = "text"
     format: str | None = None
@@ -143,6 +145,8 @@ class Config:
 
         if self.preset not in PRESETS:
             raise ConfigError(f"unknown preset {self.preset!r} (known: {', '.join(PRESETS)})")
+        if self.window is not None and not self.window >= 0:
+            raise ConfigError(f"window must be a number of days, 0 or more, not {self.window}")
         if self.max_bucket < 2:
             raise ConfigError(f"max bucket must be at least 2, not {self.max_bucket}")
         if self.max_doc_bytes is not None and self.max_doc_bytes < 1:

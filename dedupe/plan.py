@@ -27,6 +27,7 @@ from dedupe.score import Scorer
 from dedupe.shingle import ShingleUnit
 from dedupe.signature import MinHasher
 from dedupe.tables import in_format, require_parquet
+from dedupe.window import WINDOW_THRESHOLD, window_scorer
 from dedupe.write import Writer
 
 
@@ -112,6 +113,8 @@ def plan_for(config: Config, registry: Registry) -> RunPlan:
         scorer = reg.get("scorer", spec.name)
         threshold = scorer.default_threshold if spec.threshold is None else spec.threshold
         scorers.append((scorer, threshold))
+    if cfg.window is not None:
+        scorers.append((window_scorer(cfg.window, cfg.date_field), WINDOW_THRESHOLD))
     if cfg.bands is not None and cfg.rows is not None:
         banding = Banding(cfg.bands, cfg.rows)
     else:

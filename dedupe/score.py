@@ -33,6 +33,9 @@ class Scorer:
     scorer reads texts (``ctx.text``, ``ctx.normalised_text``): they are then read again for the
     documents of candidate pairs; a scorer of shingle sets or signatures alone sets it False.
     ``needs_signatures`` says it reads ``ctx.signatures`` (kept in memory only then).
+    ``vetoes`` says a pair it rejects is not a copy whatever the other scorers say (with
+    ``--decide any`` too) and never ends in one cluster, through other members neither (a
+    cannot-link): a scorer that only ever rejects, such as ``figures``, sets it.
     """
 
     name: str
@@ -42,6 +45,7 @@ class Scorer:
     description: str = ""
     needs_text: bool = True
     needs_signatures: bool = False
+    vetoes: bool = False
 
     def __call__(self, pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
         scores = np.asarray(self.func(pairs, ctx), dtype=np.float64)
@@ -68,6 +72,8 @@ class PairContext:
         self._inter_key: bytes | None = None
         self._inter: np.ndarray | None = None
         self._known: tuple[np.ndarray, np.ndarray] | None = None
+        #: What scorers derive from documents, kept for the run (by scorer, then document).
+        self.memo: dict[str, Any] = {}
 
     def sizes(self, docs: np.ndarray) -> np.ndarray:
         """Number of distinct shingles of each document."""

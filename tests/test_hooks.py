@@ -83,7 +83,10 @@ def test_hook_register_normalisers() -> None:
         ("b", "Order 9876 shipped on day 2 to gate 3"),
     ]
     assert not isolated_engine(NormaliserPlugin()).run_documents(docs).clusters
-    engine = isolated_engine(NormaliserPlugin(), normalise="digits,casefold,whitespace")
+    # containment alone: the default figures veto reads the figures as written, not normalised
+    engine = isolated_engine(
+        NormaliserPlugin(), normalise="digits,casefold,whitespace", scorers=["containment"]
+    )
     assert len(engine.run_documents(docs).clusters) == 1
 
 

@@ -81,7 +81,14 @@ def typed_settings(ctx: click.Context) -> set[str]:
     "--date-field",
     default=DEFAULTS.date_field,
     show_default=True,
-    help="Field used by --representative earliest.",
+    help="Field used by --representative earliest and --window.",
+)
+@click.option(
+    "--window",
+    type=click.FloatRange(min=0),
+    metavar="DAYS",
+    help="Documents further apart than DAYS in --date-field are never copies (news monitoring: "
+    "a template re-run on another day is other news). [default: off]",
 )
 @click.option(
     "--normalise",
@@ -141,7 +148,8 @@ def typed_settings(ctx: click.Context) -> set[str]:
     multiple=True,
     metavar="NAME[=T]",
     help="Scorer verifying each candidate pair, with optional threshold; repeat to "
-    "require several. [default: containment=0.7]",
+    "require several. [default: containment=0.45 and figures (a veto: templated stories "
+    "whose figures, dates or subject differ)]",
 )
 @click.option(
     "--decide",
@@ -254,6 +262,7 @@ def run(
     id_field: str,
     text_field: str,
     date_field: str,
+    window: float | None,
     normalise: str,
     unit: str,
     ngram: int,
@@ -317,6 +326,7 @@ def run(
         "decide": decide,
         "representative": representative,
         "date_field": date_field,
+        "window": window,
         "id_field": id_field,
         "text_field": text_field,
         "format": format_,

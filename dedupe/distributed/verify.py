@@ -48,6 +48,7 @@ def local_context(plan: RunPlan, docs: np.ndarray, data: list[DocData]) -> PairC
         texts=texts if with_texts else None,
         normalised=normalised if with_texts else None,
     )
+    store.normalise = plan.chain  # what scorers that read texts see (dedupe.figures)
     present = [d.signature for d in data if d.signature is not None]
     signatures = np.stack(present) if k and len(present) == k else None
     return PairContext(store, signatures, **plan.scorer_options)

@@ -28,12 +28,12 @@ from dedupe.index.index import Index
 from dedupe.index.outcome import Match, matches_of
 from dedupe.index.settings import FIXED, check_text_free
 from dedupe.overlap import SHARED, SIZE_A, SIZE_B, extended, pair_overlap
+from dedupe.pipeline import steps
 from dedupe.pipeline.pass2 import candidate_store
 from dedupe.pipeline.signed import Signed
 from dedupe.plan import RunPlan
 from dedupe.progress import Progress
 from dedupe.represent import ClusterView, RepresentativePolicy
-from dedupe.represent import clusters as represent_clusters
 from dedupe.result import Cluster, RunResult
 from dedupe.score import PairContext, score_pairs
 from dedupe.store import DocStore, Prepared
@@ -182,7 +182,10 @@ def _verified(
     local = np.stack([index_rows, m + batch.rows(pairs[:, 0])], axis=1)
     scores = score_pairs(local, [s for s, _ in plan.scorers], ctx)
     scores["accepted"] = accept(
-        scores, [(s.name, t) for s, t in plan.scorers], plan.config.decide
+        scores,
+        [(s.name, t) for s, t in plan.scorers],
+        plan.config.decide,
+        [s.name for s, _ in plan.scorers if s.vetoes],
     ).astype(np.float64)
 
     def measure(k: np.ndarray) -> np.ndarray:  # (shared, the batch document's, the indexed)
@@ -236,15 +239,15 @@ def _replace_clusters(
     adjacency = Adjacency(len(both.ids), local_edges, edge_scores[inside])
     local_groups = [np.sort(number[g]) for g in groups]
     verifier = Verifier(engine.scorers, ctx, engine.config.decide)
-    made, gone = represent_clusters(
+    made, gone = steps.represent(
+        engine.plan,
         local_groups,
         ctx,
         both.ids,
         len(both.ids),
         adjacency,
-        _index_first(engine.policy, m),
-        {"date_field": engine.config.date_field},
         verifier,
+        _index_first(engine.policy, m),
     )
     in_index = set(index_ids)
     for cluster in made:

@@ -100,6 +100,8 @@ class Index:
         which normalisers that learn (``boilerplate``) are fitted, once, for good."""
         where = os.fspath(location)
         pm = plugin_manager or get_plugin_manager(load_entrypoints=load_plugins)
+        if config is None:
+            settings = stored_settings.text_free_defaults(settings, keep_text)
         engine = Engine(config or make_config(**settings), plugin_manager=pm)
         stored_settings.check_text_free(engine.plan, keep_text)
         learned = stored_settings.learn(engine, learn_from) if learn_from else []

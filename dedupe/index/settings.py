@@ -37,6 +37,20 @@ from dedupe.version import __version__
 FORMAT = "dedupe-index/2"
 
 #: Settings fixed at creation -> the command-line option that sets them.
+#: The scorers of an index created without ``--keep-text`` when none are chosen: the default
+#: ``figures`` veto reads texts, and without it the containment threshold is the verbatim
+#: one (0.7) that holds templated stories apart on shingles alone.
+TEXT_FREE_SCORERS: tuple[str, ...] = ("containment=0.7",)
+
+
+def text_free_defaults(settings: dict[str, Any], keep_text: bool) -> dict[str, Any]:
+    """``settings`` with :data:`TEXT_FREE_SCORERS` where an index keeps no texts and neither
+    scorers nor a preset were chosen."""
+    if keep_text or "scorers" in settings or settings.get("preset", "default") != "default":
+        return settings
+    return {**settings, "scorers": list(TEXT_FREE_SCORERS)}
+
+
 FIXED: dict[str, str] = {
     "normalise": "--normalise",
     "unit": "--unit",

@@ -80,6 +80,9 @@ def score_prepared(
     ctx = PairContext(store, both.signatures, **plan.scorer_options)
     scores = score_pairs(shifted, [s for s, _ in plan.scorers], ctx)
     scores["accepted"] = accept(
-        scores, [(s.name, t) for s, t in plan.scorers], plan.config.decide
+        scores,
+        [(s.name, t) for s, t in plan.scorers],
+        plan.config.decide,
+        [s.name for s, _ in plan.scorers if s.vetoes],
     ).astype(np.float64)
     return scores

@@ -17,10 +17,12 @@ import numpy as np
 
 from dedupe import candidates
 from dedupe.cluster import Adjacency, components
-from dedupe.decide import Verifier, score_and_decide
+from dedupe.decide import Verifier, cannot_links, score_and_decide
+from dedupe.figures.roles import label_corrections
 from dedupe.overlap import accepted_overlap
 from dedupe.pipeline.signed import Signed
 from dedupe.plan import RunPlan
+from dedupe.represent import RepresentativePolicy
 from dedupe.represent import clusters as represent_clusters
 from dedupe.result import Cluster
 from dedupe.score import PairContext
@@ -56,11 +58,25 @@ def represent(
     n: int,
     adjacency: Adjacency,
     verifier: Verifier | None,
+    policy: RepresentativePolicy | None = None,
 ) -> tuple[list[Cluster], np.ndarray]:
     """Coherent clusters of connected ``groups`` with their representatives, and which
-    documents are dropped (see :func:`dedupe.represent.clusters`)."""
+    documents are dropped (see :func:`dedupe.represent.clusters`; ``policy``: another than
+    the plan's, as ``run --index`` takes its centres among indexed documents).
+
+    No two members of a cluster are a pair a vetoing scorer rejects
+    (:func:`dedupe.decide.cannot_links`: the pairs inside each group, and those the verifier
+    rejects against a centre); with a vetoing scorer that reads texts (``figures``), members
+    that say they correct the story they are kept with are labelled ``correction``.
+    """
     options = {"date_field": plan.config.date_field}
-    return represent_clusters(groups, ctx, ids, n, adjacency, plan.policy, options, verifier)
+    cannot = cannot_links(groups, plan.scorers, ctx, verifier.cannot if verifier else None)
+    made = represent_clusters(
+        groups, ctx, ids, n, adjacency, policy or plan.policy, options, verifier, cannot
+    )
+    if any(s.vetoes and s.needs_text for s, _ in plan.scorers):
+        label_corrections(made[0], ctx, ids)
+    return made
 
 
 @dataclass

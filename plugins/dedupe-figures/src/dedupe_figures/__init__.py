@@ -1,21 +1,14 @@
-"""dedupe-figures: a scorer that keeps templated stories apart when their figures or names differ.
+"""dedupe-figures: the ``numbers`` scorer, figure agreement alone (names and subjects ignored).
 
-Wire services publish from templates: "Shr 81 cts vs 57 cts / Net 3,660,273 vs 2,437,914",
-"Qtly div 12-1/2 cts vs 12-1/2 cts prior / Pay April 30 / Record April 15", "The Federal
-Reserve ... arrange 1.5 billion dlrs of customer repurchase agreements". Two such stories share
-most of their shingles, so containment calls them copies; they are different news. A copy, a
-teaser or a corrected re-run keeps the figures and names in the places the template puts them.
-
-``figures`` scores a pair by how the figures and names found in the same context agree
-(see :mod:`dedupe_figures.extract`): agreeing values / compared values, separately for figures
-and for names, the lower of the two. A pair with nothing to compare (too few figures, or none
-in a shared context) scores a neutral 1.0, so the scorer only ever vetoes. Use it together
-with a text scorer::
+This package introduced the ``figures`` scorer, which keeps templated stories apart when their
+figures or names differ; it is now built into dedupe (``dedupe.figures``, one of the default
+scorers). What is left here is its variant on figures alone, for corpora whose names are noisy
+(OCR, machine translation) or where one template is used for many subjects on purpose::
 
     dedupe run reuters.jsonl --id-field newid --text-field title,body \\
-        --scorer containment --scorer figures
+        --scorer containment --scorer numbers
 
-``numbers`` is the same on figures alone (names ignored).
+and the plugin guide's example of a scorer (``docs/plugins.md``).
 """
 
 from __future__ import annotations
@@ -26,12 +19,13 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from dedupe import PairContext, Scorer, hookimpl
-from dedupe_figures.extract import Slots, changed_share, extract
+from dedupe.figures import Slots, score
+from dedupe_figures.extract import extract  # the built-in reader (the old import path)
 
-__all__ = ["DEFAULT_THRESHOLD", "extract", "figures", "numbers", "register_scorers"]
+__all__ = ["DEFAULT_THRESHOLD", "extract", "numbers", "register_scorers"]
 
-#: A pair passes when at least this share of the compared figures (and of the names) agree:
-#: one corrected figure in four passes, one of two (a different day's rate) does not.
+#: A pair passes when at least this share of the compared figures agree: one corrected
+#: figure in four passes, one of two (a different day's rate) does not.
 DEFAULT_THRESHOLD = 0.7
 
 # -- start figures-scorer --
@@ -41,7 +35,7 @@ _SLOTS: weakref.WeakKeyDictionary[PairContext, dict[int, Slots]] = weakref.WeakK
 
 
 def slots_of(ctx: PairContext, docs: Iterable[int]) -> dict[int, Slots]:
-    """The slots of each document, extracted from its raw text on first use in this run."""
+    """The figures of each document, read from its raw text on first use in this run."""
     cache = _SLOTS.setdefault(ctx, {})
     for doc in docs:
         if doc not in cache:
@@ -49,24 +43,16 @@ def slots_of(ctx: PairContext, docs: Iterable[int]) -> dict[int, Slots]:
     return cache
 
 
-def _scores(pairs: np.ndarray, ctx: PairContext, with_names: bool) -> np.ndarray:
+def numbers(pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
+    """Agreement of the figures the two texts hold in the same places (1.0: nothing differs
+    or nothing to compare)."""
     out = np.ones(len(pairs), dtype=np.float64)
     if not len(pairs):
         return out
     slots = slots_of(ctx, np.unique(pairs).tolist())
     for k, (a, b) in enumerate(pairs.tolist()):
-        out[k] = 1.0 - changed_share(slots[a], slots[b], names=with_names)
+        out[k] = score(slots[a], slots[b], names=False)
     return out
-
-
-def figures(pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
-    """Agreement of the figures and of the names the two texts hold in the same places."""
-    return _scores(pairs, ctx, with_names=True)
-
-
-def numbers(pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
-    """Agreement of the figures alone."""
-    return _scores(pairs, ctx, with_names=False)
 
 
 # -- end figures-scorer --
@@ -75,23 +61,15 @@ def numbers(pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
 # -- start register_scorers --
 @hookimpl
 def register_scorers(register: Callable[[Scorer], None]) -> None:
-    """Contribute the ``figures`` and ``numbers`` scorers."""
-    register(
-        Scorer(
-            "figures",
-            figures,
-            DEFAULT_THRESHOLD,
-            True,
-            "figures and names in the same places agree (keeps templated stories apart)",
-        )
-    )
+    """Contribute the ``numbers`` scorer: a veto (a pair it rejects never shares a cluster)."""
     register(
         Scorer(
             "numbers",
             numbers,
             DEFAULT_THRESHOLD,
             True,
-            "figures in the same places agree (names ignored)",
+            "figures in the same places agree (names ignored; a veto)",
+            vetoes=True,
         )
     )
 

@@ -1,0 +1,161 @@
+"""The built-in ``figures`` scorer: templated stories whose figures, dates or subject differ are
+not copies, and its rejection is a veto.
+
+Wire services and data sites publish from templates: the Fed's daily repurchase notice, dividend
+declarations, weekly rate tables. Two such stories share almost every shingle and differ in the
+figures that carry the news, so a shingle measure calls them copies. ``figures`` reads each
+document's figures, names and headline (:mod:`dedupe.figures`) from its text as a reader sees it
+(markup and page furniture removed by the run's structural and furniture normalisers, case and
+punctuation kept) and scores a pair by the share of figures that agree where the two texts hold
+one in the same place. A pair with nothing to compare scores a neutral 1.0, so the scorer only
+ever rejects; when it does, the pair is a cannot-link (``vetoes``): the two documents never end
+in one cluster, through other members neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from dedupe.figures import Slots, extract, is_correction, score
+from dedupe.figures.extract import PAGE, READ_CHARS
+from dedupe.figures.roles import MEMO
+from dedupe.figures.sketch import Sketch, agree, sketch
+from dedupe.normalise import Chain
+from dedupe.score import PairContext, Scorer
+
+#: A pair passes when at least this share of the compared figures (and of the names) agree:
+#: one corrected figure in four passes, one of two (a different day's rate) does not.
+DEFAULT_THRESHOLD = 0.7
+
+#: Markup that makes a text a page (a closing tag, a line break, a doctype): the ``html``
+#: normaliser extracts its content first. "<P>" alone is Phillips Petroleum's ticker.
+_HTML = PAGE
+_MEMO = MEMO
+_WRITTEN, _READABLE, _SCORED = MEMO + ".written", MEMO + ".readable", MEMO + ".scored"
+#: The differing sentences read by first looks, by text (a template's notices differ in the
+#: same lines from each other notice: read once), at most this many kept.
+_SENTENCES, _MAX_SENTENCES = MEMO + ".sentences", 100_000
+
+
+def reading_chains(chain: Any) -> tuple[Chain | None, Chain | None]:
+    """The run's normalisers that remove markup (applied to pages only: "<ESY>" in wire copy
+    is a ticker, not a tag) and those that remove page furniture, in chain order."""
+    normalisers = getattr(chain, "normalisers", None)
+    if not normalisers:
+        return None, None
+    structural = [n for n in normalisers if n.structural]
+    furniture = [n for n in normalisers if n.removes_boilerplate]
+    return (Chain(structural) if structural else None, Chain(furniture) if furniture else None)
+
+
+def readable_texts(texts: list[str], chain: Any) -> list[str]:
+    """The texts as a reader sees them: pages through the structural normalisers, every text
+    through the furniture normalisers; case, punctuation and figures as written."""
+    structural, furniture = reading_chains(chain)
+    out = list(texts)
+    if structural is not None:
+        pages = [k for k, t in enumerate(out) if "</" in t and _HTML.search(t)]
+        if pages:
+            for k, text in zip(pages, structural([out[k] for k in pages]), strict=True):
+                out[k] = text
+    if furniture is not None and out:
+        out = furniture(out)
+    return out
+
+
+def _page(text: str) -> bool:
+    return "</" in text and _HTML.search(text) is not None
+
+
+def sketches_of(ctx: PairContext, docs: list[int], *, readable: bool) -> dict[int, Sketch | None]:
+    """Each document's sentences (:mod:`dedupe.figures.sketch`) from its first
+    :data:`READ_CHARS` characters, made on first use in this run and kept on the context (the
+    scorer sees the candidate pairs, then the members of clusters): as written
+    (``readable=False``; None for a page, whose markup is no text), or as a reader sees it
+    (:func:`readable_texts`)."""
+    key = _READABLE if readable else _WRITTEN
+    cache: dict[int, Sketch | None] = ctx.memo.setdefault(key, {})
+    missing = [d for d in docs if d not in cache]
+    if missing:
+        raw = [ctx.text(d)[:READ_CHARS] for d in missing]
+        if readable:
+            raw = readable_texts(raw, getattr(ctx.store, "normalise", None))
+        for doc, text in zip(missing, raw, strict=True):
+            cache[doc] = None if not readable and _page(text) else sketch(text)
+    return cache
+
+
+def slots_of(ctx: PairContext, docs: list[int]) -> dict[int, Slots]:
+    """Each document's figures, read in full on first use in this run (for a pair its
+    sketch does not settle) and kept on the context."""
+    cache: dict[int, Slots] = ctx.memo.setdefault(_MEMO, {})
+    missing = [d for d in docs if d not in cache]
+    if missing:
+        sketches = sketches_of(ctx, missing, readable=True)
+        for doc in missing:
+            read = sketches[doc]
+            text = read.text if read is not None else ""  # (never None as read)
+            cache[doc] = replace(extract(text), correction=is_correction(ctx.text(doc)))
+    return cache
+
+
+def _settled(pairs: list[tuple[int, int]], ctx: PairContext, names: bool) -> list[int]:
+    """The indices of the pairs whose sketches, as read, do not agree (what a pair scores
+    depends on its two texts only, never on the pairs scored with it: executors that batch
+    pairs differently write the same scores)."""
+    sketches = sketches_of(ctx, sorted({d for pair in pairs for d in pair}), readable=True)
+    read: dict[str, Slots] = ctx.memo.setdefault(_SENTENCES, {})
+    if len(read) > _MAX_SENTENCES:
+        read.clear()
+    todo = []
+    for k, (a, b) in enumerate(pairs):
+        first, second = sketches[a], sketches[b]
+        if first is None or second is None or not agree(first, second, names=names, read=read):
+            todo.append(k)
+    return todo
+
+
+def _scores(pairs: np.ndarray, ctx: PairContext, with_names: bool) -> np.ndarray:
+    """1.0 for the pairs whose sketches agree (most copies), the full score for the others;
+    each pair's score kept for the run (pairs are verified again around representatives)."""
+    out = np.ones(len(pairs), dtype=np.float64)
+    if not len(pairs):
+        return out
+    known: dict[tuple[int, int, bool], float] = ctx.memo.setdefault(_SCORED, {})
+    listed = [(a, b) for a, b in pairs.tolist()]
+    new = [k for k, (a, b) in enumerate(listed) if (a, b, with_names) not in known]
+    fresh = [listed[k] for k in new]
+    full = {new[k] for k in _settled(fresh, ctx, with_names)} if fresh else set()
+    if full:
+        slots = slots_of(ctx, sorted({d for k in full for d in listed[k]}))
+    for k in new:
+        a, b = listed[k]
+        known[a, b, with_names] = score(slots[a], slots[b], names=with_names) if k in full else 1.0
+    for k, (a, b) in enumerate(listed):
+        out[k] = known[a, b, with_names]
+    return out
+
+
+def figures(pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
+    """Agreement of the figures, dates and names the two texts hold in the same places; 0 for
+    headlines about different subjects."""
+    return _scores(pairs, ctx, with_names=True)
+
+
+def numbers(pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
+    """Agreement of the figures alone (names and subjects not looked at)."""
+    return _scores(pairs, ctx, with_names=False)
+
+
+#: The scorer (registered with the other built-in scorers, :mod:`dedupe.default_plugins.scorers`).
+FIGURES = Scorer(
+    "figures",
+    figures,
+    DEFAULT_THRESHOLD,
+    True,
+    "figures, dates and subjects agree where the texts are shared (a veto)",
+    vetoes=True,
+)

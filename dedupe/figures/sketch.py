@@ -1,0 +1,293 @@
+"""A cheap first look at a pair for the ``figures`` veto: most candidate pairs are copies whose
+figures agree, and for them the full reading of both documents is not needed.
+
+Two copies share most of their sentences; what one has and the other lacks is an added header
+or footer, a dropped paragraph, a few edited words. A sentence found in both documents holds
+the same figures under the same words in both, so a conflict (:mod:`dedupe.figures.compare`:
+different values under the same context) needs a sentence of each that the other lacks: when
+one document's sentences are all in the other (a teaser, a truncated copy), nothing conflicts;
+otherwise only those sentences are read (:func:`dedupe.figures.extract.extract`) and compared,
+every value found in them taken as not found elsewhere (so a value moved to a shared sentence
+still counts as a conflict here: a conflict sends the pair to the full reading, never to a
+veto). The headlines must not name different subjects either: the same first line, or each
+word of one first line found in the other document, no ticker in either. When all of that
+holds the pair agrees (score 1.0); otherwise :mod:`dedupe.default_plugins.figures` reads both
+documents in full and scores them exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from dedupe.figures import words as vocab
+from dedupe.figures.compare import agreement
+from dedupe.figures.extract import FIGURE, NAME, Slots, extract
+from dedupe.figures.tokens import _stamp
+
+__all__ = ["Sketch", "agree", "sketch"]
+
+#: What ends a sentence: these followed by a space (cut there and at each line break).
+_ENDS = (". ", "? ", "! ", "… ")
+#: What copies retype, each mapped to one form ("«\xa0" and "“", "’" and "'", "—" and "-").
+_RETYPED = (
+    (" ", ""),
+    ("\t", ""),
+    ("\xa0", ""),
+    ("\u202f", ""),
+    ("’", "'"),
+    ("‘", "'"),
+    ("“", '"'),
+    ("”", '"'),
+    ("«", '"'),
+    ("»", '"'),
+    ("„", '"'),
+    ("—", "-"),
+    ("–", "-"),
+    ("…", "..."),
+)
+#: The words of a context key as :mod:`dedupe.figures.tokens` reads them ("u.s", "l'original").
+_CONTEXT_WORDS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_](?![^\W\d_])|[^\W\d_]+(?:['-][^\W\d_]+)*")
+#: What a key holds for a figure, a name, the start and the end.
+_PLACEHOLDERS = frozenset({"#", "N", "^", "$"})
+#: Words taken from the sentences around a differing one (a key has two words each side).
+_AROUND = 3
+#: A sentence ends with these (what :mod:`dedupe.figures.tokens` takes for a boundary).
+_CLOSES = frozenset('.!?…:;«»"“”')
+_WORDS = re.compile(r"[^\W\d_]+")
+#: Numbers with their separators ("1,914,388", "12-1/2") and words.
+_TOKENS = re.compile(r"\d(?:[\d,./-]*\d)?|[^\W\d_]+")
+#: Words that may carry a figure though written in lower case.
+_VOCABULARY = frozenset(
+    w.casefold()
+    for w in (
+        *vocab.NUMBER_WORDS,
+        *vocab.ORDINAL_WORDS,
+        *vocab.MONTHS,
+        *vocab.WEEKDAYS,
+        *vocab.SCALES,
+    )
+)
+
+
+class Sketch:
+    """A document's sentences and first line, as the first look compares them."""
+
+    __slots__ = (
+        "_folded",
+        "_retyped",
+        "head",
+        "head_words",
+        "opens",
+        "sentences",
+        "text",
+        "unique",
+    )
+
+    def __init__(self, text: str) -> None:
+        #: The text as the figures scorer reads it.
+        self.text = text
+        cut = text
+        for stop in _ENDS:
+            if stop in cut:
+                cut = cut.replace(stop, stop[0] + "\n")
+        #: Its sentences in order, and as a set.
+        self.sentences: list[str] = []
+        #: Whether each sentence opens one as :mod:`dedupe.figures.tokens` reads it: at the
+        #: start, after a sentence's end, a blank line or an indented line.
+        self.opens: list[bool] = []
+        after = True
+        for line in cut.split("\n"):
+            sentence = line.strip()
+            if not sentence:
+                after = True
+                continue
+            self.sentences.append(sentence)
+            self.opens.append(after or len(line) - len(line.lstrip(" \t")) >= 2)
+            after = sentence[-1] in _CLOSES
+        self.unique = frozenset(self.sentences)
+        #: Its first line, casefolded.
+        first = text.lstrip()
+        end = first.find("\n")
+        self.head = (first if end < 0 else first[:end]).casefold()
+        self.head_words = _WORDS.findall(self.head)
+        self._folded: str | None = None
+        self._retyped: tuple[list[str], frozenset[str]] | None = None
+
+    def folded(self) -> str:
+        """The text casefolded (made on first use: when two first lines differ)."""
+        if self._folded is None:
+            self._folded = self.text.casefold()
+        return self._folded
+
+    def retyped(self) -> tuple[list[str], frozenset[str]]:
+        """The sentences with quotes, apostrophes and dashes in one form each, and as a set
+        (made on first use: most pairs share their sentences as written)."""
+        if self._retyped is None:
+            joined = "\x02".join(self.sentences)
+            for old, new in _RETYPED:
+                if old in joined:
+                    joined = joined.replace(old, new)
+            keys = joined.split("\x02")
+            self._retyped = (keys, frozenset(keys))
+        return self._retyped
+
+
+def sketch(text: str) -> Sketch:
+    """The sentences and first line of a text (see the module doc)."""
+    return Sketch(text)
+
+
+def _same_subject(a: Sketch, b: Sketch) -> bool:
+    """Whether the two headlines cannot name different subjects: the same first line, or
+    the words of one first line all found in the other text, no ticker in either."""
+    if a.head == b.head:
+        return True
+    if "<" in a.head or "<" in b.head:
+        return False
+    folded = b.folded()
+    if all(w in folded for w in a.head_words):
+        return True
+    folded = a.folded()
+    return all(w in folded for w in b.head_words)
+
+
+def _is_slot(token: str) -> bool:
+    """Whether a token may carry a figure or a name: a number, a word with a capital, a
+    number, calendar or scale word."""
+    return token[0].isdigit() or not token.islower() or token in _VOCABULARY
+
+
+def _differing(a: Sketch, b: Sketch) -> tuple[list[int], list[int]]:
+    """The sentences of each document that the other lacks (as written, else retyped), by
+    their numbers."""
+    only_a = [k for k, s in enumerate(a.sentences) if s not in b.unique]
+    only_b = [k for k, s in enumerate(b.sentences) if s not in a.unique]
+    if not only_a or not only_b:
+        return only_a, only_b
+    keys_a, unique_a = a.retyped()
+    keys_b, unique_b = b.retyped()
+    only_a = [k for k in only_a if keys_a[k] not in unique_b]
+    only_b = [k for k in only_b if keys_b[k] not in unique_a]
+    return only_a, only_b
+
+
+def _slots(doc: Sketch, numbers: list[int]) -> set[str]:
+    """The slot tokens of these sentences; a sentence's first word is not one when it only
+    has a capital for opening the sentence (as :mod:`dedupe.figures.extract` reads it)."""
+    found: set[str] = set()
+    for k in numbers:
+        sentence = doc.sentences[k]
+        if _stamp(sentence):  # (extract leaves publication stamps out)
+            continue
+        tokens = _TOKENS.findall(sentence)
+        if not tokens:
+            continue
+        first = tokens[0]
+        if (
+            doc.opens[k]
+            and first[0].isupper()
+            and (len(first) == 1 or first[1:].islower())
+            and first.casefold() not in _VOCABULARY
+            and (len(tokens) < 2 or not _is_slot(tokens[1]))
+        ):
+            tokens = tokens[1:]  # a capital for opening the sentence
+        found.update(filter(_is_slot, tokens))
+    return found
+
+
+def _unmatched(slots: set[str], other: set[str], doc: Sketch, numbers: list[int]) -> bool:
+    """Whether a slot token is missing from the other side's, not even as a word written
+    in lower case in its sentences (a capital added or dropped makes a word a name or not a
+    name, in one document only: no value to compare)."""
+    missing = slots - other
+    if not missing:
+        return False
+    words = set(_TOKENS.findall("\n".join(doc.sentences[k] for k in numbers).casefold()))
+    return any(t.casefold() not in words for t in missing)
+
+
+def _could_share(slots: Slots, text: str) -> bool:
+    """Whether ``text`` may hold a figure or a name under one of the context keys of
+    ``slots``: the key's two words stand side by side in it (or its one word, the other a
+    figure, a name or an end)."""
+    words = _CONTEXT_WORDS.findall(text.casefold().replace("’", "'").replace("%", " pct "))
+    single = set(words)
+    pairs = set(itertools.pairwise(words))
+    for key in slots.values:
+        first, second = key[2], key[3]
+        if first in _PLACEHOLDERS:
+            if second in _PLACEHOLDERS or second in single:
+                return True
+        elif second in _PLACEHOLDERS:
+            if first in single:
+                return True
+        elif (first, second) in pairs:
+            return True
+    return False
+
+
+def _text(doc: Sketch, numbers: list[int]) -> str:
+    """These sentences as one text, with the last words of the sentence before each and the
+    first words of the sentence after (the words around a figure may come from there; a
+    sentence between two of them whole); each sentence that opens one after a blank line,
+    so it is read as opening one."""
+    sentences, opens = doc.sentences, doc.opens
+    chosen = set(numbers)
+    around = {j for k in numbers for j in (k - 1, k + 1) if 0 <= j < len(sentences)} - chosen
+    parts = []
+    for k in sorted(chosen | around):
+        sentence = sentences[k]
+        if k in around and not (k - 1 in chosen and k + 1 in chosen):
+            words = sentence.split()
+            sentence = " ".join(words[:_AROUND] if k - 1 in chosen else words[-_AROUND:])
+        parts.append(("\n\n" if opens[k] else "\n") + sentence)
+    return "".join(parts)
+
+
+def _read(text: str, read: dict[str, Slots] | None) -> Slots:
+    """The values of a few sentences, kept in ``read`` by their text when given."""
+    if read is None:
+        return extract(text, whole=False)
+    found = read.get(text)
+    if found is None:
+        found = read[text] = extract(text, whole=False)
+    return found
+
+
+def _conflict_free(a: Sketch, b: Sketch, names: bool, read: dict[str, Slots] | None) -> bool:
+    only_a, only_b = _differing(a, b)
+    if not only_a or not only_b:
+        return True
+    if 2 * len(only_a) > len(a.sentences) and 2 * len(only_b) > len(b.sentences):
+        return False  # most sentences differ (notices of one template): read both in full
+    slots_a, slots_b = _slots(a, only_a), _slots(b, only_b)
+    # a conflict is two values in the same context: one side without any has none, the
+    # same values on both sides moved or stand in new contexts
+    if not slots_a or not slots_b:
+        return True
+    if not _unmatched(slots_a, slots_b, b, only_b) and not _unmatched(slots_b, slots_a, a, only_a):
+        return True
+    text_a, text_b = _text(a, only_a), _text(b, only_b)
+    if len(text_a) > len(text_b):
+        text_a, text_b = text_b, text_a
+    small = _read(text_a, read)  # the shorter side first: a header, a footer
+    if not _could_share(small, text_b):
+        return True
+    counts = agreement(small, _read(text_b, read))
+    if counts["dates"][1] or counts[FIGURE][1]:
+        return False
+    return not (names and counts[NAME][1])
+
+
+def agree(
+    a: Sketch, b: Sketch, *, names: bool = True, read: dict[str, Slots] | None = None
+) -> bool:
+    """Whether the two documents' figures (and, with ``names``, names and subjects) agree
+    by their differing sentences alone; False means: read both in full. ``read`` keeps the
+    values of differing sentences by their text across calls (the answer is the same)."""
+    if a.text == b.text:
+        return True
+    if names and not _same_subject(a, b):
+        return False
+    return _conflict_free(a, b, names, read)
