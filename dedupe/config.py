@@ -16,19 +16,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+from dedupe.chains import DEFAULT_NORMALISERS as DEFAULT_NORMALISERS  # re-exported
 from dedupe.errors import ConfigError
 
-DEFAULT_NORMALISERS: tuple[str, ...] = (
-    "html",
-    "chrome",
-    "boilerplate",
-    "nfkc",
-    "quotes",
-    "scripts",
-    "casefold",
-    "punctuation",
-    "whitespace",
-)
 DEFAULT_SCORERS: tuple[str, ...] = ("containment", "figures")
 DEFAULT_WRITERS: tuple[str, ...] = ("clusters", "pairs", "kept", "dropped", "report")
 

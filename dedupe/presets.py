@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dedupe.chains import OCR_NORMALISERS
 from dedupe.errors import ConfigError
 
 
@@ -26,23 +27,6 @@ class Preset:
     settings: Mapping[str, Any] = field(default_factory=dict)
     explain: Mapping[str, Any] = field(default_factory=dict)
 
-
-#: The ``ocr`` preset's chain: the default one with every space removed (after
-#: ``whitespace``), so that a word OCR broke in two or ran into the next, or that a column broke
-#: at a line end, gives the same character n-grams (``hyphenation`` would change none of them;
-#: the ``aligned`` scorer applies it to read names whole).
-OCR_NORMALISERS = (
-    "html",
-    "chrome",
-    "boilerplate",
-    "nfkc",
-    "quotes",
-    "scripts",
-    "casefold",
-    "punctuation",
-    "whitespace",
-    "nospace",
-)
 
 #: The presets by name; ``default`` is the settings of :class:`dedupe.config.Config` as they are.
 PRESETS: dict[str, Preset] = {
