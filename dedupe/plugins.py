@@ -28,6 +28,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "dedupe.default_plugins.shingles",
     "dedupe.default_plugins.scorers",
     "dedupe.default_plugins.ocr",
+    "dedupe.default_plugins.rewrite",
     "dedupe.default_plugins.representatives",
     "dedupe.default_plugins.writers",
     "dedupe.default_plugins.storage",
