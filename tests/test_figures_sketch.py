@@ -98,3 +98,27 @@ def test_the_scorer_settles_copies_and_reads_templates_in_full(reuters_texts):
     assert scores[0] == 1.0 and scores[1] < 0.7
     read = ctx.memo.get("figures", {})
     assert set(read) == {2, 3}  # only the templated pair was read in full
+
+
+def test_a_long_list_of_numbers_compares_as_the_pairwise_matching_does(monkeypatch):
+    """Keys repeated hundreds of times (tables, lists of codes) are counted by multiset
+    instead of value by value: the same agreement either way, on lists that shift, repeat
+    and change."""
+    import random
+
+    from dedupe.figures import compare
+    from dedupe.figures.extract import extract
+
+    rng = random.Random(7)
+    texts = []
+    for k in range(12):
+        nums = [rng.randrange(400) for _ in range(250)]
+        if k % 3 == 0:
+            nums[rng.randrange(250)] = 9999
+        texts.append(" ".join(f"code{n}" for n in nums[k % 5 :]))
+    docs = [extract(t) for t in texts]
+    fast = [compare.agreement(a, b) for a in docs for b in docs]
+    monkeypatch.setattr(compare, "_FEW", 10**9)  # every key compared value by value
+    slow = [compare.agreement(a, b) for a in [extract(t) for t in texts] for b in docs]
+    assert fast == slow
+    assert any(counts["f"][1] for counts in fast)  # conflicts were found and compared

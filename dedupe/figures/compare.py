@@ -17,7 +17,7 @@ import math
 from collections import Counter
 
 from dedupe.figures import words as vocab
-from dedupe.figures.extract import FIGURE, NAME, UNSPACED, Slots, Value
+from dedupe.figures.extract import FIGURE, NAME, UNSPACED, Key, Slots, Value
 
 __all__ = [
     "MAX_CORRECTED",
@@ -74,7 +74,7 @@ def _present(value: Value, doc: Slots) -> bool:
     found = doc.all_figures
     if value[0] != "n":
         return any(same_value(value, other) for other in found)
-    lo, hi = _near(value, found, _widest(found))
+    lo, hi = _near(value, found, doc.widest_rounding)
     return any(same_value(value, found[j]) for j in range(lo, hi))
 
 
@@ -99,7 +99,7 @@ def _near(value: Value, values: tuple[Value, ...], widest: float) -> tuple[int, 
 
 
 def _compare_key(
-    kind: str, va: tuple[Value, ...], vb: tuple[Value, ...], a: Slots, b: Slots
+    key: Key, va: tuple[Value, ...], vb: tuple[Value, ...], a: Slots, b: Slots
 ) -> tuple[int, int, int]:
     """(values in common, values in conflict, dates in conflict) under one shared key.
 
@@ -109,7 +109,7 @@ def _compare_key(
     """
     if (len(va), va) > (len(vb), vb):
         va, vb, a, b = vb, va, b, a
-    if kind == NAME:
+    if key[1] == NAME:
         if len(va) == 1 and len(vb) == 1:
             same = _same_name(va[0][1], vb[0][1])
             moved = not same and va[0][1] in b.all_names
@@ -118,6 +118,15 @@ def _compare_key(
         unmatched = list((Counter(va) - Counter(vb)).elements())
         conflicts = sum(1 for x in unmatched if x[1] not in b.all_names)
         return common, min(conflicts, len(va) - common), 0
+    if len(va) * len(vb) > _FEW:
+        # Between numbers without rounding the only match is equality, so the first-unused
+        # matching below is the multiset intersection: counted by Counter, at C speed (a
+        # key repeated hundreds of times, as in tables and lists, cost seconds a pair).
+        ca, cb = a.exact_counts(key), b.exact_counts(key)
+        if ca is not None and cb is not None:
+            unmatched = list((ca - cb).elements())
+            conflicts = sum(1 for x in unmatched if not _present(x, b))
+            return len(va) - len(unmatched), conflicts, 0
     used = [False] * len(vb)
     common = conflicts = dates = 0
     widest = _widest(vb) if len(va) * len(vb) > _FEW else math.inf
@@ -150,7 +159,7 @@ def agreement(a: Slots, b: Slots) -> dict[str, tuple[int, int]]:
         vb = other.get(key)
         if vb is None:
             continue
-        common, conflicts, dates = _compare_key(key[1], va, vb, a, b)
+        common, conflicts, dates = _compare_key(key, va, vb, a, b)
         tally = counts[key[1]]
         tally[0] += common
         tally[1] += conflicts

@@ -20,7 +20,10 @@ publication stamp ("2018-10-25 10:03:52") is left out: a repost carries its own.
 
 from __future__ import annotations
 
+import bisect
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from dedupe.figures import corrections
 from dedupe.figures import words as vocab
@@ -83,6 +86,31 @@ class Slots:
     all_names: frozenset[str] = field(default=frozenset(), repr=False)
     #: Each figure and name in text order: ``(kind, value, key before, key after)``.
     occurrences: tuple[tuple[str, Value, Key, Key], ...] = field(default=(), repr=False)
+
+    @cached_property
+    def _counted(self) -> dict[Key, Counter[Value] | None]:
+        return {}
+
+    def exact_counts(self, key: Key) -> Counter[Value] | None:
+        """The values under ``key`` counted, when they are all numbers without rounding
+        (else None), computed once per document and key: such a key repeated hundreds of
+        times (tables, lists) is compared with every other document of its pairs."""
+        counted = self._counted
+        if key not in counted:
+            values = self.values[key]
+            exact = all(v[0] == "n" and v[2] == 0.0 for v in values)
+            counted[key] = Counter(values) if exact else None
+        return counted[key]
+
+    @cached_property
+    def widest_rounding(self) -> float:
+        """The widest rounding among the numbers of :attr:`all_figures`, computed once per
+        document: every unmatched value of every pair looks this document's figures up with
+        it (computed per lookup, 2,000 short documents of 300 figures took minutes)."""
+        found = self.all_figures
+        lo = bisect.bisect_left(found, ("n",))
+        hi = bisect.bisect_left(found, ("o",))
+        return max((v[2] for v in found[lo:hi]), default=0.0)
 
 
 def _sequence(toks: Tokens) -> list[tuple[str, str | None, Value | None]]:
