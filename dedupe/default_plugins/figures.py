@@ -14,11 +14,13 @@ in one cluster, through other members neither.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from dedupe.default_plugins.page_metadata import ATTRIBUTION
 from dedupe.figures import Slots, extract, is_correction, score
 from dedupe.figures.extract import PAGE, READ_CHARS
 from dedupe.figures.roles import MEMO
@@ -63,7 +65,32 @@ def readable_texts(texts: list[str], chain: Any) -> list[str]:
                 out[k] = text
     if furniture is not None and out:
         out = furniture(out)
-    return out
+    return [_without_credits(text) for text in out]
+
+
+#: Credit phrases inside a line that :data:`ATTRIBUTION` (made to match a whole link) misses.
+_CREDIT = re.compile(r"\b(?:paru|publi[ée]e?) (?:initialement|à l['’]origine|d['’]abord)\b", re.I)
+#: A credit is a line of furniture, never a paragraph of the story.
+_CREDIT_LINE = 200
+
+
+def _credit_line(line: str) -> bool:
+    if len(line) > _CREDIT_LINE:
+        return False
+    found = ATTRIBUTION.search(line)
+    if found is not None and not found.group(0).lower().startswith("via"):
+        return True
+    return _CREDIT.search(line) is not None
+
+
+def _without_credits(text: str) -> str:
+    """The text without its lines crediting a source ("Originally published at X",
+    "Source: X", "Cet article est paru initialement sur X"): aggregators that repost one
+    article credit other sites, and a site's name there is no figure or name of the story
+    (two copies must not conflict on it)."""
+    if ATTRIBUTION.search(text) is None and _CREDIT.search(text) is None:
+        return text
+    return "\n".join(line for line in text.split("\n") if not _credit_line(line))
 
 
 def _page(text: str) -> bool:
