@@ -88,9 +88,9 @@ def _without_credits(text: str) -> str:
     "Source: X", "Cet article est paru initialement sur X"): aggregators that repost one
     article credit other sites, and a site's name there is no figure or name of the story
     (two copies must not conflict on it)."""
-    if ATTRIBUTION.search(text) is None and _CREDIT.search(text) is None:
-        return text
-    return "\n".join(line for line in text.split("\n") if not _credit_line(line))
+    lines = text.split("\n")
+    kept = [line for line in lines if not _credit_line(line)]
+    return text if len(kept) == len(lines) else "\n".join(kept)
 
 
 def _page(text: str) -> bool:
