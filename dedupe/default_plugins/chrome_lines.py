@@ -15,19 +15,14 @@ output is ``strip_chrome``'s, text for text.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import sys
-import tempfile
-import unicodedata
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 
 from dedupe import kernels
 from dedupe.default_plugins.chrome_scripts import _SCRIPT_CHAR
+from dedupe.kernels.tablecache import cached_table
 
 #: Words whose editorial notes may be longer than a short line (see ``chrome._NOTE``).
 NOTE_WORDS = ("correction", "clarification", "editor", "rectificatif", "erratum")
@@ -71,21 +66,7 @@ def kinds() -> np.ndarray:
     document goes whole to ``strip_chrome`` (a character of the scripts with their own rules,
     a multi-letter case fold, the dotless "ı" that IGNORECASE matches to "i"), else 0. Built
     once per Unicode version (a tenth of a second) and cached on disk when possible."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    tag = f"{unicodedata.unidata_version}-py{sys.version_info[0]}{sys.version_info[1]}"
-    path = Path(base) / "dedupe" / f"chrome-kinds{VERSION}-{tag}.npy"
-    with contextlib.suppress(OSError, ValueError):
-        table = np.load(path)
-        if table.shape == (0x110000,) and table.dtype == np.uint8:
-            return table
-    table = _build_kinds()
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy")
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, table)
-        os.replace(tmp, path)
-    return table
+    return cached_table(f"chrome-kinds{VERSION}", _build_kinds)
 
 
 @cache

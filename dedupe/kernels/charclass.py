@@ -8,16 +8,13 @@ Built once per Unicode version (a quarter of a second) and cached on disk when p
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import sys
-import tempfile
 import unicodedata
 from functools import cache
-from pathlib import Path
 
 import numpy as np
+
+from dedupe.kernels.tablecache import cached_table
 
 OTHER, WORD, SPACE, UNDERSCORE, MARK = 0, 1, 2, 3, 4
 
@@ -39,25 +36,7 @@ def _build() -> np.ndarray:
     return classes
 
 
-def _cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    tag = f"{unicodedata.unidata_version}-py{sys.version_info[0]}{sys.version_info[1]}"
-    return Path(base) / "dedupe" / f"charclass{VERSION}-{tag}.npy"
-
-
 @cache
 def classes() -> np.ndarray:
     """uint8 class per code point: 0 other, 1 word, 2 space, 3 underscore, 4 combining mark."""
-    path = _cache_file()
-    with contextlib.suppress(OSError, ValueError):
-        table = np.load(path)
-        if table.shape == (0x110000,) and table.dtype == np.uint8:
-            return table
-    table = _build()
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy")
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, table)
-        os.replace(tmp, path)
-    return table
+    return cached_table(f"charclass{VERSION}", _build)

@@ -14,16 +14,13 @@ marks from the General_Category.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import sys
-import tempfile
 import unicodedata
 from functools import cache
-from pathlib import Path
 
 import numpy as np
+
+from dedupe.kernels.tablecache import cached_table
 
 SIZE = 0x110000
 #: No code point below this one is in ``CHARACTER_RANGES`` (UTF-8 lead byte 0xD6 and up), so
@@ -169,29 +166,11 @@ def _build() -> np.ndarray:
     return table
 
 
-def _cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    tag = f"{unicodedata.unidata_version}-py{sys.version_info[0]}{sys.version_info[1]}"
-    ranges = hashlib.sha256(repr(CHARACTER_RANGES).encode()).hexdigest()[:12]
-    return Path(base) / "dedupe" / f"tokenclass-{ranges}-{tag}.npy"
-
-
 @cache
 def token_classes() -> np.ndarray:
     """uint8 token class per code point (``WORD``, ``SPACE``, ``CHARACTER``, ``MARK``)."""
-    path = _cache_file()
-    with contextlib.suppress(OSError, ValueError):
-        table = np.load(path)
-        if table.shape == (SIZE,) and table.dtype == np.uint8:
-            return table
-    table = _build()
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy")
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, table)
-        os.replace(tmp, path)
-    return table
+    ranges = hashlib.sha256(repr(CHARACTER_RANGES).encode()).hexdigest()[:12]
+    return cached_table(f"tokenclass-{ranges}", _build)
 
 
 if __name__ == "__main__":  # python -m dedupe.kernels.scripts: print fresh CHARACTER_RANGES
