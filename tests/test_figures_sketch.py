@@ -13,7 +13,7 @@ import pytest
 
 from dedupe import Engine
 from dedupe.figures import extract, score
-from dedupe.figures.extract import READ_CHARS
+from dedupe.figures.extract import READ_CHARS, beyond_headline
 from dedupe.figures.sketch import agree, sketch
 
 from .conftest import REPO, data_dir
@@ -122,3 +122,54 @@ def test_a_long_list_of_numbers_compares_as_the_pairwise_matching_does(monkeypat
     slow = [compare.agreement(a, b) for a in [extract(t) for t in texts] for b in docs]
     assert fast == slow
     assert any(counts["f"][1] for counts in fast)  # conflicts were found and compared
+
+
+def test_a_copy_on_one_line_is_no_headline_against_an_edited_one():
+    """An aggregator's copy with its whitespace flattened has its whole text on its first
+    line: that is no headline (the full reading finds none there either), so a word edited
+    in the original's headline does not send the pair to the full reading as another
+    subject; the sentences are still compared (an edited figure is not settled)."""
+    sentences = [
+        f"Councillor Jane Hill said the market in ward {k} would stay open." for k in range(20)
+    ]
+    original = "Bodmin fair opens on the green\n\n" + "\n".join(sentences)
+    flat = "Home News " + " ".join(original.replace("opens", "starts").split())
+    assert beyond_headline(flat) and not beyond_headline(original)
+    assert agree(sketch(original), sketch(flat))
+    assert score(extract(original), extract(flat)) == 1.0
+    changed = flat.replace("ward 7 would", "ward 70 would")
+    assert not agree(sketch(original), sketch(changed))
+
+
+def test_a_headline_of_a_few_words_is_one():
+    """Twenty words or fewer on the first line are a headline however the text goes on."""
+    assert not beyond_headline(
+        "Fed adds reserves via customer repurchases\nThe Federal Reserve ..."
+    )
+    assert not beyond_headline("")
+    assert not beyond_headline("\n" + "word " * 40)  # the first line is empty
+    assert beyond_headline("word " * 40)
+
+
+def test_readings_kept_are_bounded_and_scores_do_not_depend_on_it(reuters_texts, monkeypatch):
+    """The scorer keeps the readings of the documents used last only (memory bounded at any
+    corpus size); a document read again reads the same, so the scores are those of an
+    unbounded run."""
+    import dedupe.default_plugins.figures as figures_plugin
+
+    ids = ["3322", "7207", "11425", "4239", "4292", "1259", "1348"]
+    docs = [(i, reuters_texts[i]) for i in ids]
+    docs += [(f"r{i}", f"Reposted by WireWatch\n{reuters_texts[i]}\nShare this\n") for i in ids]
+    pairs = np.array([[a, b] for a in range(len(docs)) for b in range(a + 1, len(docs))])
+
+    def scores() -> tuple[np.ndarray, object]:
+        ctx = Engine(load_plugins=False).pair_context(docs)
+        scorer = Engine(load_plugins=False).registry.get("scorer", "figures")
+        return scorer(pairs, ctx), ctx
+
+    unbounded, _ = scores()
+    monkeypatch.setattr(figures_plugin, "KEPT", 2)
+    monkeypatch.setattr(figures_plugin, "_GROUP_DOCS", 3)
+    bounded, ctx = scores()
+    assert np.array_equal(unbounded, bounded) and (bounded < 0.7).any()
+    assert len(ctx.memo["figures"]) <= 2 and len(ctx.memo["figures.readable"]) <= 2

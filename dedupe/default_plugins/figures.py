@@ -15,17 +15,18 @@ in one cluster, through other members neither.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from dedupe.cluster import component_labels
 from dedupe.default_plugins.page_metadata import ATTRIBUTION
 from dedupe.figures import Slots, extract, is_correction, score
 from dedupe.figures.extract import PAGE, READ_CHARS
 from dedupe.figures.roles import MEMO
 from dedupe.figures.sketch import Sketch, agree, sketch
 from dedupe.normalise import Chain
+from dedupe.recent import Recent
 from dedupe.score import PairContext, Scorer
 
 #: A pair passes when at least this share of the compared figures (and of the names) agree:
@@ -38,8 +39,8 @@ _HTML = PAGE
 _MEMO = MEMO
 _WRITTEN, _READABLE, _SCORED = MEMO + ".written", MEMO + ".readable", MEMO + ".scored"
 #: The differing sentences read by first looks, by text (a template's notices differ in the
-#: same lines from each other notice: read once), at most this many kept.
-_SENTENCES, _MAX_SENTENCES = MEMO + ".sentences", 100_000
+#: same lines from each other notice: read once), the most recent this many kept.
+_SENTENCES, _KEPT_SENTENCES = MEMO + ".sentences", 8_192
 
 
 def reading_chains(chain: Any) -> tuple[Chain | None, Chain | None]:
@@ -83,13 +84,51 @@ def _credit_line(line: str) -> bool:
     return _CREDIT.search(line) is not None
 
 
+#: A word that each match of :data:`ATTRIBUTION` or :data:`_CREDIT` holds, in lower case: a
+#: text or a line without any of them credits no source (searched for as plain strings, far
+#: cheaper than the patterns).
+_CREDIT_WORDS = (
+    "source",
+    "original",
+    "原文",
+    "元記事",
+    "quelle",
+    "fuente",
+    "fonte",
+    "źródło",
+    "bron",
+    "来源",
+    "來源",
+    "出典",
+    "出处",
+    "المصدر",
+    "first",
+    "publi",
+    "zuerst",
+    "pubblicato",
+    "转载自",
+    "via",
+    "paru",
+)
+
+
 def _without_credits(text: str) -> str:
     """The text without its lines crediting a source ("Originally published at X",
     "Source: X", "Cet article est paru initialement sur X"): aggregators that repost one
     article credit other sites, and a site's name there is no figure or name of the story
     (two copies must not conflict on it)."""
+    lower = text.lower()
+    words = [w for w in _CREDIT_WORDS if w in lower]
+    if not words:
+        return text
     lines = text.split("\n")
-    kept = [line for line in lines if not _credit_line(line)]
+    kept = [
+        line
+        for line in lines
+        if len(line) > _CREDIT_LINE
+        or not any(w in line.lower() for w in words)
+        or not _credit_line(line)
+    ]
     return text if len(kept) == len(lines) else "\n".join(kept)
 
 
@@ -97,36 +136,53 @@ def _page(text: str) -> bool:
     return "</" in text and _HTML.search(text) is not None
 
 
+#: Documents whose readings are kept at a time, per kind of reading (sentences as written, as
+#: read, the figures): a document's reading is 30-50 KiB, and the documents of a run's
+#: candidate pairs are many (20,000 of 100,000 documents with 10% copies took 600 MB).
+KEPT = 512
+#: Candidate pairs are verified in groups of at most this many documents, in the order of
+#: the candidate graph's components (the documents of one cluster read together, once).
+_GROUP_DOCS = 512
+
+
+def _recent(ctx: PairContext, key: str) -> Recent[int, Any]:
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = Recent(KEPT)
+    return found
+
+
 def sketches_of(ctx: PairContext, docs: list[int], *, readable: bool) -> dict[int, Sketch | None]:
     """Each document's sentences (:mod:`dedupe.figures.sketch`) from its first
-    :data:`READ_CHARS` characters, made on first use in this run and kept on the context (the
-    scorer sees the candidate pairs, then the members of clusters): as written
+    :data:`READ_CHARS` characters, made on first use and kept for the :data:`KEPT` documents
+    used last (the scorer sees the candidate pairs, then the members of clusters): as written
     (``readable=False``; None for a page, whose markup is no text), or as a reader sees it
     (:func:`readable_texts`)."""
-    key = _READABLE if readable else _WRITTEN
-    cache: dict[int, Sketch | None] = ctx.memo.setdefault(key, {})
-    missing = [d for d in docs if d not in cache]
+    cache = _recent(ctx, _READABLE if readable else _WRITTEN)
+    found = {d: cache[d] for d in docs if d in cache}
+    missing = [d for d in docs if d not in found]
     if missing:
         raw = [ctx.text(d)[:READ_CHARS] for d in missing]
         if readable:
             raw = readable_texts(raw, getattr(ctx.store, "normalise", None))
         for doc, text in zip(missing, raw, strict=True):
-            cache[doc] = None if not readable and _page(text) else sketch(text)
-    return cache
+            found[doc] = cache[doc] = None if not readable and _page(text) else sketch(text)
+    return found
 
 
 def slots_of(ctx: PairContext, docs: list[int]) -> dict[int, Slots]:
-    """Each document's figures, read in full on first use in this run (for a pair its
-    sketch does not settle) and kept on the context."""
-    cache: dict[int, Slots] = ctx.memo.setdefault(_MEMO, {})
-    missing = [d for d in docs if d not in cache]
+    """Each document's figures, read in full on first use (for a pair its sketch does not
+    settle) and kept for the :data:`KEPT` documents read last."""
+    cache = _recent(ctx, _MEMO)
+    found = {d: cache[d] for d in docs if d in cache}
+    missing = [d for d in docs if d not in found]
     if missing:
         sketches = sketches_of(ctx, missing, readable=True)
         for doc in missing:
             read = sketches[doc]
             text = read.text if read is not None else ""  # (never None as read)
-            cache[doc] = replace(extract(text), correction=is_correction(ctx.text(doc)))
-    return cache
+            found[doc] = cache[doc] = extract(text, correction=is_correction(ctx.text(doc)))
+    return found
 
 
 def _settled(pairs: list[tuple[int, int]], ctx: PairContext, names: bool) -> list[int]:
@@ -134,15 +190,39 @@ def _settled(pairs: list[tuple[int, int]], ctx: PairContext, names: bool) -> lis
     depends on its two texts only, never on the pairs scored with it: executors that batch
     pairs differently write the same scores)."""
     sketches = sketches_of(ctx, sorted({d for pair in pairs for d in pair}), readable=True)
-    read: dict[str, Slots] = ctx.memo.setdefault(_SENTENCES, {})
-    if len(read) > _MAX_SENTENCES:
-        read.clear()
+    read = ctx.memo.get(_SENTENCES)
+    if read is None:
+        read = ctx.memo[_SENTENCES] = Recent(_KEPT_SENTENCES)
     todo = []
     for k, (a, b) in enumerate(pairs):
         first, second = sketches[a], sketches[b]
         if first is None or second is None or not agree(first, second, names=names, read=read):
             todo.append(k)
     return todo
+
+
+def _groups(pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """The indices of the pairs in groups of at most :data:`_GROUP_DOCS` documents, a
+    component of the pairs' graph after another (each document's readings are then used
+    while they are kept)."""
+    edges = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    docs, local = np.unique(edges, return_inverse=True)
+    local = local.reshape(-1, 2)
+    labels = component_labels(len(docs), local)
+    order = np.lexsort((local[:, 1], local[:, 0], labels[local[:, 0]])).tolist()
+    groups: list[list[int]] = []
+    current: list[int] = []
+    seen: set[int] = set()
+    for k in order:
+        a, b = pairs[k]
+        if current and len(seen) + (a not in seen) + (b not in seen) > _GROUP_DOCS:
+            groups.append(current)
+            current, seen = [], set()
+        current.append(k)
+        seen.update((a, b))
+    if current:
+        groups.append(current)
+    return groups
 
 
 def _scores(pairs: np.ndarray, ctx: PairContext, with_names: bool) -> np.ndarray:
@@ -153,14 +233,14 @@ def _scores(pairs: np.ndarray, ctx: PairContext, with_names: bool) -> np.ndarray
         return out
     known: dict[tuple[int, int, bool], float] = ctx.memo.setdefault(_SCORED, {})
     listed = [(a, b) for a, b in pairs.tolist()]
-    new = [k for k, (a, b) in enumerate(listed) if (a, b, with_names) not in known]
-    fresh = [listed[k] for k in new]
-    full = {new[k] for k in _settled(fresh, ctx, with_names)} if fresh else set()
-    if full:
-        slots = slots_of(ctx, sorted({d for k in full for d in listed[k]}))
-    for k in new:
-        a, b = listed[k]
-        known[a, b, with_names] = score(slots[a], slots[b], names=with_names) if k in full else 1.0
+    fresh = sorted({pair for pair in listed if (*pair, with_names) not in known})
+    for group in _groups(fresh) if fresh else []:
+        chosen = [fresh[k] for k in group]
+        full = {chosen[k] for k in _settled(chosen, ctx, with_names)}
+        slots = slots_of(ctx, sorted({d for pair in full for d in pair})) if full else {}
+        for a, b in chosen:
+            scored = score(slots[a], slots[b], names=with_names) if (a, b) in full else 1.0
+            known[a, b, with_names] = scored
     for k, (a, b) in enumerate(listed):
         out[k] = known[a, b, with_names]
     return out

@@ -35,4 +35,5 @@ def is_correction(text: str) -> bool:
     head = text.lstrip()[:200]
     if _HEADLINE.match(head):
         return True
-    return _NOTE.search(text) is not None
+    # (the word first, as a plain string: most texts lack it, and the pattern is slow)
+    return "corrects" in text.lower() and _NOTE.search(text) is not None

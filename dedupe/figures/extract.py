@@ -46,6 +46,7 @@ __all__ = [
     "UNSPACED",
     "Slots",
     "Value",
+    "beyond_headline",
     "extract",
     "tokens",
 ]
@@ -182,6 +183,33 @@ def _headline(toks: Tokens) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: :func:`beyond_headline` reads at most this many characters of a first line.
+_FIRST_LINE_CHARS = 1_000
+#: Words of margin :func:`beyond_headline` keeps over :data:`HEADLINE_WORDS` (a spelled number
+#: or a month at the end of the line may be read together with the next line's first word).
+_MARGIN = 3
+
+
+def beyond_headline(text: str) -> bool:
+    """Whether :func:`extract` finds no headline in ``text`` because its first line runs on
+    past :data:`HEADLINE_WORDS` words (a text on one line, a lead): then the first line names
+    no subject. Read from the first line alone (at most :data:`_FIRST_LINE_CHARS` characters),
+    so a cheap first look (:mod:`dedupe.figures.sketch`) can ask it of any document; False
+    when that line may read otherwise in the whole text (markup, an entity, a stamp)."""
+    line = text[:_FIRST_LINE_CHARS].split("\n", 1)[0]
+    if len(line) == _FIRST_LINE_CHARS:
+        line = line.rsplit(" ", 1)[0]  # (a whole word last)
+    if "<" in line or "&" in line or not line.strip():
+        return False
+    toks = Tokens(line)  # (a stamp reads as no words: a stamp line is not the first)
+    words = sum(
+        1
+        for kind, value in zip(toks.kinds, toks.values, strict=True)
+        if kind in "wW" and str(value).casefold() not in vocab.HEADLINE_MARKERS
+    )
+    return words > HEADLINE_WORDS + _MARGIN
+
+
 def _vocabulary(toks: Tokens) -> frozenset[str]:
     found = {w for w in toks.folded if w is not None}
     for kind, value in zip(toks.kinds, toks.values, strict=True):
@@ -201,11 +229,12 @@ def _placed(key: Key) -> bool:
     return key[2] not in _PLACEHOLDERS or key[3] not in _PLACEHOLDERS
 
 
-def extract(text: str, *, whole: bool = True) -> Slots:
+def extract(text: str, *, whole: bool = True, correction: bool = False) -> Slots:
     """The figures and names of ``text`` under their context keys, and its headline (see the
     module doc), from its first :data:`READ_CHARS` characters. ``whole=False``: the values
     alone (no headline, companies, vocabulary or occurrences), for comparing a few sentences
-    (:mod:`dedupe.figures.sketch`)."""
+    (:mod:`dedupe.figures.sketch`). ``correction``: the document says it corrects another
+    (:func:`dedupe.figures.corrections.is_correction` of its text as written)."""
     toks = Tokens(text[:READ_CHARS])
     seq = _sequence(toks)
     context = [item[0] for item in seq]
@@ -244,6 +273,7 @@ def extract(text: str, *, whole: bool = True) -> Slots:
         toks.companies,
         _headline(toks),
         _vocabulary(toks),
+        correction,
         all_figures=tuple(sorted({v for _, kind, v in seq if kind == FIGURE and v is not None})),
         all_names=frozenset(v[1] for _, kind, v in seq if kind == NAME and v is not None),
         occurrences=tuple(occurrences),

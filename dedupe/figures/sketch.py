@@ -19,10 +19,18 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import MutableMapping
 
 from dedupe.figures import words as vocab
 from dedupe.figures.compare import agreement
-from dedupe.figures.extract import FIGURE, NAME, Slots, extract
+from dedupe.figures.extract import (
+    FIGURE,
+    HEADLINE_WORDS,
+    NAME,
+    Slots,
+    beyond_headline,
+    extract,
+)
 from dedupe.figures.tokens import _stamp
 
 __all__ = ["Sketch", "agree", "sketch"]
@@ -75,6 +83,7 @@ class Sketch:
 
     __slots__ = (
         "_folded",
+        "_long_head",
         "_retyped",
         "head",
         "head_words",
@@ -112,6 +121,7 @@ class Sketch:
         self.head = (first if end < 0 else first[:end]).casefold()
         self.head_words = _WORDS.findall(self.head)
         self._folded: str | None = None
+        self._long_head: bool | None = None
         self._retyped: tuple[list[str], frozenset[str]] | None = None
 
     def folded(self) -> str:
@@ -119,6 +129,15 @@ class Sketch:
         if self._folded is None:
             self._folded = self.text.casefold()
         return self._folded
+
+    def long_head(self) -> bool:
+        """Whether the first line is too long to be read as a headline (made on first use:
+        when two first lines differ)."""
+        if self._long_head is None:
+            # (each word of a reading holds a run of letters: few runs, no long line)
+            long = len(self.head_words) > HEADLINE_WORDS
+            self._long_head = long and beyond_headline(self.text)
+        return self._long_head
 
     def retyped(self) -> tuple[list[str], frozenset[str]]:
         """The sentences with quotes, apostrophes and dashes in one form each, and as a set
@@ -140,7 +159,9 @@ def sketch(text: str) -> Sketch:
 
 def _same_subject(a: Sketch, b: Sketch) -> bool:
     """Whether the two headlines cannot name different subjects: the same first line, or
-    the words of one first line all found in the other text, no ticker in either."""
+    the words of one first line all found in the other text, no ticker in either, or one
+    first line too long to be a headline (a text on one line: the full reading finds no
+    headline there either)."""
     if a.head == b.head:
         return True
     if "<" in a.head or "<" in b.head:
@@ -149,7 +170,9 @@ def _same_subject(a: Sketch, b: Sketch) -> bool:
     if all(w in folded for w in a.head_words):
         return True
     folded = a.folded()
-    return all(w in folded for w in b.head_words)
+    if all(w in folded for w in b.head_words):
+        return True
+    return a.long_head() or b.long_head()
 
 
 def _is_slot(token: str) -> bool:
@@ -170,6 +193,19 @@ def _differing(a: Sketch, b: Sketch) -> tuple[list[int], list[int]]:
     only_a = [k for k in only_a if keys_a[k] not in unique_b]
     only_b = [k for k in only_b if keys_b[k] not in unique_a]
     return only_a, only_b
+
+
+#: Differing sentences holding more than this share of a document's characters are read
+#: with the whole document: reading them costs most of what the whole costs, and the whole is
+#: read once for all the pairs of the document.
+_DENSE = 0.125
+
+
+def _dense(doc: Sketch, numbers: list[int]) -> bool:
+    """Whether these sentences hold more than :data:`_DENSE` of the document's text."""
+    sentences = doc.sentences
+    differing = sum(len(sentences[k]) for k in numbers)
+    return differing > _DENSE * sum(map(len, sentences))
 
 
 def _slots(doc: Sketch, numbers: list[int]) -> set[str]:
@@ -245,7 +281,7 @@ def _text(doc: Sketch, numbers: list[int]) -> str:
     return "".join(parts)
 
 
-def _read(text: str, read: dict[str, Slots] | None) -> Slots:
+def _read(text: str, read: MutableMapping[str, Slots] | None) -> Slots:
     """The values of a few sentences, kept in ``read`` by their text when given."""
     if read is None:
         return extract(text, whole=False)
@@ -255,12 +291,14 @@ def _read(text: str, read: dict[str, Slots] | None) -> Slots:
     return found
 
 
-def _conflict_free(a: Sketch, b: Sketch, names: bool, read: dict[str, Slots] | None) -> bool:
+def _conflict_free(
+    a: Sketch, b: Sketch, names: bool, read: MutableMapping[str, Slots] | None
+) -> bool:
     only_a, only_b = _differing(a, b)
     if not only_a or not only_b:
         return True
-    if 2 * len(only_a) > len(a.sentences) and 2 * len(only_b) > len(b.sentences):
-        return False  # most sentences differ (notices of one template): read both in full
+    if _dense(a, only_a) and _dense(b, only_b):
+        return False  # much differs (notices of one template, edits throughout): read in full
     slots_a, slots_b = _slots(a, only_a), _slots(b, only_b)
     # a conflict is two values in the same context: one side without any has none, the
     # same values on both sides moved or stand in new contexts
@@ -281,7 +319,7 @@ def _conflict_free(a: Sketch, b: Sketch, names: bool, read: dict[str, Slots] | N
 
 
 def agree(
-    a: Sketch, b: Sketch, *, names: bool = True, read: dict[str, Slots] | None = None
+    a: Sketch, b: Sketch, *, names: bool = True, read: MutableMapping[str, Slots] | None = None
 ) -> bool:
     """Whether the two documents' figures (and, with ``names``, names and subjects) agree
     by their differing sentences alone; False means: read both in full. ``read`` keeps the
