@@ -305,3 +305,33 @@ def test_copies_crediting_other_sites_are_not_vetoed_on_the_site_names():
     ]
     result = Engine(load_plugins=False).run_documents(docs)
     assert [sorted(c.members) for c in result.clusters] == [["a", "b", "c"]]
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Source: Le Monde",
+        "Sources : AFP",
+        "Quelle: dpa",
+        "Fuente: EFE",
+        "来源：新华社",
+        "阅读原文",
+        "Source link",
+        "Read the original article",
+        "Originally published at The Morning Ledger",
+        "First published in The Herald",
+        "Cet article est paru initialement sur Le Fil Info.",
+        "Publié à l'origine sur La Gazette",
+        "Zuerst erschienen bei der Zeit",
+        "Publicado originalmente en El País",
+        "Pubblicato originariamente su La Stampa",
+    ],
+)
+def test_credit_lines_in_each_language_are_not_read(credit):
+    """Each kind of credit line is found (the plain-string search that comes before the
+    patterns misses none of them), and the story's own lines stay, a "via" line among them."""
+    from dedupe.default_plugins.figures import _without_credits
+
+    story = "The council met on Monday.\nIt agreed the budget, via a vote of 7 to 2."
+    assert _without_credits(f"{story}\n{credit}") == story
+    assert _without_credits(story) == story

@@ -173,3 +173,15 @@ def test_readings_kept_are_bounded_and_scores_do_not_depend_on_it(reuters_texts,
     bounded, ctx = scores()
     assert np.array_equal(unbounded, bounded) and (bounded < 0.7).any()
     assert len(ctx.memo["figures"]) <= 2 and len(ctx.memo["figures.readable"]) <= 2
+
+
+def test_exact_copies_are_not_read(reuters_texts):
+    """Two documents with the same text agree without being read (no sentences, no figures):
+    exact copies are a large share of the copies of a crawl."""
+    story = reuters_texts["7207"]
+    docs = [("a", story), ("b", story), ("c", story.replace("six pct", "6-1/4 pct"))]
+    engine = Engine(load_plugins=False)
+    ctx = engine.pair_context(docs)
+    scores = engine.registry.get("scorer", "figures")(np.array([[0, 1], [0, 2]]), ctx)
+    assert scores[0] == 1.0 and scores[1] < 0.7
+    assert set(ctx.memo["figures.readable"]) == {0, 2}  # b was never read

@@ -84,9 +84,10 @@ def _credit_line(line: str) -> bool:
     return _CREDIT.search(line) is not None
 
 
-#: A word that each match of :data:`ATTRIBUTION` or :data:`_CREDIT` holds, in lower case: a
-#: text or a line without any of them credits no source (searched for as plain strings, far
-#: cheaper than the patterns).
+#: What each credit holds, in lower case: every match of :data:`ATTRIBUTION` (but its "via"
+#: links, which :func:`_credit_line` does not take for credits) and of :data:`_CREDIT` has one
+#: of these, so a text or a line without any credits no source (plain-string searches, far
+#: cheaper than the patterns; "public" or "first" alone, common words, are not enough).
 _CREDIT_WORDS = (
     "source",
     "original",
@@ -102,13 +103,14 @@ _CREDIT_WORDS = (
     "出典",
     "出处",
     "المصدر",
-    "first",
-    "publi",
+    "first published",
+    "first appeared",
+    "initialement",
+    "origine",
+    "abord",
     "zuerst",
     "pubblicato",
     "转载自",
-    "via",
-    "paru",
 )
 
 
@@ -234,6 +236,12 @@ def _scores(pairs: np.ndarray, ctx: PairContext, with_names: bool) -> np.ndarray
     known: dict[tuple[int, int, bool], float] = ctx.memo.setdefault(_SCORED, {})
     listed = [(a, b) for a, b in pairs.tolist()]
     fresh = sorted({pair for pair in listed if (*pair, with_names) not in known})
+    # texts the same as read agree (nothing read: exact copies are a large share of copies)
+    same = [pair for pair in fresh if ctx.text(pair[0]) == ctx.text(pair[1])]
+    for a, b in same:
+        known[a, b, with_names] = 1.0
+    if same:
+        fresh = [pair for pair in fresh if (*pair, with_names) not in known]
     for group in _groups(fresh) if fresh else []:
         chosen = [fresh[k] for k in group]
         full = {chosen[k] for k in _settled(chosen, ctx, with_names)}
