@@ -335,3 +335,21 @@ def test_credit_lines_in_each_language_are_not_read(credit):
     story = "The council met on Monday.\nIt agreed the budget, via a vote of 7 to 2."
     assert _without_credits(f"{story}\n{credit}") == story
     assert _without_credits(story) == story
+
+
+def test_a_first_line_opening_on_an_edited_word_names_no_other_subject():
+    """A passage's first line whose opening word an edit changed ("Coiffe-moi" and
+    "l'honneur", the rest of the line the same) does not name another subject: only a name
+    is a subject in a line written in mixed case (on the 100k throughput corpus one copy was
+    kept out of its cluster this way). Headlines in mixed case naming other banks still do."""
+    rest = (
+        " fais-moi bien belle, et je te réponds du comte de Lameth.\nOn vint avertir MM. de Lameth."
+    )
+    a, b = "Coiffe-moi," + rest, "— l'honneur…" + rest
+    assert not compare.different_subjects(extract(a), extract(b))
+    assert _score(a, b) == 1.0
+    chase = "Chase Manhattan raises prime rate to 7-3/4 pct\nThe lender said it acted today."
+    boatmen = (
+        "Boatmen's National Bank raises prime rate to 7-3/4 pct\nThe lender said it acted today."
+    )
+    assert compare.different_subjects(extract(chase), extract(boatmen))

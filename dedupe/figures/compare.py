@@ -237,6 +237,8 @@ def different_subjects(a: Slots, b: Slots) -> bool:
     subject_a, subject_b = _subject(ha, set(hb)), _subject(hb, set(ha))
     if not subject_a or not subject_b:
         return False
+    if a.headline_names.isdisjoint(subject_a) or b.headline_names.isdisjoint(subject_b):
+        return False  # a first line opening with other words, no name: an edit, no subject
     return not any(_mentioned(w, b.vocabulary) for w in subject_a) and not any(
         _mentioned(w, a.vocabulary) for w in subject_b
     )

@@ -85,6 +85,8 @@ class Slots:
     #: the other document moved rather than changed).
     all_figures: tuple[Value, ...] = field(default=(), repr=False)
     all_names: frozenset[str] = field(default=frozenset(), repr=False)
+    #: The words of :attr:`headline` that may name someone (a subject names someone).
+    headline_names: frozenset[str] = field(default=frozenset(), repr=False)
     #: Each figure and name in text order: ``(kind, value, key before, key after)``.
     occurrences: tuple[tuple[str, Value, Key, Key], ...] = field(default=(), repr=False)
 
@@ -165,22 +167,33 @@ def _sequence(toks: Tokens) -> list[tuple[str, str | None, Value | None]]:
 HEADLINE_WORDS = 20
 
 
-def _headline(toks: Tokens) -> tuple[str, ...]:
-    """The folded words and tickers of the first line, markers left out; empty when the first
-    line is not a headline (the text goes on, on that line, past :data:`HEADLINE_WORDS`)."""
-    out = []
-    for kind, value, line in zip(toks.kinds, toks.values, toks.lines, strict=True):
+def _headline(toks: Tokens) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The folded words and tickers of the first line, markers left out (empty when the first
+    line is not a headline: the text goes on, on that line, past :data:`HEADLINE_WORDS`), and
+    those of them that may name someone: every word of a line in capitals (wire headlines),
+    else the capitalised words but the one opening a sentence."""
+    out: list[str] = []
+    names: list[str] = []
+    capitals = True
+    for kind, value, line, start in zip(
+        toks.kinds, toks.values, toks.lines, toks.starts, strict=True
+    ):
         if line > 0:
             break
         if kind == "n":
             out.append(f"<{value}>")
+            names.append(out[-1])
         elif kind in "wW":
-            word = str(value).casefold()
+            written = str(value)
+            capitals = capitals and written == written.upper()
+            word = written.casefold()
             if word and word not in vocab.HEADLINE_MARKERS:
                 out.append(word)
+                if kind == "W" and not start:
+                    names.append(word)
         if len(out) > HEADLINE_WORDS:
-            return ()
-    return tuple(out)
+            return (), frozenset()
+    return tuple(out), frozenset(out if capitals else names)
 
 
 #: :func:`beyond_headline` reads at most this many characters of a first line.
@@ -266,15 +279,17 @@ def extract(text: str, *, whole: bool = True, correction: bool = False) -> Slots
             ),
             all_names=frozenset(v[1] for _, kind, v in seq if kind == NAME and v is not None),
         )
+    headline, headline_names = _headline(toks)
     return Slots(
         values,
         figures,
         names,
         toks.companies,
-        _headline(toks),
+        headline,
         _vocabulary(toks),
         correction,
         all_figures=tuple(sorted({v for _, kind, v in seq if kind == FIGURE and v is not None})),
         all_names=frozenset(v[1] for _, kind, v in seq if kind == NAME and v is not None),
         occurrences=tuple(occurrences),
+        headline_names=headline_names,
     )
