@@ -9,7 +9,9 @@ one document's sentences are all in the other (a teaser, a truncated copy), noth
 otherwise only those sentences are read (:func:`dedupe.figures.extract.extract`) and compared,
 every value found in them taken as not found elsewhere (so a value moved to a shared sentence
 still counts as a conflict here: a conflict sends the pair to the full reading, never to a
-veto). The headlines must not name different subjects either: the same first line, or each
+veto). Copies edited throughout share no sentence: for them the words the two texts do not
+share are looked at first (:mod:`dedupe.figures.edits`). The headlines must not name
+different subjects either: the same first line, or each
 word of one first line found in the other document, no ticker in either. When all of that
 holds the pair agrees (score 1.0); otherwise :mod:`dedupe.default_plugins.figures` reads both
 documents in full and scores them exactly.
@@ -23,6 +25,7 @@ from collections.abc import MutableMapping
 
 from dedupe.figures import words as vocab
 from dedupe.figures.compare import agreement
+from dedupe.figures.edits import Words, same_figures
 from dedupe.figures.extract import (
     FIGURE,
     HEADLINE_WORDS,
@@ -85,6 +88,7 @@ class Sketch:
         "_folded",
         "_long_head",
         "_retyped",
+        "_words",
         "head",
         "head_words",
         "opens",
@@ -122,6 +126,7 @@ class Sketch:
         self.head_words = _WORDS.findall(self.head)
         self._folded: str | None = None
         self._long_head: bool | None = None
+        self._words: Words | None = None
         self._retyped: tuple[list[str], frozenset[str]] | None = None
 
     def folded(self) -> str:
@@ -129,6 +134,12 @@ class Sketch:
         if self._folded is None:
             self._folded = self.text.casefold()
         return self._folded
+
+    def words(self) -> Words:
+        """Its words counted (made on first use: when sentences differ)."""
+        if self._words is None:
+            self._words = Words(self.text)
+        return self._words
 
     def long_head(self) -> bool:
         """Whether the first line is too long to be read as a headline (made on first use:
@@ -166,13 +177,13 @@ def _same_subject(a: Sketch, b: Sketch) -> bool:
         return True
     if "<" in a.head or "<" in b.head:
         return False
+    if a.long_head() or b.long_head():
+        return True  # (first: a long first line's words are many to look up)
     folded = b.folded()
     if all(w in folded for w in a.head_words):
         return True
     folded = a.folded()
-    if all(w in folded for w in b.head_words):
-        return True
-    return a.long_head() or b.long_head()
+    return all(w in folded for w in b.head_words)
 
 
 def _is_slot(token: str) -> bool:
@@ -322,10 +333,12 @@ def agree(
     a: Sketch, b: Sketch, *, names: bool = True, read: MutableMapping[str, Slots] | None = None
 ) -> bool:
     """Whether the two documents' figures (and, with ``names``, names and subjects) agree
-    by their differing sentences alone; False means: read both in full. ``read`` keeps the
+    by the words and sentences they do not share; False means: read both in full. ``read`` keeps the
     values of differing sentences by their text across calls (the answer is the same)."""
     if a.text == b.text:
         return True
     if names and not _same_subject(a, b):
         return False
+    if same_figures(a.words(), b.words(), names=names):
+        return True  # no differing word makes a figure (copies edited throughout)
     return _conflict_free(a, b, names, read)
