@@ -206,10 +206,10 @@ def _differing(a: Sketch, b: Sketch) -> tuple[list[int], list[int]]:
     return only_a, only_b
 
 
-#: Differing sentences holding more than this share of a document's characters are read
-#: with the whole document: reading them costs most of what the whole costs, and the whole is
-#: read once for all the pairs of the document.
-_DENSE = 0.125
+#: Differing sentences holding more than this share of each document's characters (most of
+#: them: notices of one template) are read with the whole documents: reading them would cost
+#: most of what the whole costs, and a whole document is read once for all its pairs.
+_DENSE = 0.5
 
 
 def _dense(doc: Sketch, numbers: list[int]) -> bool:
@@ -308,6 +308,8 @@ def _conflict_free(
     only_a, only_b = _differing(a, b)
     if not only_a or not only_b:
         return True
+    if same_figures(a.words(), b.words(), names=names):
+        return True  # no differing word makes a figure (copies edited throughout)
     if _dense(a, only_a) and _dense(b, only_b):
         return False  # much differs (notices of one template, edits throughout): read in full
     slots_a, slots_b = _slots(a, only_a), _slots(b, only_b)
@@ -339,6 +341,4 @@ def agree(
         return True
     if names and not _same_subject(a, b):
         return False
-    if same_figures(a.words(), b.words(), names=names):
-        return True  # no differing word makes a figure (copies edited throughout)
     return _conflict_free(a, b, names, read)
