@@ -94,3 +94,59 @@ def test_joining_by_value_range_equals_joining_everything(syndication):
     assert sum(1 for r in ranges if r) > 8
     split_join = anchor_pairs(ranges, len(texts), AnchorSettings())
     assert np.array_equal(whole, split_join) and len(whole) > 300
+
+
+def test_summing_in_blocks_equals_summing_at_once(syndication):
+    """Anchors shared are summed over value ranges a block of pair codes at a time: the pairs
+    are the same for any block size (one pair per block up to one block for all) and equal to
+    the rule applied to counts summed in one dictionary."""
+    from collections import Counter
+
+    from dedupe.candidates import anchors
+    from dedupe.candidates.lsh import _pairs_in_big_groups, _pairs_in_groups
+
+    from .conftest import read_jsonl
+
+    texts = [r["text"] for r in read_jsonl(syndication / "corpus.jsonl")]
+    engine = Engine(load_plugins=False)
+    batch = engine.chain(texts)
+    hashes, offsets = word_hashes(batch, 5)
+    codes = select_anchors(hashes, offsets, np.arange(len(texts)), AnchorSettings())
+    settings = AnchorSettings(max_group=8)  # oversized groups too (star and chain)
+    ranges: list[list[np.ndarray]] = [[] for _ in range(anchors.PARTITIONS)]
+    for k, piece in enumerate(anchors.partition(np.sort(codes))):
+        ranges[k].append(piece)
+    values, docs = split(np.sort(codes))
+    shared: Counter[tuple[int, int]] = Counter()
+    starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+    sizes = np.diff(np.concatenate([starts, [len(values)]]))
+    small = (sizes >= 2) & (sizes <= 8)
+    big = (sizes > 8) & (sizes <= settings.max_posting)
+    raw = np.concatenate(
+        [
+            _pairs_in_groups(docs, starts[small], sizes[small]),
+            _pairs_in_big_groups(docs, starts[big], sizes[big]),
+        ]
+    )
+    shared.update((min(a, b), max(a, b)) for a, b in raw.tolist())
+    per_doc = np.bincount(docs, minlength=len(texts))
+    expected = sorted(
+        p
+        for p, s in shared.items()
+        if settings.enough(np.array([s]), np.array([min(per_doc[p[0]], per_doc[p[1]])]))[0]
+    )
+    assert len(expected) > 300 and big.any()
+    blocks = list(
+        anchors._blocks(
+            [
+                anchors._shared_in_range(np.concatenate(r), len(texts), settings, None)[:2]
+                for r in ranges
+                if r
+            ],
+            64,
+        )
+    )
+    assert len(blocks) > 10
+    for block_pairs in (1, 64, 5000, anchors.BLOCK_PAIRS):
+        got = anchor_pairs(ranges, len(texts), settings, block_pairs=block_pairs)
+        assert [tuple(p) for p in got.tolist()] == expected, block_pairs

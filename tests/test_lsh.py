@@ -79,3 +79,64 @@ def test_gauss_legendre_nodes_are_leggauss_and_choose_the_same_bands(monkeypatch
     ours = {k: lsh.optimal_params.__wrapped__(*k) for k in grid}
     monkeypatch.setattr(lsh, "_gauss_legendre", lambda: (x1, w1))
     assert ours == {k: lsh.optimal_params.__wrapped__(*k) for k in grid}
+
+
+def bucket_rule(keys: np.ndarray, max_bucket: int, rank: np.ndarray | None) -> set:
+    """The bucket rule written plainly: documents of a band key, in order of (rank, number)
+    or of number; all pairs of a bucket up to ``max_bucket``, else a star from the first
+    plus a chain."""
+    out = set()
+    for band in range(keys.shape[1]):
+        buckets: dict[int, list[int]] = {}
+        for doc, key in enumerate(keys[:, band].tolist()):
+            buckets.setdefault(key, []).append(doc)
+        for members in buckets.values():
+            if rank is not None:
+                members.sort(key=lambda d: (int(rank[d]), d))
+            if len(members) <= max_bucket:
+                out.update(itertools.combinations(sorted(members), 2))
+            else:
+                out.update((min(members[0], m), max(members[0], m)) for m in members[1:])
+                out.update((min(a, b), max(a, b)) for a, b in itertools.pairwise(members))
+    return out
+
+
+@pytest.mark.parametrize("with_rank", [False, True])
+def test_oversized_buckets_pair_the_same_documents_whatever_the_sort(syndication, with_rank):
+    """Band keys are sorted without a stable sort: on real signatures with buckets cut small
+    (many oversized), the pairs are those of the plain rule, documents ordered by rank or
+    number, and the same for the corpus given in reverse order."""
+    from dedupe.candidates.lsh import id_ranks
+
+    from .conftest import read_jsonl
+
+    rows = read_jsonl(syndication / "corpus.jsonl")[:400]
+    engine = Engine(load_plugins=False)
+    sigs, _ = engine.signatures_of([r["text"] for r in rows])
+    keys = band_keys(sigs, Banding(25, 5))
+    rank = id_ranks([r["id"] for r in rows]) if with_rank else None
+    pairs = candidate_pairs(keys, max_bucket=3, rank=rank)
+    expected = bucket_rule(keys, 3, rank)
+    assert {tuple(p) for p in pairs.tolist()} == expected
+    assert len(expected) > 50
+    if with_rank:  # reversed input: the same pairs of the same documents
+        back = candidate_pairs(keys[::-1], max_bucket=3, rank=rank[::-1])
+        n = len(rows)
+        assert {tuple(sorted((n - 1 - i, n - 1 - j))) for i, j in back.tolist()} == expected
+
+
+def test_an_oversized_bucket_is_a_star_and_a_chain_in_number_order():
+    sigs = np.zeros((30, 8), dtype=np.uint32)  # one bucket of 30 identical documents per band
+    pairs = candidate_pairs(band_keys(sigs, Banding(2, 4)), max_bucket=10)
+    star = {(0, j) for j in range(1, 30)}
+    chain = {(j, j + 1) for j in range(29)}
+    assert {tuple(p) for p in pairs.tolist()} == star | chain
+
+
+def test_big_oversized_buckets_keep_number_order():
+    """20,000 documents in 40 buckets per band: big enough for the sort to move equal keys
+    around; the star and chain of each bucket still follow document numbers."""
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 40, size=(20_000, 2)).astype(np.uint64)
+    pairs = candidate_pairs(keys, max_bucket=100)
+    assert {tuple(p) for p in pairs.tolist()} == bucket_rule(keys, 100, None)

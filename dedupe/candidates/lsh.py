@@ -151,12 +151,16 @@ def _pairs_in_big_groups(order: np.ndarray, starts: np.ndarray, sizes: np.ndarra
 
 
 def order_by_rank(
-    members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, rank: np.ndarray
+    members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, rank: np.ndarray | None
 ) -> None:
-    """Reorder each group ``members[start:start+size]`` in place by ``rank`` (then number)."""
+    """Reorder each group ``members[start:start+size]`` in place by ``rank`` (then number), or
+    by number without ``rank``."""
     for start, size in zip(starts.tolist(), sizes.tolist(), strict=True):
         group = members[start : start + size]
-        members[start : start + size] = group[np.lexsort((group, rank[group]))]
+        if rank is None:
+            group.sort()
+        else:
+            members[start : start + size] = group[np.lexsort((group, rank[group]))]
 
 
 def candidate_pairs(
@@ -165,15 +169,21 @@ def candidate_pairs(
     """Distinct pairs ``(i, j)``, ``i < j``, of documents sharing at least one band key.
 
     Inside a bucket, documents are ordered by ``rank`` (e.g. a hash of their ids) when given,
-    so the pairs chosen for oversized buckets do not depend on the order of the input.
+    else by number, so the pairs chosen for oversized buckets do not depend on the order of
+    the input. Each band's keys are sorted by numpy's default (vectorised, not stable) sort:
+    the pairs of a bucket paired exhaustively are the same in any order, and an oversized
+    bucket is put in order before it is paired. Pairs are kept as one code each (``i * n +
+    j``), 8 bytes a pair until the last sort.
     """
     n, n_bands = keys.shape
     found = []
     for band in range(n_bands):
-        column = keys[:, band]
-        order = np.argsort(column, kind="stable")
+        column = np.ascontiguousarray(keys[:, band])
+        order = np.argsort(column)
         sorted_keys = column[order]
+        del column
         boundaries = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+        del sorted_keys
         starts = np.concatenate([[0], boundaries])
         sizes = np.diff(np.concatenate([starts, [n]]))
         multi = sizes >= 2
@@ -181,12 +191,20 @@ def candidate_pairs(
             continue
         small = multi & (sizes <= max_bucket)
         big = sizes > max_bucket
-        found.append(_pairs_in_groups(order, starts[small], sizes[small]))
+        found.append(_codes(_pairs_in_groups(order, starts[small], sizes[small]), n))
         if big.any():
-            if rank is not None:
-                order_by_rank(order, starts[big], sizes[big], rank)
-            found.append(_pairs_in_big_groups(order, starts[big], sizes[big]))
-    return unique_pairs(np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64), n)
+            order_by_rank(order, starts[big], sizes[big], rank)
+            found.append(_codes(_pairs_in_big_groups(order, starts[big], sizes[big]), n))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate(found))
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def _codes(pairs: np.ndarray, n: int) -> np.ndarray:
+    """Pairs of distinct documents as codes ``min * n + max`` (int64)."""
+    a, b = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
+    return np.minimum(a, b) * np.int64(n) + np.maximum(a, b)
 
 
 def unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
@@ -217,6 +235,8 @@ def candidates_from_keys(
     marked ``skipped`` left out."""
     if len(keys) < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    usable = np.flatnonzero(~skipped) if skipped is not None else np.arange(len(keys))
+    if skipped is None or not skipped.any():  # no copy of the keys (200 MB at 1M documents)
+        return candidate_pairs(keys, max_bucket, rank)
+    usable = np.flatnonzero(~skipped)
     local = candidate_pairs(keys[usable], max_bucket, None if rank is None else rank[usable])
     return usable[local] if len(local) else local
