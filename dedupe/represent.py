@@ -214,8 +214,10 @@ def clusters(
     ctx.prefetch_intersections(within_pairs(groups))
     rank: np.ndarray | None = None
     stars: list[tuple[int, np.ndarray, np.ndarray, dict[int, str]]] = []
-    two = [g for g in groups if len(g) == 2]
-    bulk = policy.choose_pairs is not None and len(ctx.store.kept_share) > 0 and not cannot
+    # Two members: a star, decided in bulk unless cannot-linked (links are found in groups of
+    # three or more, so never; checked as the one-by-one path checks them all the same).
+    bulk = policy.choose_pairs is not None and len(ctx.store.kept_share) > 0
+    two = [g for g in groups if len(g) == 2 and not _has_link(cannot or set(), g)]
     if bulk and two:
         pairs = np.stack(two)
         chosen = np.asarray(policy.choose_pairs(pairs, ctx, options), dtype=np.int64)  # type: ignore[misc]
@@ -225,8 +227,9 @@ def clusters(
             other = int(members[1] if members[0] == rep else members[0])
             scores = _adjacent_scores(adjacency, rep, members)
             stars.append((rep, members, scores, {rep: "original", other: other_role}))
+    in_bulk = {int(g[0]) for g in two} if bulk else set()
     for members in groups:
-        if bulk and len(members) == 2:
+        if len(members) == 2 and int(members[0]) in in_bulk:
             continue
         view = ClusterView(members, ctx, options)
         rep = policy(view)
@@ -273,5 +276,8 @@ def clusters(
 
 def _has_link(cannot: set[tuple[int, int]], members: np.ndarray) -> bool:
     """Whether any two members are cannot-linked."""
+    if len(members) == 2:
+        a, b = sorted(members.tolist())
+        return (a, b) in cannot
     inside = set(members.tolist())
     return any(a in inside and b in inside for a, b in cannot)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -71,8 +72,10 @@ class ShingleSets:
         values, new_offsets = kernels.unique_segments(hashes, offsets)
         return cls(values, new_offsets)
 
-    @property
+    @cached_property
     def sizes(self) -> np.ndarray:
+        """Each set's size (computed once: per-cluster views ask for a few sizes at a time,
+        and a diff of all offsets per ask took 9 s of a 1M run's clustering)."""
         return np.diff(self.offsets)
 
     def __len__(self) -> int:

@@ -208,6 +208,47 @@ def test_two_member_clusters_in_bulk_equal_one_by_one(syndication, tmp_path):
     assert a.count(b'"size": 2') > 200
 
 
+def test_two_member_clusters_in_bulk_despite_cannot_links(syndication, tmp_path, monkeypatch):
+    """A cannot-link (here one put inside a bigger group and one on a two-member group's pair)
+    sends only the groups it touches one by one: the other two-member clusters are still
+    decided in bulk, and the clusters are those of the one-by-one path."""
+    import dataclasses
+
+    from dedupe.pipeline import steps
+
+    real = steps.cannot_links
+
+    def with_links(groups, *args, **kwargs):
+        cannot = real(groups, *args, **kwargs)
+        big = next(g for g in groups if len(g) >= 3)
+        two = next(g for g in groups if len(g) == 2)
+        cannot |= {(int(big[0]), int(big[1])), (int(two[0]), int(two[1]))}
+        return cannot
+
+    monkeypatch.setattr(steps, "cannot_links", with_links)
+    rows: list[int] = []
+    bulk = Engine(load_plugins=False)
+    choose_pairs = bulk.policy.choose_pairs
+    assert choose_pairs is not None
+
+    def counted(pairs, ctx, options):
+        rows.append(len(pairs))
+        return choose_pairs(pairs, ctx, options)
+
+    bulk.plan = dataclasses.replace(
+        bulk.plan, policy=dataclasses.replace(bulk.policy, choose_pairs=counted)
+    )
+    one_by_one = Engine(load_plugins=False)
+    one_by_one.plan = dataclasses.replace(
+        one_by_one.plan, policy=dataclasses.replace(one_by_one.policy, choose_pairs=None)
+    )
+    bulk.run([syndication / "corpus.jsonl"], tmp_path / "a")
+    one_by_one.run([syndication / "corpus.jsonl"], tmp_path / "b")
+    a = (tmp_path / "a" / "clusters.jsonl").read_bytes()
+    assert a == (tmp_path / "b" / "clusters.jsonl").read_bytes()
+    assert rows and rows[0] > 200 and a.count(b'"size": 2') > rows[0]
+
+
 def test_an_unknown_setting_is_refused_with_its_name():
     from dedupe import ConfigError, make_config
 
