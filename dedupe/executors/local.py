@@ -169,10 +169,13 @@ def after_pass1(
 ) -> RunResult:
     """Candidates, the candidate documents' store, verification and clusters of a run whose
     pass 1 is merged in ``first``. The pool's threads end once the store is read
-    (verification and clustering run here), unless ``keep_workers`` (a later step reads)."""
+    (verification and clustering run here) and the band keys and anchors are dropped once
+    candidates are found, unless ``keep_workers`` (a later step reads)."""
     t0 = time.perf_counter()
     progress.stage("finding candidates")
     pairs, lsh = steps.find_candidates(plan, first)
+    if not keep_workers:  # a later step (``run --index``'s join) reads keys and anchors
+        first.drop_candidate_inputs()
     timings["lsh"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -55,6 +55,12 @@ class Signed:
         pieces = [p for parts in self.anchor_parts for p in parts]
         return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.uint64)
 
+    def drop_candidate_inputs(self) -> None:
+        """Forget the band keys and anchors once candidates are found and no later step reads
+        them (600 MB at 1M documents, held through verification, clustering and writing)."""
+        self.band_keys = np.zeros((0, self.band_keys.shape[1]), dtype=np.uint64)
+        self.anchor_parts = [[] for _ in self.anchor_parts]
+
     def location(self, doc: int) -> Location:
         line = int(self.lines[doc])
         return (self.labels[int(self.label_of[doc])], None if line == NO_LINE else line)
