@@ -4,6 +4,7 @@ number in the run."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ class DocStore:
     docs: np.ndarray
     row_of: np.ndarray
     ids: list[str]
-    texts: list[str] | None
+    texts: Sequence[str] | None
     normalised: list[str] | None
     meta: list[dict[str, Any]]
     sets: ShingleSets
@@ -56,7 +57,7 @@ class DocStore:
         kept_share: np.ndarray | None = None,
         text_length: np.ndarray | None = None,
         declared: np.ndarray | None = None,
-        texts: list[str] | None = None,
+        texts: Sequence[str] | None = None,
         normalised: list[str] | None = None,
         docs: np.ndarray | None = None,
         n_docs: int | None = None,

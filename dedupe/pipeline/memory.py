@@ -52,7 +52,7 @@ def prepare(plan: RunPlan, documents: Documents) -> Prepared:
     signatures, band keys, anchors, exact shingle sets, chrome share. Uses the chain as it is
     (normalisers that learn from a corpus stay as they are)."""
     first, store = in_memory(plan, documents)
-    texts = store.texts or []
+    texts = list(store.texts or [])
     values, docs = split(first.anchor_codes)
     return Prepared(
         ids=list(store.ids),

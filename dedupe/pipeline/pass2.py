@@ -22,6 +22,7 @@ from dedupe.pipeline.signed import Signed
 from dedupe.plan import RunPlan
 from dedupe.shingle import ShingleSets
 from dedupe.store import DocStore
+from dedupe.texts import EncodedTexts
 
 #: Reads the raw texts of (chunk, wanted locations) jobs, one list of records per job, in order.
 TextReader = Callable[[list[tuple[Chunk, set[Location]]]], Iterable[list[Record]]]
@@ -156,8 +157,9 @@ def candidate_store(
     return store
 
 
-def _texts(first: Signed, store: DocStore, read: TextReader) -> list[str]:
-    """The stored documents' texts, read again chunk by chunk."""
+def _texts(first: Signed, store: DocStore, read: TextReader) -> EncodedTexts:
+    """The stored documents' texts, read again chunk by chunk (kept as UTF-8: half the memory
+    of strings, :mod:`dedupe.texts`)."""
     doc_at: dict[Location, int] = {}
     wanted: dict[int, set[Location]] = {}
     for doc, chunk in zip(store.docs.tolist(), first.chunk_of(store.docs).tolist(), strict=True):
@@ -165,11 +167,11 @@ def _texts(first: Signed, store: DocStore, read: TextReader) -> list[str]:
         doc_at[location] = doc
         wanted.setdefault(chunk, set()).add(location)
     jobs = [(first.chunks[c], wanted[c]) for c in sorted(wanted)]
-    texts: list[str] = [""] * len(store.docs)
+    texts = EncodedTexts.blank(len(store.docs))
     found = 0
     for records in read(jobs):
         for record in records:
-            texts[int(store.row_of[doc_at[(record.source, record.line)]])] = record.text
+            texts.put(int(store.row_of[doc_at[(record.source, record.line)]]), record.text)
             found += 1
     if found != len(store.docs):
         raise InputError("the input changed while it was being read (a document is missing)")

@@ -1,0 +1,31 @@
+"""Texts kept as UTF-8 come back as they went in, in less memory than strings."""
+
+from __future__ import annotations
+
+import sys
+
+from dedupe.texts import EncodedTexts
+
+
+def test_texts_come_back_unchanged(syndication):
+    from .conftest import read_jsonl
+
+    texts = [r["text"] for r in read_jsonl(syndication / "corpus.jsonl")][:300]
+    odd = ["", "caf\u00e9 \u2019quoted\u2019", "lone \ud800 surrogate", "\U0001f600 emo", "\x00"]
+    kept = EncodedTexts([*texts, *odd])
+    assert len(kept) == len(texts) + len(odd)
+    assert list(kept) == [*texts, *odd]
+    assert kept[-3] == "lone \ud800 surrogate" and kept[1:3] == texts[1:3]
+    filled = EncodedTexts.blank(3)
+    for k in (2, 0, 1):
+        filled.put(k, odd[k + 1])
+    assert list(filled) == odd[1:4]
+
+
+def test_texts_beyond_latin1_take_about_half_the_memory(syndication):
+    from .conftest import read_jsonl
+
+    texts = [r["text"] + " \u2019" for r in read_jsonl(syndication / "corpus.jsonl")][:300]
+    as_strings = sum(sys.getsizeof(t) for t in texts)
+    encoded = sum(sys.getsizeof(b) for b in EncodedTexts(texts)._data)
+    assert encoded < 0.6 * as_strings
