@@ -20,6 +20,17 @@ def test_texts_come_back_unchanged(syndication):
     for k in (2, 0, 1):
         filled.put(k, odd[k + 1])
     assert list(filled) == odd[1:4]
+    filled.put(0, "replaced")  # after a read: the text kept decoded is replaced too
+    assert filled[0] == "replaced" and filled[-3] == "replaced"
+
+
+def test_texts_read_again_after_many_others_are_the_same():
+    from dedupe import texts
+
+    kept = EncodedTexts(f"text {k} \u2019" for k in range(3 * texts.RECENT))
+    for _ in range(2):
+        assert [kept[k] for k in range(len(kept))] == [f"text {k} \u2019" for k in range(len(kept))]
+    assert len(kept._recent) == texts.RECENT
 
 
 def test_texts_beyond_latin1_take_about_half_the_memory(syndication):
