@@ -133,13 +133,23 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 STAMP_WORDS = 3
 
 
+#: A date written in figures with its day, month and year ("21.11.2023", "20/11/2015",
+#: "2018-10-25"): with a few words around it, a byline ("Par admin – 21.11.2023").
+_FULL_DATE = re.compile(
+    r"(?<![\d.,/-])(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}-\d{1,2}-\d{1,2})(?![\d.,/-]?\d)"
+)
+
+
 def _stamp(line: str) -> bool:
-    """A line with a year and a time, or with a year and no word but calendar words, and at
-    most :data:`STAMP_WORDS` other words."""
+    """A line with a year and a time, a year and no word but calendar words, or a date in
+    figures with its year (a byline: "Par admin – 21.11.2023"), and at most
+    :data:`STAMP_WORDS` other words."""
     if not _YEAR.search(line):
         return False
     found = [w for w in _LETTERS.findall(line) if w.casefold() not in _CALENDAR]
-    return len(found) <= STAMP_WORDS and (not found or _TIME.search(line) is not None)
+    if len(found) > STAMP_WORDS:
+        return False
+    return not found or _TIME.search(line) is not None or _FULL_DATE.search(line) is not None
 
 
 _CALENDAR = frozenset(vocab.MONTHS) | frozenset(vocab.WEEKDAYS)
