@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import overload
 
+from dedupe.recent import Recent
+
 #: How many of the texts decoded last are kept decoded (a few MB).
 RECENT = 256
 
@@ -25,7 +27,7 @@ class EncodedTexts(Sequence[str]):
 
     def __init__(self, texts: Iterable[str] = ()) -> None:
         self._data = [_encode(t) for t in texts]
-        self._recent: dict[int, str] = {}
+        self._recent: Recent[int, str] = Recent(RECENT)
 
     @classmethod
     def blank(cls, n: int) -> EncodedTexts:
@@ -54,10 +56,7 @@ class EncodedTexts(Sequence[str]):
             k += len(self._data)
         text = self._recent.get(k)
         if text is None:
-            text = _decode(self._data[k])
-            if len(self._recent) >= RECENT:
-                del self._recent[next(iter(self._recent))]
-            self._recent[k] = text
+            text = self._recent[k] = _decode(self._data[k])
         return text
 
     def __repr__(self) -> str:
