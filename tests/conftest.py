@@ -27,6 +27,16 @@ def data_dir(name: str) -> Path:
     return path
 
 
+def reuters_wire(joiner: str = "\n") -> dict[str, str]:
+    """Reuters-21578's stories by NEWID, title and body joined by ``joiner``."""
+    texts = {}
+    with open(data_dir("reuters21578") / "reuters21578_docs.jsonl", encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            texts[str(row["newid"])] = joiner.join(p for p in (row["title"], row["body"]) if p)
+    return texts
+
+
 @pytest.fixture
 def seeds() -> Path:
     return data_dir("seeds")

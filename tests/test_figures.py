@@ -16,7 +16,7 @@ from dedupe.figures import compare, extract, is_correction
 from dedupe.figures.extract import tokens
 from dedupe.testing import check_scorer
 
-from .conftest import DATA, REPO, data_dir
+from .conftest import DATA, REPO, data_dir, reuters_wire
 
 LABELS = REPO / "benchmarks" / "reuters_pairs.tsv"
 
@@ -165,13 +165,7 @@ def test_corrections_are_told_by_their_marker():
 
 @pytest.fixture(scope="module")
 def reuters_texts() -> dict[str, str]:
-    path = data_dir("reuters21578") / "reuters21578_docs.jsonl"
-    texts = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            texts[str(row["newid"])] = "\n\n".join(p for p in (row["title"], row["body"]) if p)
-    return texts
+    return reuters_wire("\n\n")
 
 
 def _figures(texts: dict[str, str], a: str, b: str) -> float:

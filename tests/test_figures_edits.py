@@ -4,26 +4,18 @@ not (real Reuters-21578 wire copy, and a short story whose characters are rename
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from dedupe.figures import extract, score
 from dedupe.figures.edits import Words, same_figures
 from dedupe.figures.sketch import agree, sketch
 
-from .conftest import data_dir
+from .conftest import reuters_wire
 
 
 @pytest.fixture(scope="module")
 def reuters_texts() -> dict[str, str]:
-    path = data_dir("reuters21578") / "reuters21578_docs.jsonl"
-    texts = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            texts[str(row["newid"])] = "\n".join(p for p in (row["title"], row["body"]) if p)
-    return texts
+    return reuters_wire()
 
 
 def _edited_throughout(text: str) -> str:

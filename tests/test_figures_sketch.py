@@ -6,7 +6,6 @@ READ_CHARS characters of a document."""
 from __future__ import annotations
 
 import csv
-import json
 
 import numpy as np
 import pytest
@@ -16,7 +15,7 @@ from dedupe.figures import extract, score
 from dedupe.figures.extract import READ_CHARS, beyond_headline
 from dedupe.figures.sketch import agree, sketch
 
-from .conftest import REPO, data_dir
+from .conftest import REPO, reuters_wire
 
 SAMPLES = [
     REPO / "benchmarks" / "reuters_pairs.tsv",
@@ -26,13 +25,7 @@ SAMPLES = [
 
 @pytest.fixture(scope="module")
 def reuters_texts() -> dict[str, str]:
-    path = data_dir("reuters21578") / "reuters21578_docs.jsonl"
-    texts = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            texts[str(row["newid"])] = "\n".join(p for p in (row["title"], row["body"]) if p)
-    return texts
+    return reuters_wire()
 
 
 def _labelled() -> list[dict[str, str]]:
