@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from dedupe.figures import words as vocab
 
@@ -45,16 +46,19 @@ _DIGITS = re.compile(r"[\d%]")
 _SPELLING_WORDS = _NUMBER_WORDS | _AFTER_NUMBERS | _ORDINAL_WORDS | frozenset(vocab.ORDINAL_OF)
 
 
-def _figure(word: str) -> bool:
-    """Whether a word as written holds a number, a percentage or a figure word."""
-    if _DIGITS.search(word):
-        return True
-    return any(w in _FIGURE_WORDS for w in _LETTERS.findall(word.casefold()))
-
-
-def _spelling(word: str) -> bool:
-    """Whether a word as written holds a word of a spelled figure ("two", "billion", "pct")."""
-    return any(w in _SPELLING_WORDS for w in _LETTERS.findall(word.casefold()))
+def _figure_words(differing: Iterable[str]) -> tuple[bool, bool]:
+    """Whether any of these words as written holds a number, a percentage or a figure word;
+    and whether any holds a word of a spelled figure ("two", "billion", "pct"). Each word's
+    letters are split and folded once for both."""
+    spelling = False
+    for word in differing:
+        if _DIGITS.search(word):
+            return True, spelling
+        letters = _LETTERS.findall(word.casefold())
+        if not _FIGURE_WORDS.isdisjoint(letters):
+            return True, spelling
+        spelling = spelling or not _SPELLING_WORDS.isdisjoint(letters)
+    return False, spelling
 
 
 def _name(word: str) -> bool:
@@ -113,9 +117,8 @@ def same_figures(a: Words, b: Words, *, names: bool) -> bool:
     doc)."""
     only_a, only_b = a.written - b.written, b.written - a.written
     differing = only_a | only_b
-    if any(_figure(w) for w in differing):
-        return False
-    if any(_spelling(w) for w in differing) and a.spelled() != b.spelled():
+    figure, spelling = _figure_words(differing)
+    if figure or (spelling and a.spelled() != b.spelled()):
         return False
     if not names:
         return True

@@ -11,10 +11,10 @@ every value found in them taken as not found elsewhere (so a value moved to a sh
 still counts as a conflict here: a conflict sends the pair to the full reading, never to a
 veto). Copies edited throughout share no sentence: for them the words the two texts do not
 share are looked at first (:mod:`dedupe.figures.edits`). The headlines must not name
-different subjects either: the same first line, or each
-word of one first line found in the other document, no ticker in either. When all of that
-holds the pair agrees (score 1.0); otherwise :mod:`dedupe.default_plugins.figures` reads both
-documents in full and scores them exactly.
+different subjects either: the same first line, or each word of one first line found in the
+other document, no ticker in either. When all of that holds the pair agrees (score 1.0);
+otherwise :mod:`dedupe.default_plugins.figures` reads both documents in full and scores them
+exactly.
 """
 
 from __future__ import annotations
