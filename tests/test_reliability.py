@@ -220,30 +220,36 @@ def test_a_line_of_hundreds_of_mb_is_skipped_without_being_held(tmp_path):
     (small / "t.tsv").write_text("id\ttext\ntsv1\tanother small row\n", "utf-8")
     huge = tmp_path / "huge"
     shutil.copytree(small, huge)
-    _write_huge(
-        huge / "big.jsonl", '{"id": "big", "text": "', '"}\n{"id": "after", "text": "x y"}\n', size
-    )
-    _write_huge(huge / "big.csv", 'id,text\nbig,"', '"\nafter_csv,the row after\n', size)
-    after_tsv = "\nafter_tsv\tthe tab separated row after it\n"
-    _write_huge(huge / "big.tsv", "id\ttext\nbig_tsv\t", after_tsv, size)
-    _write_huge(huge / "big.txt", "", "", size)
-    _write_huge(huge / "big.html", "<html><body><p>", "</p></body></html>", size)
-    limit = ["--max-doc-bytes", "1000000"]
-    base = _peak_of_child_mb(["run", str(small), "-o", str(tmp_path / "a"), *limit])
-    peak = _peak_of_child_mb(["run", str(huge), "-o", str(tmp_path / "b"), *limit])
-    assert peak - base < size / 4 / 2**20, (base, peak)
-    report = json.loads((tmp_path / "b" / "report.json").read_text())
-    skipped = {(Path(r["source"]).name, r["line"]) for r in report["skipped"]["records"]}
-    assert skipped == {
-        ("big.jsonl", 1),
-        ("big.csv", 2),
-        ("big.tsv", 2),
-        ("big.txt", None),
-        ("big.html", None),
-    }
-    assert all(
-        r["reason"].startswith("document larger than --max-doc-bytes")
-        for r in report["skipped"]["records"]
-    )
-    kept = {json.loads(line)["id"] for line in (tmp_path / "b" / "kept.jsonl").open()}
-    assert {"after", "after_csv", "after_tsv", "j0", "csv1", "tsv1"} <= kept
+    try:
+        _write_huge(
+            huge / "big.jsonl",
+            '{"id": "big", "text": "',
+            '"}\n{"id": "after", "text": "x y"}\n',
+            size,
+        )
+        _write_huge(huge / "big.csv", 'id,text\nbig,"', '"\nafter_csv,the row after\n', size)
+        after_tsv = "\nafter_tsv\tthe tab separated row after it\n"
+        _write_huge(huge / "big.tsv", "id\ttext\nbig_tsv\t", after_tsv, size)
+        _write_huge(huge / "big.txt", "", "", size)
+        _write_huge(huge / "big.html", "<html><body><p>", "</p></body></html>", size)
+        limit = ["--max-doc-bytes", "1000000"]
+        base = _peak_of_child_mb(["run", str(small), "-o", str(tmp_path / "a"), *limit])
+        peak = _peak_of_child_mb(["run", str(huge), "-o", str(tmp_path / "b"), *limit])
+        assert peak - base < size / 4 / 2**20, (base, peak)
+        report = json.loads((tmp_path / "b" / "report.json").read_text())
+        skipped = {(Path(r["source"]).name, r["line"]) for r in report["skipped"]["records"]}
+        assert skipped == {
+            ("big.jsonl", 1),
+            ("big.csv", 2),
+            ("big.tsv", 2),
+            ("big.txt", None),
+            ("big.html", None),
+        }
+        assert all(
+            r["reason"].startswith("document larger than --max-doc-bytes")
+            for r in report["skipped"]["records"]
+        )
+        kept = {json.loads(line)["id"] for line in (tmp_path / "b" / "kept.jsonl").open()}
+        assert {"after", "after_csv", "after_tsv", "j0", "csv1", "tsv1"} <= kept
+    finally:  # (1.3 GB: not left for the rest of the run, passed or failed)
+        shutil.rmtree(huge, ignore_errors=True)
