@@ -22,7 +22,7 @@ import ctypes
 import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import xxhash
@@ -33,7 +33,7 @@ from dedupe.documents import Record
 from dedupe.normalise import Chain, Normaliser
 from dedupe.plan import RunPlan
 from dedupe.progress import Progress
-from dedupe.read import Source
+from dedupe.read import Source, skip_line
 
 #: Records a learning normaliser is fitted on (the ``learn_sample`` setting's default).
 SAMPLE_SIZE = DEFAULT_LEARN_SAMPLE
@@ -131,24 +131,70 @@ class _Lines:
     sizes: np.ndarray
 
 
-def _line_hashes(source: Source) -> _Lines:
+#: Bytes of a JSON Lines source read at a time to hash its lines.
+_HASH_BLOCK = 1 << 24
+
+
+def _block(f: BinaryIO, position: int, stop: int, limit: int | None) -> tuple[bytes, int]:
+    """The next whole lines from ``position`` (at most about :data:`_HASH_BLOCK` bytes, and
+    up to ``stop``, 0 for the end of the file; a range that ends inside a line takes it
+    whole) and the bytes they take; b"" with a size for a line longer than ``limit``,
+    skipped in blocks without being held."""
+    want = _HASH_BLOCK if not stop else min(_HASH_BLOCK, stop - position)
+    data = f.read(want) if want > 0 else b""
+    if not data or data.endswith(b"\n"):
+        return data, len(data)
+    last = data.rfind(b"\n") + 1
+    if last:  # whole lines; the one cut is read again with the next block
+        f.seek(position + last)
+        return data[:last], last
+    # one line longer than a block (or the range ends inside it): read to its end
+    if limit is None:
+        data += f.readline()
+        return data, len(data)
+    if len(data) <= limit:
+        data += f.readline(limit + 1 - len(data))  # (as :func:`dedupe.read.bounded_lines`)
+        if len(data) <= limit:
+            return data, len(data)
+    return b"", skip_line(f, data)
+
+
+def _line_hashes(source: Source, limit: int | None = None) -> _Lines:
     """The hash of every non-empty line in a JSON Lines source's byte range (without its line
     end), with its number (as the reader numbers lines, from ``first_line``), byte offset and
-    size (line end included)."""
+    size (line end included). The range is read in blocks; a line longer than ``limit``
+    bytes (``--max-doc-bytes``, its line end counted), which the reader skips, is skipped
+    here too without being held."""
+    found: list[tuple[np.ndarray, ...]] = []
+    position, number = source.start, source.first_line
     with open(source.path, "rb") as f:
         f.seek(source.start)
-        if source.stop:
-            data = f.read(source.stop - source.start)
-            if data and not data.endswith(b"\n"):
-                data += f.readline()  # the range ends inside a line: take it whole
-        else:
-            data = f.read()
+        while not source.stop or position < source.stop:
+            data, size = _block(f, position, source.stop, limit)
+            if not size:
+                break
+            if data:
+                found.append(_hashed(data, position, number))
+                number += data.count(b"\n") + (not data.endswith(b"\n"))
+            else:
+                number += 1
+            position += size
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Lines(source, np.zeros(0, dtype=np.uint64), empty, empty, empty)
+    hashes, numbers, starts, sizes = (np.concatenate(column) for column in zip(*found, strict=True))
+    return _Lines(source, hashes, numbers, starts, sizes)
+
+
+def _hashed(data: bytes, offset: int, first_line: int) -> tuple[np.ndarray, ...]:
+    """(hashes, numbers, byte offsets, sizes) of the non-empty lines of whole lines ``data``
+    read at byte ``offset``, its first line numbered ``first_line``."""
     buf = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)
     if len(buf) and buf[-1] != 10:
         ends = np.append(ends, len(buf))
     starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
-    numbers = np.arange(len(ends), dtype=np.int64) + source.first_line
+    numbers = np.arange(len(ends), dtype=np.int64) + first_line
     sizes = np.minimum(ends + 1, len(buf)) - starts
     stop = ends.copy()
     stop[(stop > starts) & (buf[np.maximum(stop - 1, 0)] == 13)] -= 1  # a CR before the LF
@@ -161,7 +207,7 @@ def _line_hashes(source: Source) -> _Lines:
         np.uint64,
         len(starts),
     )
-    return _Lines(source, hashes, numbers, starts + source.start, sizes)
+    return hashes, numbers, starts + offset, sizes
 
 
 def _records(corpus: Corpus, chunk: Chunk) -> Iterator[Record]:
@@ -187,10 +233,11 @@ def sample_records(corpus: Corpus, size: int, chunk_bytes: int) -> list[tuple[st
     # its location in ``where``).
     heap: list[tuple[int, str, int]] = []
     where: list[Location] = []
+    limit = corpus.options.max_doc_bytes if isinstance(corpus, FileCorpus) else None
     for number, chunk in enumerate(chunks):
         sources = chunk.sources if isinstance(corpus, FileCorpus) else ()
         lines = [s for s in sources if isinstance(corpus, FileCorpus) and corpus.splittable(s)]
-        raw.extend((number, _line_hashes(s)) for s in lines)
+        raw.extend((number, _line_hashes(s, limit)) for s in lines)
         rest = [s for s in sources if s not in lines]
         if lines and not rest:
             continue

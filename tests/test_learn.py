@@ -202,3 +202,31 @@ def test_a_record_not_learned_from_is_normalised_from_the_start(tmp_path):
     hits = prepared.lookup(batch_texts, batch)
     assert hits[0] == -1 and (hits[300:] == -1).all() and (hits[1:300] >= 0).sum() > 100
     _same_facts(small.encoded_facts(batch_texts, batch), small.encoded_facts(batch_texts))
+
+
+def test_lines_are_hashed_in_blocks_as_read_whole_and_long_ones_left_out(
+    tmp_path, wire_rows, monkeypatch
+):
+    """Hashing a source's lines block by block gives each line's hash, number, offset and size
+    as one read of the whole range does (blocks smaller than many lines: real wire stories,
+    CRLF line ends, an empty line, a last line without its end); a line longer than
+    --max-doc-bytes is left out and the lines after it keep their numbers."""
+    import dedupe.learn as learn
+    from dedupe.read import Source
+
+    path = write_jsonl(tmp_path / "rows.jsonl", wire_rows[:300])
+    data = path.read_bytes().replace(b"\n", b"\r\n", 40) + b"\n" + b'{"id": "end", "text": "x"}'
+    path.write_bytes(data)
+    source = Source(str(path), id="rows", reader="jsonl")
+    whole = learn._line_hashes(source)
+    assert len(whole.hashes) == 301 and whole.numbers[-1] == 302  # (the empty line counted)
+    monkeypatch.setattr(learn, "_HASH_BLOCK", 1000)  # a story is 1-4 KB
+    blocks = learn._line_hashes(source)
+    for column in ("hashes", "numbers", "starts", "sizes"):
+        assert np.array_equal(getattr(blocks, column), getattr(whole, column)), column
+    longest = int(whole.sizes.max())
+    limited = learn._line_hashes(source, longest - 1)
+    assert len(limited.hashes) == len(whole.hashes) - int((whole.sizes == longest).sum())
+    kept = whole.sizes < longest
+    assert np.array_equal(limited.numbers, whole.numbers[kept])
+    assert np.array_equal(limited.hashes, whole.hashes[kept])
