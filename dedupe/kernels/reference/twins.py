@@ -12,6 +12,7 @@ from dedupe.kernels.reference.shingles import (
     char_hashes,
     has_character_tokens,
     word_hashes,
+    word_hashes_spaced,
     xxh32,
 )
 from dedupe.kernels.reference.text import (
@@ -63,5 +64,6 @@ __all__ = [
     "sign_batch",
     "unique_segments",
     "word_hashes",
+    "word_hashes_spaced",
     "xxh32",
 ]

@@ -1,0 +1,37 @@
+"""Unaligned loads in compiled kernels: the 32-bit little-endian word at any byte of a buffer,
+read with one load (xxh32 reads its input 4 bytes at a time; four byte loads and shifts cost a
+shingle kernel a quarter of its time, a table of every byte's word as much in memory).
+
+Numba runs on little-endian machines only (x86-64, AArch64, ppc64le), where the word a load
+reads is the little-endian word xxh32 defines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
+
+
+def _typed_load32(typingctx: Any, buf: Any, p: Any) -> Any:
+    """The typing and code of :data:`_load32`."""
+    if not (isinstance(buf, types.Array) and buf.dtype == types.uint8):
+        return None
+    if not isinstance(p, types.Integer):
+        return None
+    sig = types.uint32(buf, p)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        at = context.cast(builder, args[1], signature.args[1], types.intp)
+        address = builder.bitcast(builder.gep(array.data, [at]), ir.IntType(32).as_pointer())
+        return builder.load(address, align=1)
+
+    return sig, codegen
+
+
+#: ``_load32(buf, p)`` in a compiled kernel: the little-endian 32-bit word at byte ``p`` of the
+#: uint8 array ``buf`` (``p + 3`` must be inside it).
+_load32: Any = intrinsic(_typed_load32)
