@@ -236,26 +236,53 @@ def any_mapped(buf, single, kinds):
     return False
 
 
+@njit(inline="always", cache=True)
+def _emit(out, k, space, cp):
+    """Write code point ``cp`` at ``out[k]`` unless it is a space after a space; return the new
+    end and whether it is a space."""
+    if cp == 0x20:
+        out[k] = 0x20
+        return k + np.int64(not space), True
+    return _encode(out, k, cp), False
+
+
 @njit(cache=True, nogil=True)
 def fused_map(buf, doc_offsets, single, starts, multi, expansion, flagged):
     """A run of per-code-point normalisers ending in a whitespace collapse, in one pass: each
     code point's image through the whole run (a table from :func:`dedupe.kernels.fuse.compose`,
     0x20 standing for a space), written with runs of spaces as one and none at either end.
     Documents holding a non-ASCII code point marked in ``flagged`` are reported (their output
-    is to be replaced by the caller's)."""
+    is to be replaced by the caller's).
+
+    An ASCII byte whose image is one ASCII byte (most of them) is copied through a table of
+    128 without a branch on spaces: every image is written, and the end moves on unless a
+    space follows a space (a document's first output counts as following one); a last space
+    is taken back at the document's end."""
     n_docs = doc_offsets.shape[0] - 1
     out = np.empty(doc_offsets[n_docs] * expansion + 4, dtype=np.uint8)
     offsets = np.zeros(n_docs + 1, dtype=np.int64)
     flags = np.zeros(n_docs, dtype=np.bool_)
+    ascii_image = np.full(128, -1, dtype=np.int64)
+    for c in range(128):
+        if 0 <= single[c] < 0x80:
+            ascii_image[c] = single[c]
     k = 0
     for d in range(n_docs):
         p = doc_offsets[d]
         end = doc_offsets[d + 1]
         start = k
-        pending = False
+        space = True  # whether the last byte written is a space (or nothing is written yet)
         while p < end:
             c = buf[p]
             if c < 0x80:
+                byte = ascii_image[c]
+                if byte >= 0:
+                    out[k] = byte
+                    is_space = byte == 0x20
+                    k += np.int64(not (is_space and space))
+                    space = is_space
+                    p += 1
+                    continue
                 image = single[c]
                 p += 1
             else:
@@ -265,25 +292,12 @@ def fused_map(buf, doc_offsets, single, starts, multi, expansion, flagged):
                 image = single[cp]
                 p += size
             if image >= 0:
-                if image == 0x20:
-                    pending = True
-                    continue
-                if pending and k > start:
-                    out[k] = 0x20
-                    k += 1
-                pending = False
-                k = _encode(out, k, np.int64(image))
+                k, space = _emit(out, k, space, np.int64(image))
             else:
                 index = -image - 1
                 for t in range(starts[index], starts[index + 1]):
-                    x = multi[t]
-                    if x == 0x20:
-                        pending = True
-                        continue
-                    if pending and k > start:
-                        out[k] = 0x20
-                        k += 1
-                    pending = False
-                    k = _encode(out, k, np.int64(x))
+                    k, space = _emit(out, k, space, np.int64(multi[t]))
+        if space and k > start:
+            k -= 1
         offsets[d + 1] = k
     return out[:k].copy(), offsets, flags
