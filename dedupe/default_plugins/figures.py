@@ -119,11 +119,13 @@ def _without_credits(text: str) -> str:
     "Source: X", "Cet article est paru initialement sur X"): aggregators that repost one
     article credit other sites, and a site's name there is no figure or name of the story
     (two copies must not conflict on it)."""
-    lower = text.lower()
-    words = [w for w in _CREDIT_WORDS if w in lower]
+    lines = text.split("\n")
+    # (only a short line can be a credit: the words are looked for in those alone, most of a
+    # story's text is in its long paragraphs)
+    short = "\n".join(line for line in lines if len(line) <= _CREDIT_LINE).lower()
+    words = [w for w in _CREDIT_WORDS if w in short]
     if not words:
         return text
-    lines = text.split("\n")
     kept = [
         line
         for line in lines
