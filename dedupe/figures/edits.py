@@ -84,25 +84,40 @@ _SPELLED = re.compile(
 
 
 class Words:
-    """A text's words as written (split at whitespace) counted, how many of them have a
-    capital or are connectors, and its spelled figures counted on first use.
+    """A text's words as written (split at whitespace), and, made on first use (when words
+    with a capital differ), the words counted and how many of them have a capital or are
+    connectors; its spelled figures counted on first use too.
 
     Each word once is enough: a figure or a name found anywhere in the other document is
     moved, not changed, for the full comparison too (:mod:`dedupe.figures.compare`).
     """
 
-    __slots__ = ("_spelled", "_text", "counted", "names", "written")
+    __slots__ = ("_counted", "_names", "_spelled", "_text", "written")
 
     def __init__(self, text: str) -> None:
         self._text = text
-        written = text.split()
-        self.counted = Counter(written)
-        self.written = frozenset(self.counted)
-        # :func:`_name` of each word, counted with map over C functions (a word has a capital
-        # when it differs from itself in lower case)
-        capitals = len(written) - sum(map(str.__eq__, written, text.lower().split()))
-        self.names = capitals + sum(map(vocab.CONNECTORS.__contains__, written))
+        self.written = frozenset(text.split())
+        self._counted: Counter[str] | None = None
+        self._names: int | None = None
         self._spelled: Counter[str] | None = None
+
+    @property
+    def counted(self) -> Counter[str]:
+        """How many times each word is written."""
+        if self._counted is None:
+            self._counted = Counter(self._text.split())
+        return self._counted
+
+    @property
+    def names(self) -> int:
+        """How many of its words have a capital or are connectors (:func:`_name`)."""
+        if self._names is None:
+            written = self._text.split()
+            # :func:`_name` of each word, counted with map over C functions (a word has a
+            # capital when it differs from itself in lower case)
+            capitals = len(written) - sum(map(str.__eq__, written, self._text.lower().split()))
+            self._names = capitals + sum(map(vocab.CONNECTORS.__contains__, written))
+        return self._names
 
     def spelled(self) -> Counter[str]:
         """The spelled figures ("two billion", "first quarter", "six-day"), counted."""
@@ -122,7 +137,10 @@ def same_figures(a: Words, b: Words, *, names: bool) -> bool:
         return False
     if not names:
         return True
-    differing_a = sum(a.counted[w] for w in only_a if _name(w))
-    differing_b = sum(b.counted[w] for w in only_b if _name(w))
+    named_a, named_b = [w for w in only_a if _name(w)], [w for w in only_b if _name(w)]
+    if not named_a and not named_b:
+        return True  # (no name differs: the names they share need not be counted)
+    differing_a = sum(a.counted[w] for w in named_a)
+    differing_b = sum(b.counted[w] for w in named_b)
     shared = a.names - differing_a
     return differing_a + differing_b <= NAMES_SHARE * shared
