@@ -279,7 +279,7 @@ def fused_map(buf, doc_offsets, single, starts, multi, expansion, flagged):
                 if byte >= 0:
                     out[k] = byte
                     is_space = byte == 0x20
-                    k += np.int64(not (is_space and space))
+                    k += int(not (is_space and space))
                     space = is_space
                     p += 1
                     continue
