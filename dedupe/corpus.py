@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from dedupe.documents import BadRecord, Record
 from dedupe.read import (
     Discovery,
@@ -110,6 +112,59 @@ def picked_lines(source: Source, wanted: list[int]) -> Iterator[bytes]:
                 carry.append(parts[last])
         if k < n and partial and wanted[k] == line_no:
             yield b"".join(carry)  # the last line, without a newline
+
+
+def picked_runs(source: Source, wanted: list[int]) -> Iterator[bytes]:
+    """:func:`picked_lines` as runs of consecutive wanted lines, each line ended by a
+    newline (one added to a last line without it): slices of the blocks read, their line
+    ends found by numpy, so that copying most of a corpus makes no bytes object per line and
+    joins nothing. A line that is not wanted is never held whole; a range that ends inside a
+    line takes that line whole."""
+    want = np.asarray(wanted, dtype=np.int64)
+    with open_regular(source.path) as f:
+        f.seek(source.start)
+        position, stop = source.start, source.stop
+        line_no = source.first_line  # the line the next byte belongs to
+        carry: list[bytes] = []  # the start of line ``line_no`` when it is wanted
+        partial = False  # whether line ``line_no`` has begun
+        k, n = int(np.searchsorted(want, line_no)), len(want)
+        while k < n:
+            if stop and position >= stop:
+                if not partial:
+                    break
+                block = f.readline(BLOCK)  # finish the line the range ends in
+            else:
+                block = f.read(BLOCK if not stop else min(BLOCK, stop - position))
+            if not block:
+                break
+            position += len(block)
+            ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 0x0A)
+            tail = 0  # where the line that goes on past this block starts in it
+            if len(ends):
+                # lines ``line_no`` to ``line_no + len(ends) - 1`` end in this block
+                upto = int(np.searchsorted(want, line_no + len(ends)))
+                chosen = want[k:upto] - line_no
+                k = upto
+                if len(chosen) and chosen[0] == 0:
+                    yield b"".join([*carry, block[: ends[0] + 1]])
+                    chosen = chosen[1:]
+                if len(chosen):
+                    cuts = np.flatnonzero(np.diff(chosen) != 1) + 1
+                    firsts = chosen[np.concatenate(([0], cuts))].tolist()
+                    lasts = chosen[np.concatenate((cuts - 1, [len(chosen) - 1]))].tolist()
+                    bounds = ends.tolist()
+                    for a, b in zip(firsts, lasts, strict=True):
+                        yield block[bounds[a - 1] + 1 : bounds[b] + 1]
+                line_no += len(ends)
+                carry = []
+                tail = int(ends[-1]) + 1
+                partial = tail < len(block)
+            else:
+                partial = True
+            if partial and k < n and want[k] == line_no:
+                carry.append(block[tail:])
+        if k < n and partial and want[k] == line_no:
+            yield b"".join(carry) + b"\n"  # the last line, without a newline
 
 
 def _by_label(keep: set[Location]) -> dict[str, set[int | None]]:
@@ -284,23 +339,17 @@ class FileCorpus(Corpus):
             if not self.copies_raw(source):
                 yield from _encoded(self._kept_lines_of(source, wanted))
                 continue
-            picked: list[bytes] = []
-            size = 0
-            for raw in picked_lines(source, sorted(line for line in wanted if line)):
-                picked.append(raw)
-                size += len(raw)
-                if size >= BLOCK:
-                    yield _joined(picked)
-                    picked, size = [], 0
-            if picked:
-                yield _joined(picked)
+            for run in picked_runs(source, sorted(line for line in wanted if line)):
+                yield _as_kept(run)
 
 
-def _joined(lines: list[bytes]) -> bytes:
-    block = b"\n".join(lines) + b"\n"
-    if b"\r" in block or codecs.BOM_UTF8 in block or not _is_utf8(block):
+def _as_kept(run: bytes) -> bytes:
+    """Whole lines as read, each ended by a newline, as kept.jsonl holds them: the same bytes
+    when they are UTF-8 without a BOM or a carriage return, else each line decoded."""
+    if b"\r" in run or codecs.BOM_UTF8 in run or not _is_utf8(run):
+        lines = run.split(b"\n")[:-1]
         return b"".join((_plain_line(raw) + "\n").encode("utf-8") for raw in lines)
-    return block
+    return run
 
 
 def _encoded(lines: Iterable[str]) -> Iterator[bytes]:
