@@ -50,7 +50,7 @@ def test_compiled_word_hashes_equal_reference(texts, n):
 _WORD = st.text(
     alphabet=st.one_of(
         st.characters(blacklist_categories=("Zs", "Zl", "Zp", "Cc", "Cs")),
-        st.sampled_from(list("’«»—… ab") + ["\u2009", "\xa0", "\t"]),
+        st.sampled_from([*"’«»—… ab", "\u2009", "\xa0", "\t"]),
     ),
     min_size=1,
     max_size=6,
