@@ -75,51 +75,20 @@ def _line_starts(path: str, target: int) -> list[tuple[int, int]]:
 
 def picked_lines(source: Source, wanted: list[int]) -> Iterator[bytes]:
     """The lines numbered ``wanted`` (sorted) of a JSON Lines source's byte range, each
-    without its newline, read in blocks of :data:`BLOCK` bytes: a line that is not wanted is
-    never held whole, however long. A range that ends inside a line takes that line whole."""
-    with open_regular(source.path) as f:
-        f.seek(source.start)
-        position, stop = source.start, source.stop
-        line_no = source.first_line  # the line the next byte belongs to
-        carry: list[bytes] = []  # the start of line ``line_no`` when it is wanted
-        partial = False  # whether line ``line_no`` has begun
-        k, n = 0, len(wanted)
-        while k < n and wanted[k] < line_no:
-            k += 1
-        while k < n:
-            if stop and position >= stop:
-                if not partial:
-                    break
-                block = f.readline(BLOCK)  # finish the line the range ends in
-            else:
-                block = f.read(BLOCK if not stop else min(BLOCK, stop - position))
-            if not block:
-                break
-            position += len(block)
-            parts = block.split(b"\n")
-            last = len(parts) - 1  # parts[last] follows the block's last newline
-            while k < n and wanted[k] < line_no + last:
-                i = wanted[k] - line_no
-                yield b"".join([*carry, parts[0]]) if i == 0 and carry else parts[i]
-                k += 1
-            if last:
-                line_no += last
-                carry = []
-                partial = bool(parts[last])
-            else:
-                partial = True
-            if parts[last] and k < n and wanted[k] == line_no:
-                carry.append(parts[last])
-        if k < n and partial and wanted[k] == line_no:
-            yield b"".join(carry)  # the last line, without a newline
+    without its newline (:func:`picked_runs` cut at their newlines): a line that is not
+    wanted is never held whole, however long. A range that ends inside a line takes that
+    line whole."""
+    for run in picked_runs(source, wanted):
+        yield from run.split(b"\n")[:-1]
 
 
 def picked_runs(source: Source, wanted: list[int]) -> Iterator[bytes]:
-    """:func:`picked_lines` as runs of consecutive wanted lines, each line ended by a
-    newline (one added to a last line without it): slices of the blocks read, their line
-    ends found by numpy, so that copying most of a corpus makes no bytes object per line and
-    joins nothing. A line that is not wanted is never held whole; a range that ends inside a
-    line takes that line whole."""
+    """The lines numbered ``wanted`` (sorted) of a JSON Lines source's byte range, as runs of
+    consecutive wanted lines, each line ended by a newline (one added to a last line without
+    it): slices of the blocks of :data:`BLOCK` bytes read, their line ends found by numpy, so
+    that copying most of a corpus makes no bytes object per line and joins nothing. A line
+    that is not wanted is never held whole, however long; a range that ends inside a line
+    takes that line whole."""
     want = np.asarray(wanted, dtype=np.int64)
     with open_regular(source.path) as f:
         f.seek(source.start)
