@@ -129,22 +129,11 @@ def encode_batch(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return buf, offsets
 
 
-def _word_hashes(buf: np.ndarray, offsets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The word kernel on an encoded batch, given the positions of its spaces found by numpy
-    (a vectorised compare and ``flatnonzero``: four times as fast as the compiled loop)."""
-    start, stop = int(offsets[0]), int(offsets[-1])
-    spaces = np.flatnonzero(buf[start:stop] == 0x20)
-    if start:
-        spaces += start
-    result: tuple[np.ndarray, np.ndarray] = _impl.word_hashes_spaced(buf, offsets, n, spaces)
-    return result
-
-
 def word_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     """xxh32 of every word n-gram of each text, as (hashes uint32, offsets int64)."""
     if BACKEND == "reference":
         return reference.word_hashes(texts, n)
-    return _word_hashes(*encode_batch(texts), n)
+    return word_hashes_encoded(*encode_batch(texts), n)
 
 
 def char_hashes(texts: Sequence[str], n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -175,7 +164,7 @@ def auto_hashes_encoded(
     from dedupe.kernels.scripts import token_classes
 
     if not has_character_tokens(buf):
-        return _word_hashes(buf, offsets, n)
+        return word_hashes_encoded(buf, offsets, n)
     result: tuple[np.ndarray, np.ndarray] = _impl.auto_hashes(buf, offsets, n, token_classes())
     return result
 
@@ -285,8 +274,15 @@ def collapse_spaces(texts: list[str]) -> list[str]:
 def word_hashes_encoded(
     buf: np.ndarray, offsets: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`word_hashes` of an encoded batch."""
-    return _word_hashes(buf, offsets, n)
+    """:func:`word_hashes` of an encoded batch, given the compiled kernel the positions of its
+    spaces found by numpy (a vectorised compare and ``flatnonzero``: four times as fast as the
+    compiled loop)."""
+    start, stop = int(offsets[0]), int(offsets[-1])
+    spaces = np.flatnonzero(buf[start:stop] == 0x20)
+    if start:
+        spaces += start
+    result: tuple[np.ndarray, np.ndarray] = _impl.word_hashes_spaced(buf, offsets, n, spaces)
+    return result
 
 
 def char_hashes_encoded(
