@@ -36,6 +36,10 @@ class Scorer:
     ``vetoes`` says a pair it rejects is not a copy whatever the other scorers say (with
     ``--decide any`` too) and never ends in one cluster, through other members neither (a
     cannot-link): a scorer that only ever rejects, such as ``figures``, sets it.
+    ``pure`` says a pair's score depends on its two documents alone, never on the pairs scored
+    with it or before it (what it keeps in ``ctx.memo`` only saves work): an executor may then
+    score parts of the pairs elsewhere (the local one on forked processes,
+    :mod:`dedupe.executors.forked`), with the same scores.
     """
 
     name: str
@@ -46,9 +50,12 @@ class Scorer:
     needs_text: bool = True
     needs_signatures: bool = False
     vetoes: bool = False
+    pure: bool = False
 
     def __call__(self, pairs: np.ndarray, ctx: PairContext) -> np.ndarray:
-        scores = np.asarray(self.func(pairs, ctx), dtype=np.float64)
+        split = getattr(ctx, "split_scoring", None) if self.pure else None
+        found = split(self, pairs, ctx) if split is not None else self.func(pairs, ctx)
+        scores = np.asarray(found, dtype=np.float64)
         if scores.shape != (len(pairs),):
             raise PluginError(
                 f"scorer {self.name!r} returned shape {scores.shape} for {len(pairs)} pairs"
@@ -74,6 +81,9 @@ class PairContext:
         self._known: tuple[np.ndarray, np.ndarray] | None = None
         #: What scorers derive from documents, kept for the run (by scorer, then document).
         self.memo: dict[str, Any] = {}
+        #: How an executor scores a ``pure`` scorer's pairs, ``(scorer, pairs, ctx) ->
+        #: scores``, when not all in this process by ``scorer.func`` (None).
+        self.split_scoring: Callable[[Scorer, np.ndarray, PairContext], Any] | None = None
 
     def sizes(self, docs: np.ndarray) -> np.ndarray:
         """Number of distinct shingles of each document."""

@@ -275,4 +275,5 @@ FIGURES = Scorer(
     True,
     "figures, dates and subjects agree where the texts are shared (a veto)",
     vetoes=True,
+    pure=True,
 )

@@ -84,6 +84,7 @@ def register_scorers(register: Callable[[Scorer], None]) -> None:
             True,
             "share of the shorter text in passages aligned with the other over misread "
             "letters, times the share of its names and figures there that agree",
+            pure=True,
         )
     )
 

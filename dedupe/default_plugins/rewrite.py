@@ -64,6 +64,7 @@ ORDERED = Scorer(
     True,
     "share of the shorter text's word bigrams found in the longer one in the same order "
     "(revisions keep their source's order; texts on one topic share phrases in any order)",
+    pure=True,
 )
 
 

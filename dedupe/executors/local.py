@@ -26,6 +26,7 @@ from dedupe.checkpoint import Checkpoint, checkpoint_for
 from dedupe.config import Config
 from dedupe.corpus import Chunk, Corpus
 from dedupe.documents import BadRecord, Record
+from dedupe.executors import forked
 from dedupe.executors.pool import Pool, available_cores
 from dedupe.learn import learn_plan
 from dedupe.outdir import guarded
@@ -189,6 +190,9 @@ def after_pass1(
     t0 = time.perf_counter()
     progress.stage(f"verifying {len(pairs):,} candidate pairs")
     ctx = PairContext(store, first.signatures, **plan.scorer_options)
+    scoring = plan.config.workers or available_cores()
+    if scoring > 1 and forked.available():
+        ctx.split_scoring = forked.ForkedScoring(scoring)
     scores, accepted = steps.verify(plan, pairs, ctx)
     timings["score+decide"] = time.perf_counter() - t0
 

@@ -70,6 +70,7 @@ def register_scorers(register: Callable[[Scorer], None]) -> None:
             True,
             "figures in the same places agree (names ignored; a veto)",
             vetoes=True,
+            pure=True,
         )
     )
 
