@@ -133,6 +133,21 @@ def test_chunks_of_a_child_that_dies_are_scored_here(wire_pairs, small_chunks):
     assert small_chunks == [0, 0]
 
 
+def test_without_a_fork_the_pairs_are_scored_here(wire_pairs, small_chunks, monkeypatch):
+    documents, pairs = wire_pairs
+    engine = Engine(load_plugins=False)
+    expected = _text_length_score(pairs, engine.pair_context(documents))
+
+    def no_fork():
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    ctx = engine.pair_context(documents)
+    ctx.split_scoring = forked.ForkedScoring(2)
+    np.testing.assert_array_equal(_scorer(_text_length_score)(pairs, ctx), expected)
+    assert small_chunks == [] and FORKED == []
+
+
 def test_an_error_of_the_scorer_is_raised_here(wire_pairs, small_chunks):
     documents, pairs = wire_pairs
     ctx = Engine(load_plugins=False).pair_context(documents)

@@ -122,7 +122,10 @@ def _scored_on_all(scorer: Any, pairs: np.ndarray, ctx: Any, workers: int) -> np
     children: list[_Child] = []
     try:
         for _ in range(workers - 1):
-            children.append(_fork(scorer, pairs, cut, tasks, ctx))
+            try:
+                children.append(_fork(scorer, pairs, cut, tasks, ctx))
+            except OSError:  # (no more processes or memory: the chunks left are scored here)
+                break
         for k, values in _take(scorer, pairs, cut, tasks, ctx):
             scores[cut[k]] = values
             done[k] = True
@@ -209,7 +212,12 @@ def _fork(scorer: Any, pairs: np.ndarray, cut: list[np.ndarray], tasks: int, ctx
     numbers and scores to a pipe and exits (``os._exit``: no cleanup, flush or exit handler
     of this process runs twice)."""
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        raise
     if pid:
         os.close(write_end)
         return _Child(pid, read_end)
