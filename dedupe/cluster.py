@@ -39,14 +39,20 @@ def component_labels(n: int, edges: np.ndarray) -> np.ndarray:
             return labels
 
 
-def components(n: int, edges: np.ndarray) -> list[np.ndarray]:
-    """Components of two or more nodes, each as sorted node numbers, ordered by smallest node."""
-    labels = component_labels(n, edges)
+def label_groups(labels: np.ndarray) -> list[np.ndarray]:
+    """The positions of ``labels`` grouped by label: groups in label order, positions
+    ascending in each."""
+    if not len(labels):
+        return []
     order = np.argsort(labels, kind="stable")
     sorted_labels = labels[order]
     boundaries = np.flatnonzero(sorted_labels[1:] != sorted_labels[:-1]) + 1
-    groups = np.split(order, boundaries)
-    return [g for g in groups if len(g) >= 2]
+    return np.split(order, boundaries)
+
+
+def components(n: int, edges: np.ndarray) -> list[np.ndarray]:
+    """Components of two or more nodes, each as sorted node numbers, ordered by smallest node."""
+    return [g for g in label_groups(component_labels(n, edges)) if len(g) >= 2]
 
 
 class Adjacency:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.cluster import component_labels
+from dedupe.cluster import component_labels, label_groups
 from dedupe.errors import PluginError
 
 #: Fewer pairs to score than this are scored here: a fork and its pipe cost milliseconds, a
@@ -53,10 +53,7 @@ def chunks(pairs: np.ndarray, size: int) -> list[np.ndarray]:
         return []
     _, local = np.unique(edges, return_inverse=True)
     local = local.reshape(-1, 2)
-    labels = component_labels(int(local.max()) + 1, local)[local[:, 0]]
-    order = np.argsort(labels, kind="stable")
-    starts = np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1]])
-    components = np.split(order, starts[1:])
+    components = label_groups(component_labels(int(local.max()) + 1, local)[local[:, 0]])
     components.sort(key=len, reverse=True)  # (stable: equal sizes keep label order)
     out: list[np.ndarray] = []
     current: list[np.ndarray] = []
@@ -95,8 +92,6 @@ class ForkedScoring:
                 todo.append(k)
             else:
                 out[k] = found
-        if len(todo) == len(listed) and (len(todo) < MIN_PAIRS or self.workers < 2):
-            return np.asarray(scorer.func(pairs, ctx), dtype=np.float64)
         wanted = np.asarray(pairs).reshape(-1, 2)[todo]
         if len(todo) < MIN_PAIRS or self.workers < 2:
             if len(todo):

@@ -27,7 +27,7 @@ from dedupe.config import Config
 from dedupe.corpus import Chunk, Corpus
 from dedupe.documents import BadRecord, Record
 from dedupe.executors import forked
-from dedupe.executors.pool import Pool, available_cores
+from dedupe.executors.pool import Pool, cores_for
 from dedupe.learn import learn_plan
 from dedupe.outdir import guarded
 from dedupe.parts import kept_result
@@ -190,7 +190,7 @@ def after_pass1(
     t0 = time.perf_counter()
     progress.stage(f"verifying {len(pairs):,} candidate pairs")
     ctx = PairContext(store, first.signatures, **plan.scorer_options)
-    scoring = plan.config.workers or available_cores()
+    scoring = cores_for(plan.config)
     if scoring > 1 and forked.available():
         ctx.split_scoring = forked.ForkedScoring(scoring)
     scores, accepted = steps.verify(plan, pairs, ctx)
@@ -255,7 +255,7 @@ def chunk_bytes(config: Config) -> int:
 def workers_for(config: Config, chunks: list[Chunk]) -> int:
     """Threads for these chunks: ``workers`` (0: all cores), but one for a small input,
     where handing chunks to threads would cost more than it saves."""
-    wanted = config.workers or available_cores()
+    wanted = cores_for(config)
     size = sum(c.size for c in chunks)
     if len(chunks) < 2 or size < config.parallel_min_mb * 1024 * 1024:
         return 1

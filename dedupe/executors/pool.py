@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from dedupe.config import Config
 from dedupe.corpus import Chunk, Corpus, Location
 from dedupe.documents import Record
 from dedupe.pipeline.pass1 import SignedChunk, sign_chunk
@@ -31,6 +32,11 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+def cores_for(config: Config) -> int:
+    """The processes or threads a run may use: ``workers``, or all cores when it is 0."""
+    return config.workers or available_cores()
 
 
 def _one_heap() -> None:

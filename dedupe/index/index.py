@@ -36,7 +36,7 @@ from dedupe.corpus import Chunk, Corpus, Documents
 from dedupe.documents import BadRecord, Record
 from dedupe.engine import Engine, make_config
 from dedupe.errors import ConfigError
-from dedupe.executors.pool import available_cores
+from dedupe.executors.pool import cores_for
 from dedupe.index import settings as stored_settings
 from dedupe.index.base import Storage, StorageBackend, StoredDoc, backend_for
 from dedupe.index.dates import epoch_seconds
@@ -259,7 +259,7 @@ class Index:
         cfg = self.engine.config
         chunks = corpus.chunks(int(cfg.chunk_mb * 1024 * 1024))
         size = sum(c.size for c in chunks)
-        helpers = (cfg.workers or available_cores()) - 1
+        helpers = cores_for(cfg) - 1
         if helpers < 1 or size < cfg.parallel_min_mb * 1024 * 1024:
             for records in self._batches(corpus, chunks, on_bad):
                 yield (records, *prepare(self.engine, records))
