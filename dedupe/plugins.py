@@ -100,13 +100,17 @@ def load_entrypoint_plugins(pm: DedupePluginManager) -> None:
         pm.add(plugin, PluginInfo(ep.name, dist, version))
 
 
-def get_plugin_manager(*, load_entrypoints: bool = True) -> DedupePluginManager:
-    """A new plugin manager with the built-ins and (unless told not to) installed plugins.
+def get_plugin_manager(
+    *, load_entrypoints: bool = True, builtins: bool = True
+) -> DedupePluginManager:
+    """A new plugin manager with the built-ins (unless ``builtins`` is false: the command
+    line's own manager, which needs only the plugins' commands and so does not import the
+    stages) and (unless told not to) installed plugins.
 
     A factory rather than a global, so tests and notebooks can build isolated engines.
     """
     pm = DedupePluginManager()
-    for module_name in DEFAULT_PLUGINS:
+    for module_name in DEFAULT_PLUGINS if builtins else ():
         pm.add(importlib.import_module(module_name), PluginInfo(module_name, builtin=True))
     if load_entrypoints:
         load_entrypoint_plugins(pm)

@@ -9,9 +9,9 @@ import sys
 HEAVY = ("datasketch", "dedupe.engine", "dedupe.kernels.compiled", "numba")
 
 
-def loaded_after(code: str) -> set[str]:
-    """Which of :data:`HEAVY` a fresh interpreter has imported after running ``code``."""
-    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+def loaded_after(code: str, modules: tuple[str, ...] = HEAVY) -> set[str]:
+    """Which of ``modules`` a fresh interpreter has imported after running ``code``."""
+    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {modules!r} if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
     ).stdout
@@ -27,6 +27,54 @@ def test_help_loads_no_kernel_engine_or_datasketch():
         "assert 'run' in out.getvalue() and 'explain' in out.getvalue()\n"
     )
     assert loaded_after(code) == set()
+
+
+#: What ``dedupe --help`` needs none of: the commands' modules, the stages, numpy.
+COMMANDS = (
+    "numpy",
+    "dedupe.cli.run",
+    "dedupe.cli.eval",
+    "dedupe.cli.explain",
+    "dedupe.cli.index",
+    "dedupe.cli.report",
+    "dedupe.cli.plugins",
+    "dedupe.default_plugins",
+    "dedupe.normalise",
+)
+
+
+def test_help_and_version_import_no_command_and_no_numpy():
+    for args in (["--help"], ["--version"], []):
+        code = (
+            "import contextlib, io\n"
+            "from dedupe.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+            f"    main({args!r})\n"
+        )
+        assert loaded_after(code, COMMANDS) == set(), args
+
+
+def test_the_help_lists_a_command_not_imported_as_it_does_once_imported():
+    code = (
+        "import contextlib, io\n"
+        "from dedupe.cli import cli, main\n"
+        "from dedupe.cli.commands import BUILTIN\n"
+        "def shown():\n"
+        "    with contextlib.redirect_stdout(io.StringIO()) as out, "
+        "contextlib.suppress(SystemExit):\n"
+        "        main(['--help'])\n"
+        "    return out.getvalue()\n"
+        "lazy = shown()\n"
+        "assert not cli.builtin, cli.builtin\n"
+        "cli.load_builtin()\n"
+        "assert sorted(cli.builtin) == sorted(BUILTIN)\n"
+        "assert all(c.name == n for n, c in cli.builtin.items())\n"
+        "assert shown() == lazy, (shown(), lazy)\n"
+        "assert all(f'  {n} ' in lazy for n in BUILTIN), lazy\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout == "ok\n", out.stderr
 
 
 def test_plugins_load_without_the_kernel_backend():

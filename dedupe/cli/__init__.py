@@ -6,12 +6,14 @@ text from the data escaped (:mod:`dedupe.cli.errors`).
 
 from __future__ import annotations
 
+import importlib
 import os
 import warnings
 from typing import Any
 
 import click
 
+from dedupe.cli.commands import BUILTIN, summary
 from dedupe.cli.errors import one_line_errors
 from dedupe.display import safe
 from dedupe.errors import DedupeError
@@ -23,7 +25,13 @@ TRACEBACK_VAR = "DEDUPE_TRACEBACK"
 
 class DedupeGroup(click.Group):
     """Turns dedupe's own errors into one-line click errors (no traceback) and escapes what
-    click's errors print."""
+    click's errors print; its built-in commands (:data:`dedupe.cli.commands.BUILTIN`) are
+    imported when they are used, and listed by their summary until then."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: The built-in commands imported so far, by name.
+        self.builtin: dict[str, click.Command] = {}
 
     def make_context(
         self,
@@ -38,6 +46,40 @@ class DedupeGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         with one_line_errors():
             return super().invoke(ctx)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *BUILTIN})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in BUILTIN:
+            self._load(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def load_builtin(self) -> None:
+        """Import every built-in command (before plugins add theirs, which are checked
+        against them and may add to their groups)."""
+        for name in BUILTIN:
+            if name not in self.commands:
+                self._load(name)
+
+    def _load(self, name: str) -> None:
+        module, attribute, _ = BUILTIN[name]
+        command = getattr(importlib.import_module(module), attribute)
+        self.builtin[name] = command
+        self.add_command(command, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click lists commands, a built-in one not imported yet by its summary (the
+        ``short_help`` it has once imported)."""
+        shown: list[tuple[str, click.Command]] = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name) or click.Command(name, short_help=summary(name))
+            if not command.hidden:
+                shown.append((name, command))
+        if shown:
+            limit = formatter.width - 6 - max(len(name) for name, _ in shown)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, c.get_short_help_str(limit)) for name, c in shown])
 
 
 @click.group(cls=DedupeGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,27 +98,6 @@ def cli() -> None:
       dedupe plugins                           # what is installed
       dedupe index add news.db today.jsonl     # a persistent index (dedupe index -h)
     """
-
-
-def _add_commands() -> None:
-    from dedupe.cli.eval import eval_command
-    from dedupe.cli.explain import explain
-    from dedupe.cli.index import index_group
-    from dedupe.cli.plugins import plugins
-    from dedupe.cli.report import report
-    from dedupe.cli.run import run
-
-    cli.add_command(run)
-    cli.add_command(explain)
-    cli.add_command(eval_command)
-    cli.add_command(plugins)
-    cli.add_command(index_group)
-    cli.add_command(report)
-
-
-_add_commands()
-#: The built-in commands, restored before plugins add theirs (so main() can run twice).
-BUILTIN_COMMANDS = dict(cli.commands)
 
 
 def _show_warning(
@@ -101,13 +122,15 @@ def main(argv: list[str] | None = None) -> None:
     from dedupe.plugins import get_plugin_manager
 
     try:
-        pm = get_plugin_manager()
+        pm = get_plugin_manager(builtins=False)  # (no built-in plugin adds commands)
     except DedupeError as exc:
         click.echo(f"Error: {safe(exc)}", err=True)
         raise SystemExit(1) from None
     if not os.environ.get(TRACEBACK_VAR):
         warnings.showwarning = _show_warning
-    cli.commands = dict(BUILTIN_COMMANDS)
+    cli.commands = dict(cli.builtin)  # (main() may run twice: the last run's plugins gone)
+    if pm.hook.register_commands.get_hookimpls():
+        cli.load_builtin()
     add_plugin_commands(pm, cli, warn=lambda line: click.echo(f"dedupe: {line}", err=True))
     try:
         cli.main(args=argv, prog_name="dedupe")

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from dedupe.cli.commands import summary
 from dedupe.cli.errors import USAGE_EXIT, OneLineError
 from dedupe.display import safe
 from dedupe.evaluate import (
@@ -17,7 +18,7 @@ from dedupe.evaluate import (
 )
 
 
-@click.command(name="eval")
+@click.command(name="eval", short_help=summary("eval"))
 @click.argument("clusters", type=click.Path(exists=True, dir_okay=False), metavar="CLUSTERS")
 @click.option(
     "--truth",

@@ -15,6 +15,7 @@ import click
 
 from dedupe import presets, tables
 from dedupe.atomic import atomic_open
+from dedupe.cli.commands import summary
 from dedupe.cli.explain_text import print_explanation
 from dedupe.cli.run import typed_settings
 from dedupe.config import Config
@@ -166,7 +167,7 @@ def _check_folder(path: str) -> None:
         raise OutputError(f"cannot write {safe(path)}: folder {safe(parent)} does not exist")
 
 
-@click.command()
+@click.command(short_help=summary("explain"))
 @click.argument("documents", nargs=-1, metavar="A B [C...]")
 @click.option(
     "-i",

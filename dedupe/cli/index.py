@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dedupe.cli.commands import summary
 from dedupe.cli.options import NGRAM, SAMPLING, comma_list, scorer_specs
 from dedupe.cli.output import BadRecordPrinter
 from dedupe.config import DEFAULT_NORMALISERS, Config
@@ -171,7 +172,7 @@ _AS_STORED = "[default: as stored at creation; another value is refused]"
 _READ_AS_STORED = "[default: as given at creation]"
 
 
-@click.group(name="index")
+@click.group(name="index", short_help=summary("index"))
 def index_group() -> None:
     """A persistent index: is an incoming document a copy of one seen before?
 

@@ -7,12 +7,13 @@ from typing import Any
 
 import click
 
+from dedupe.cli.commands import summary
 from dedupe.display import safe
 from dedupe.plugins import get_plugin_manager
 from dedupe.registry import Registry
 
 
-@click.command()
+@click.command(short_help=summary("plugins"))
 @click.option("--json", "as_json", is_flag=True, help="Output as JSON.")
 @click.option("--all", "show_all", is_flag=True, help="Include the built-in plugins.")
 def plugins(as_json: bool, show_all: bool) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from dedupe.cli.commands import summary
 from dedupe.display import safe
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from dedupe.report import Summary
 
 
-@click.command()
+@click.command(short_help=summary("report"))
 @click.argument("output_dir", metavar="OUT")
 @click.option(
     "--html",

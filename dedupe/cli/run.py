@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from dedupe import presets
+from dedupe.cli.commands import summary
 from dedupe.cli.interrupt import clean_interrupt
 from dedupe.cli.jobs import check_options, run_with_index
 from dedupe.cli.options import DOC_BYTES, NGRAM, SAMPLING, comma_list, scorer_specs
@@ -40,7 +41,7 @@ def typed_settings(ctx: click.Context) -> set[str]:
     }
 
 
-@click.command()
+@click.command(short_help=summary("run"))
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option(
     "-o",
