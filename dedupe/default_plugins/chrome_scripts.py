@@ -14,7 +14,9 @@ character of these scripts, so English and French lines cost one search for such
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import NamedTuple
 
 #: Alef, which sites write with or without hamza or madda (``A`` in the Arabic patterns).
 _A = "[اأإآ]"
@@ -251,11 +253,27 @@ _DATELINE = re.compile(
 #: Arabic harakat and tatweel, ignored when matching (the ``scripts`` fold drops them later).
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _END = r"[^\w。！？!?؟]*$"
-_LINE_RULE = re.compile(r"^(?:" + "|".join(_LINE) + ")" + _END, re.IGNORECASE)
-_RELATED_RULE = re.compile(r"^(?:" + "|".join(_RELATED) + ")" + _END, re.IGNORECASE)
-_PHRASE_RULE = re.compile("|".join(_PHRASES), re.IGNORECASE)
-#: A related-articles heading with its headlines on the same line ("الخبر التالي: ...").
-_RELATED_INLINE = re.compile(r"^(?:" + "|".join(_RELATED) + r")\s*[:：]" + _ANY + "{1,150}$")
+
+
+class _Rules(NamedTuple):
+    line: re.Pattern[str]
+    related: re.Pattern[str]
+    phrase: re.Pattern[str]
+    #: A related-articles heading with its headlines on the same line ("الخبر التالي: ...").
+    related_inline: re.Pattern[str]
+
+
+@functools.cache
+def _rules() -> _Rules:
+    """The whole-line rules, compiled on first use (55 ms: a run of Latin-script text, which
+    never reaches them, does not wait for them)."""
+    return _Rules(
+        re.compile(r"^(?:" + "|".join(_LINE) + ")" + _END, re.IGNORECASE),
+        re.compile(r"^(?:" + "|".join(_RELATED) + ")" + _END, re.IGNORECASE),
+        re.compile("|".join(_PHRASES), re.IGNORECASE),
+        re.compile(r"^(?:" + "|".join(_RELATED) + r")\s*[:：]" + _ANY + "{1,150}$"),
+    )
+
 
 #: Lines with a copyright or reposting phrase are at most this long.
 PHRASE_LINE = 200
@@ -278,15 +296,16 @@ def script_chrome_kind(line: str) -> str | None:
     core = _EDGES.sub("", line)
     if not core:
         return None
-    if _LINE_RULE.match(core) or _RELATED_INLINE.match(core):
+    rules = _rules()
+    if rules.line.match(core) or rules.related_inline.match(core):
         return "line"
-    if _RELATED_RULE.match(core):
+    if rules.related.match(core):
         return "related"
     if _DATELINE.match(line):
         return "line"
     if len(line) <= 100 and (_NAV.match(line) or _BRACKETED_NOTE.match(line)):
         return "line"
-    if len(line) <= PHRASE_LINE and _PHRASE_RULE.search(line):
+    if len(line) <= PHRASE_LINE and rules.phrase.search(line):
         return "line"
     return None
 
