@@ -26,6 +26,7 @@ from dedupe.read import (
     decode_bytes,
     looks_binary,
     open_regular,
+    range_buffer,
     too_big,
 )
 
@@ -202,7 +203,7 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Record | BadRec
     """
     limit = options.max_doc_bytes
     hint = source.id == STDIN
-    with open_regular(source.path) as f:
+    with open_regular(source.path, range_buffer(source.start, source.stop)) as f:
         for line_no, line, size in _range_lines(f, source, limit):
             if line is None:
                 yield BadRecord(source.label, line_no, too_big(size, limit) or "line too long")
@@ -248,7 +249,7 @@ def read_lines(source: Source, options: ReadOptions) -> Iterator[Record | BadRec
     file with NUL bytes near its start is binary, skipped whole. Honours byte ranges and
     ``only_lines`` as JSON Lines do, so big inputs are cut into chunks the same way."""
     limit = options.max_doc_bytes
-    with open_regular(source.path) as f:
+    with open_regular(source.path, range_buffer(source.start, source.stop)) as f:
         if looks_binary(f.read(BINARY_SNIFF_BYTES)):
             yield BadRecord(source.label, None, "binary file (contains NUL bytes), not text")
             return
