@@ -17,8 +17,6 @@ documents where learning left them instead of running those normalisers on them 
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -27,6 +25,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import xxhash
 
+from dedupe import heap
 from dedupe.config import DEFAULT_LEARN_SAMPLE
 from dedupe.corpus import Chunk, Corpus, FileCorpus, Location
 from dedupe.documents import Record
@@ -59,17 +58,8 @@ def learn_plan(plan: RunPlan, corpus: Corpus, progress: Progress | None = None) 
     locations = [location for _, location in chosen]
     fitted, learned = fit(chain, texts, cfg.batch_size, locations)
     del chosen, texts, locations
-    _release_freed_memory()
+    heap.release_freed()  # (the sample's temporaries, before pass 1)
     return plan.with_chain(fitted, {**plan.learned, **learned})
-
-
-def _release_freed_memory() -> None:
-    """Hand what learning freed back to the system (glibc keeps freed heap memory for reuse:
-    see ``dedupe.kernels._keep_large_allocations_in_the_heap``), so that pass 1 (and the
-    processes Dask or an index may fork) does not start with the sample's temporaries
-    resident (measured: 90 MB at 20,000 sampled documents)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def learn_chain(owner: Any, corpus: Corpus, progress: Progress | None = None) -> Chain:

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from dedupe import heap
 from dedupe.cluster import component_labels, label_groups
 from dedupe.errors import PluginError
 
@@ -115,6 +116,7 @@ def _scored_on_all(scorer: Any, pairs: np.ndarray, ctx: Any, workers: int) -> np
     scores = np.full(len(pairs), np.nan)
     done = np.zeros(len(cut), dtype=bool)
     children: list[_Child] = []
+    heap.release_freed()  # (what the children allocate is then theirs, not copied pages)
     try:
         for _ in range(workers - 1):
             try:

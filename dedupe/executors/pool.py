@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from dedupe import heap
 from dedupe.config import Config
 from dedupe.corpus import Chunk, Corpus, Location
 from dedupe.documents import Record
@@ -37,27 +38,6 @@ def available_cores() -> int:
 def cores_for(config: Config) -> int:
     """The processes or threads a run may use: ``workers``, or all cores when it is 0."""
     return config.workers or available_cores()
-
-
-def _one_heap() -> None:
-    """Let the threads allocate from the main heap (glibc's ``M_ARENA_MAX`` = 1).
-
-    glibc gives each new thread an arena of its own, and with the kernels' allocation
-    settings (:mod:`dedupe.kernels`: freed blocks kept for reuse) each arena then holds a
-    batch's worth of freed memory: 2 threads measured +240 MB of peak RSS and +0.4 s of
-    system time (page faults) at 20k documents; one heap gives a single thread's 530 MB.
-    The kernels allocate a few large blocks per batch, so the shared lock costs nothing
-    measurable. Nothing changes where glibc is not the C library.
-    """
-    if os.environ.get("DEDUPE_KEEP_MALLOC"):
-        return
-    try:
-        import ctypes
-
-        m_arena_max = -8
-        ctypes.CDLL("libc.so.6").mallopt(m_arena_max, 1)
-    except (OSError, AttributeError):
-        pass
 
 
 class Pool:
@@ -87,7 +67,7 @@ class Pool:
 
     def __enter__(self) -> Pool:
         if self.workers > 1:
-            _one_heap()
+            heap.one_arena()
             self.threads = ThreadPoolExecutor(self.workers, thread_name_prefix="dedupe-pass")
         return self
 

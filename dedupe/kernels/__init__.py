@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from dedupe import heap
 from dedupe.kernels import reference
 from dedupe.kernels.reference import twins
 
@@ -96,28 +97,7 @@ def for_input(size: int) -> Iterator[None]:
             _impl = _FirstUse()
 
 
-def _keep_large_allocations_in_the_heap() -> None:
-    """Serve the kernels' batch-sized temporaries (a few MB each) from the heap.
-
-    glibc's adaptive threshold may otherwise hand them out as fresh ``mmap`` pages on every
-    call, and the page faults then cost a third of the signature stage (measured: 6 faults and
-    13 us of system time per document). Fixing the threshold keeps freed blocks for reuse;
-    nothing changes where glibc is not the C library.
-    """
-    if os.environ.get("DEDUPE_KEEP_MALLOC"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        m_trim_threshold, m_mmap_threshold = -1, -3
-        libc.mallopt(m_mmap_threshold, 256 * 1024 * 1024)
-        libc.mallopt(m_trim_threshold, 512 * 1024 * 1024)
-    except (OSError, AttributeError):
-        pass
-
-
-_keep_large_allocations_in_the_heap()
+heap.keep_large_allocations()
 
 
 def encode_batch(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
