@@ -68,4 +68,7 @@ def _encode(text: str) -> bytes:
 
 
 def _decode(data: bytes) -> str:
-    return data.decode("utf-8", "surrogatepass")
+    try:
+        return data.decode()  # (the strict codec's fast path: the same text when it succeeds)
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "surrogatepass")

@@ -483,3 +483,15 @@ def test_sign_batch_gives_the_signatures_anchors_and_sets_of_the_separate_stages
     assert values.tolist() == want_values.tolist()
     assert set_offsets.tolist() == want_offsets.tolist()
     assert len(kernels.sign(hashes, offsets, hasher.a, hasher.b, docs, None)[1]) == 0
+
+
+def test_batches_with_a_lone_surrogate_encode_and_decode_as_surrogatepass_does():
+    """The strict codec's fast path, and surrogatepass for a batch it refuses: the same
+    bytes either way, and the texts back."""
+    from dedupe import kernels
+
+    for texts in (["l’été « déjà »", "plain"], ["l’été", "a lone \ud800 surrogate", "x"]):
+        buf, offsets = kernels.encode_batch(texts)
+        assert buf.tobytes() == "".join(texts).encode("utf-8", "surrogatepass")
+        assert offsets.tolist()[-1] == len(buf)
+        assert kernels.decode_batch(buf, offsets) == texts

@@ -101,8 +101,13 @@ heap.keep_large_allocations()
 
 
 def encode_batch(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """UTF-8 bytes of a batch of texts as one uint8 buffer plus document offsets."""
-    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+    """UTF-8 bytes of a batch of texts as one uint8 buffer plus document offsets (a lone
+    surrogate as ``surrogatepass`` writes it)."""
+    try:
+        # (the strict codec's fast path: twice as fast, and the same bytes when it succeeds)
+        encoded = [t.encode() for t in texts]
+    except UnicodeEncodeError:
+        encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
     buf = np.frombuffer(b"".join(encoded), dtype=np.uint8)
@@ -215,10 +220,13 @@ def decode_batch(out: np.ndarray, offsets: np.ndarray) -> list[str]:
     """Texts back from a batch buffer and its document offsets."""
     data = out.tobytes()
     bounds = offsets.tolist()
-    return [
-        data[bounds[i] : bounds[i + 1]].decode("utf-8", "surrogatepass")
-        for i in range(len(bounds) - 1)
-    ]
+    try:  # (as in encode_batch: the strict codec, the same texts when it succeeds)
+        return [data[bounds[i] : bounds[i + 1]].decode() for i in range(len(bounds) - 1)]
+    except UnicodeDecodeError:
+        return [
+            data[bounds[i] : bounds[i + 1]].decode("utf-8", "surrogatepass")
+            for i in range(len(bounds) - 1)
+        ]
 
 
 def punctuation_bytes(buf: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
