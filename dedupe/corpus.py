@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from dedupe import kernels
 from dedupe.documents import BadRecord, Record
 from dedupe.read import (
     Discovery,
@@ -315,7 +316,7 @@ class FileCorpus(Corpus):
 def _as_kept(run: bytes) -> bytes:
     """Whole lines as read, each ended by a newline, as kept.jsonl holds them: the same bytes
     when they are UTF-8 without a BOM or a carriage return, else each line decoded."""
-    if b"\r" in run or codecs.BOM_UTF8 in run or not _is_utf8(run):
+    if b"\r" in run or codecs.BOM_UTF8 in run or not kernels.is_utf8(run):
         lines = run.split(b"\n")[:-1]
         return b"".join((_plain_line(raw) + "\n").encode("utf-8") for raw in lines)
     return run
@@ -331,14 +332,6 @@ def _encoded(lines: Iterable[str]) -> Iterator[bytes]:
             batch = []
     if batch:
         yield ("\n".join(batch) + "\n").encode("utf-8")
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 class MemoryCorpus(Corpus):

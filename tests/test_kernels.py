@@ -495,3 +495,53 @@ def test_batches_with_a_lone_surrogate_encode_and_decode_as_surrogatepass_does()
         assert buf.tobytes() == "".join(texts).encode("utf-8", "surrogatepass")
         assert offsets.tolist()[-1] == len(buf)
         assert kernels.decode_batch(buf, offsets) == texts
+
+
+def _utf8_cases() -> list[bytes]:
+    """Byte strings at every edge of UTF-8 (overlong forms, surrogates, past U+10FFFF, cut
+    sequences, stray continuation bytes) inside ASCII runs of every length, and random ones."""
+    import random
+
+    edges = [
+        "l’été « déjà » 中文 العربية 😀".encode(),
+        b"\xc0\xaf", b"\xc1\xbf", b"\xc2\x80", b"\xdf\xbf", b"\xe0\x9f\xbf", b"\xe0\xa0\x80",
+        b"\xed\x9f\xbf", b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xee\x80\x80", b"\xef\xbf\xbf",
+        b"\xf0\x8f\xbf\xbf", b"\xf0\x90\x80\x80", b"\xf4\x8f\xbf\xbf", b"\xf4\x90\x80\x80",
+        b"\xf5\x80\x80\x80", b"\xff", b"\x80", b"\xbf", b"\xe2\x82", b"\xf0\x9f\x98", b"\xc3",
+        b"\xe2\x28\xa1", b"\xc3\x28",
+    ]  # fmt: skip
+    cases = [b""]
+    for edge in edges:
+        for before in range(0, 6):
+            for after in range(0, 6):
+                cases.append(b"a" * before + edge + b"b" * after)
+    rng = random.Random(7)
+    alphabet = [b"a", b"\xc3\xa9", b"\xe2\x80\x99", b"\xf0\x9f\x98\x80", b"\n"]
+    for _ in range(2000):
+        good = b"".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 40)))
+        if rng.random() < 0.5:  # one byte changed at random
+            at = rng.randrange(len(good))
+            good = good[:at] + bytes([rng.randrange(256)]) + good[at + 1 :]
+        cases.append(good)
+    return cases
+
+
+def test_utf8_is_checked_as_pythons_strict_codec_takes_it():
+    import numpy as np
+
+    from dedupe import kernels
+    from dedupe.kernels.reference import twins
+
+    valid = invalid = 0
+    for data in _utf8_cases():
+        try:
+            data.decode("utf-8")
+            want = True
+        except UnicodeDecodeError:
+            want = False
+        buf = np.frombuffer(data, dtype=np.uint8)
+        assert bool(compiled.valid_utf8(buf)) is want, data
+        assert bool(twins.valid_utf8(buf)) is want, data
+        assert kernels.is_utf8(data) is want, data
+        valid, invalid = valid + want, invalid + (not want)
+    assert valid > 500 and invalid > 500

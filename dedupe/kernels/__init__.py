@@ -401,6 +401,13 @@ def aligned_scores(
     return result
 
 
+def is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8 as Python's strict codec takes it, checked without decoding
+    it: a run of kept lines is many MB, and decoding it made a text of it only to be dropped
+    (2 ns a byte; the compiled check passes ASCII over four bytes at a time)."""
+    return bool(_impl.valid_utf8(np.frombuffer(data, dtype=np.uint8)))
+
+
 def fused_bytes(
     table: object, flagged: np.ndarray, buf: np.ndarray, offsets: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -31,6 +31,7 @@ from dedupe.kernels.compiled.text import (
     map_docs,
     map_or_flag,
     punctuation_to_spaces,
+    valid_utf8,
 )
 
 #: The kernels, by family (each has a reference twin of the same name and signature).
@@ -55,6 +56,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "any_byte_in",
         "any_mapped",
         "fused_map",
+        "valid_utf8",
     ),
     "align": ("aligned_scores",),
     "lines": ("line_keys", "chrome_candidates"),
@@ -82,6 +84,7 @@ __all__ = [
     "punctuation_to_spaces",
     "sign_batch",
     "unique_segments",
+    "valid_utf8",
     "word_hashes",
     "word_hashes_spaced",
     "xxh32",

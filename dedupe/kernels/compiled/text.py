@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from dedupe.kernels.compiled.loads import _load32
 from dedupe.kernels.compiled.utf8 import _decode, _encode
 
 
@@ -301,3 +302,39 @@ def fused_map(buf, doc_offsets, single, starts, multi, expansion, flagged):
             k -= 1
         offsets[d + 1] = k
     return out[:k].copy(), offsets, flags
+
+
+@njit(cache=True, nogil=True)
+def valid_utf8(buf):
+    """Whether ``buf`` is UTF-8 as Python's strict codec takes it: no overlong form, no
+    surrogate, nothing past U+10FFFF, no sequence cut short. Four ASCII bytes are passed over
+    at a time (one load: most bytes of most texts), the rest checked byte by byte."""
+    n = buf.shape[0]
+    p = 0
+    while p < n:
+        if p + 4 <= n and (_load32(buf, p) & np.uint32(0x80808080)) == 0:
+            p += 4
+            continue
+        c = buf[p]
+        if c < 0x80:
+            p += 1
+            continue
+        if c < 0xC2 or c > 0xF4:
+            return False
+        if c < 0xE0:
+            size, low, high = 2, 0x80, 0xBF
+        elif c < 0xF0:
+            size = 3
+            low = 0xA0 if c == 0xE0 else 0x80
+            high = 0x9F if c == 0xED else 0xBF
+        else:
+            size = 4
+            low = 0x90 if c == 0xF0 else 0x80
+            high = 0x8F if c == 0xF4 else 0xBF
+        if p + size > n or buf[p + 1] < low or buf[p + 1] > high:
+            return False
+        for k in range(2, size):
+            if buf[p + k] < 0x80 or buf[p + k] > 0xBF:
+                return False
+        p += size
+    return True

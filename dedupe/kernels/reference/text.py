@@ -136,6 +136,15 @@ def any_byte_in(buf: np.ndarray, low1: int, high1: int, low2: int, high2: int) -
     return bool((((b >= low1) & (b <= high1)) | ((b >= low2) & (b <= high2))).any())
 
 
+def valid_utf8(buf: np.ndarray) -> bool:
+    """Whether ``buf`` is UTF-8 as Python's strict codec takes it (it is that codec)."""
+    try:
+        np.asarray(buf, dtype=np.uint8).tobytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def any_mapped(buf: np.ndarray, single: np.ndarray, kinds: np.ndarray) -> bool:
     """Whether the mapping changes some code point of the buffer (``kinds``: its
     :func:`lead_kinds`). As the compiled kernel does, ASCII is passed over when the mapping

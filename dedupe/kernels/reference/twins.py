@@ -26,6 +26,7 @@ from dedupe.kernels.reference.text import (
     map_docs,
     map_or_flag,
     punctuation_to_spaces,
+    valid_utf8,
 )
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ __all__ = [
     "punctuation_to_spaces",
     "sign_batch",
     "unique_segments",
+    "valid_utf8",
     "word_hashes",
     "word_hashes_spaced",
     "xxh32",
