@@ -360,3 +360,23 @@ def test_a_first_line_opening_on_an_edited_word_names_no_other_subject():
         "Boatmen's National Bank raises prime rate to 7-3/4 pct\nThe lender said it acted today."
     )
     assert compare.different_subjects(extract(chase), extract(boatmen))
+
+
+def test_the_word_corrects_is_found_as_str_lower_finds_it():
+    """Looked for in the UTF-8 bytes in lower case: the same answer as ``str.lower`` on
+    characters whose case maps are odd (long s, Kelvin sign, dotted capital I) and accents."""
+    import random
+
+    from dedupe.figures.corrections import _has_corrects
+
+    rng = random.Random(3)
+    odd = [*"ſİKé\u212a ", "\ud800"]
+    cases = ["CORRECTS", "Corrects", "correctſ", "\u212aorrects", "x \ud800 corrects"]
+    for _ in range(20_000):  # the word in random case, a letter sometimes an odd character
+        word = [rng.choice((c, c.upper())) for c in "corrects"]
+        if rng.random() < 0.5:
+            word[rng.randrange(8)] = rng.choice(odd)
+        cases.append(rng.choice(odd) + "".join(word) + rng.choice(odd))
+    found = [_has_corrects(text) for text in cases]
+    assert found == ["corrects" in text.lower() for text in cases]
+    assert 50 < sum(found) < len(cases) - 50

