@@ -30,9 +30,13 @@ def compared_members(members: np.ndarray) -> np.ndarray:
 
 
 def within_pairs(groups: list[np.ndarray]) -> np.ndarray:
-    """Every pair of compared members of every cluster (what the views will ask for)."""
-    parts = []
+    """Every pair of compared members of every cluster (what the views will ask for), in no
+    particular order: those of two-member clusters (most) first, made in one array."""
+    two = [members for members in groups if len(members) == 2]
+    parts = [np.asarray(two, dtype=np.int64).reshape(-1, 2)] if two else []
     for members in groups:
+        if len(members) <= 2:
+            continue
         docs = compared_members(members)
         i, j = np.triu_indices(len(docs), 1)
         parts.append(np.stack([docs[i], docs[j]], axis=1))
