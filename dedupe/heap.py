@@ -1,15 +1,18 @@
-"""How the run uses glibc's heap: the kernels' batch temporaries served from it, one arena
-for all threads, and what was freed handed back to the system where a stage's peak is over.
+"""How the run uses memory: glibc's heap (the kernels' batch temporaries served from it, one
+arena for all threads, what was freed handed back to the system where a stage's peak is over)
+and Python's cyclic garbage collector (run less often while a run lasts).
 
-Each is a ``mallopt`` or ``malloc_trim`` call through ctypes; nothing changes where glibc is
-not the C library, and ``DEDUPE_KEEP_MALLOC`` leaves glibc's own settings.
+The heap settings are ``mallopt`` or ``malloc_trim`` calls through ctypes; nothing changes
+where glibc is not the C library, and ``DEDUPE_KEEP_MALLOC`` leaves glibc's own settings.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
+from collections.abc import Iterator
 
 #: Set (to anything) to leave glibc's allocation settings as they are.
 KEEP_MALLOC_VAR = "DEDUPE_KEEP_MALLOC"
@@ -69,3 +72,29 @@ def release_freed() -> None:
     with contextlib.suppress(AttributeError):
         if libc is not None:
             libc.malloc_trim(0)
+
+
+#: Allocations between two collections of the youngest generation while a run lasts
+#: (Python's default is 700), and how many of those make one of the next (10 by default).
+COLLECT_EVERY = 50_000
+COLLECT_OLDER = 20
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run Python's cyclic garbage collector less often for the ``with`` block, then restore
+    the process's thresholds.
+
+    A run allocates millions of small containers (the figures scorer's tokens and sentences,
+    records, rows) and makes almost no reference cycles, so the collections its allocations
+    trigger find nearly nothing: at 100k documents they took 1.2 s of the main process and
+    about as much in the verification workers (measured with ``gc.callbacks``); with these
+    thresholds the run's CPU time fell 5%. Reference counting still frees everything that is
+    not in a cycle at once, and the collector still runs, every 50,000 allocations.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(COLLECT_EVERY, COLLECT_OLDER, before[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

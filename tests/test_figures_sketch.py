@@ -6,6 +6,8 @@ READ_CHARS characters of a document."""
 from __future__ import annotations
 
 import csv
+import json
+import sys
 
 import numpy as np
 import pytest
@@ -178,3 +180,55 @@ def test_exact_copies_are_not_read(reuters_texts):
     scores = engine.registry.get("scorer", "figures")(np.array([[0, 1], [0, 2]]), ctx)
     assert scores[0] == 1.0 and scores[1] < 0.7
     assert set(ctx.memo["figures.readable"]) == {0, 2}  # b was never read
+
+
+def _full_reading_beyond(text: str, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """:func:`beyond_headline` by the full reading of the first line alone."""
+    module = sys.modules["dedupe.figures.extract"]
+    with monkeypatch.context() as m:
+        m.setattr(module, "words_beyond", lambda *_: None)
+        return beyond_headline(text)
+
+
+def test_a_first_line_counted_by_its_plain_words_reads_as_in_full(reuters_texts, monkeypatch):
+    """The count of a first line's plain words (none that a reading may make a figure: "two
+    billion dlrs", "April 30", "six-day", "3rd") decides a long first line without the full
+    reading, and always as the full reading does: on every Reuters story flattened to one
+    line (a run-on first line full of figures) and as written (headlines)."""
+    decided = 0
+    stories = list(reuters_texts.values())[:3000]
+    for text in stories + [" ".join(story.split()) for story in stories]:
+        fast = beyond_headline(text)
+        assert fast == _full_reading_beyond(text, monkeypatch), text[:200]
+        decided += fast
+    assert decided > 1000  # (most flattened stories run on past a headline)
+
+
+def _sentences_by_line(text: str) -> tuple[list[str], list[bool]]:
+    """A sketch's sentences and opens, one line at a time (what the sketch computes)."""
+    cut = text
+    for stop in (". ", "? ", "! ", "… "):
+        cut = cut.replace(stop, stop[0] + "\n")
+    sentences, opens, after = [], [], True
+    for line in cut.split("\n"):
+        sentence = line.strip()
+        if not sentence:
+            after = True
+            continue
+        sentences.append(sentence)
+        opens.append(after or len(line) - len(line.lstrip(" \t")) >= 2)
+        after = sentence[-1] in '.!?…:;«»"“”'
+    return sentences, opens
+
+
+def test_sentences_and_their_openings_are_read_line_by_line(reuters_texts, syndication):
+    """A sketch's sentences and which of them open one (after an end, a blank line, an
+    indented line) are those a reading line by line finds, on wire copy (indented
+    paragraphs, blank lines) and on articles with and without blank lines."""
+    texts = list(reuters_texts.values())[:3000]
+    with open(syndication / "corpus.jsonl", encoding="utf-8") as f:
+        texts += [json.loads(line)["text"] for line in f]
+    texts += [t.replace("\n\n", "\n") for t in texts] + ["", "  indented\n\tand tabbed. Then"]
+    for text in texts:
+        doc = sketch(text)
+        assert (doc.sentences, doc.opens) == _sentences_by_line(text)

@@ -46,3 +46,46 @@ def test_memory_is_released_with_glibcs_own_settings_too(monkeypatch):
     base, grown, _, released = map(int, out.split())
     assert grown - base > 200, out
     assert released - base < 50, out
+
+
+def test_a_run_collects_garbage_less_often_and_restores_the_thresholds(tmp_path, monkeypatch):
+    """During a run the cyclic collector's youngest generation waits for
+    :data:`~dedupe.heap.COLLECT_EVERY` allocations: a real run's collections are counted,
+    far fewer than with Python's default; the caller's thresholds are back after a run, also
+    after one that fails."""
+    import gc
+
+    from dedupe import Engine, heap
+
+    from .conftest import data_dir
+
+    engine = Engine(load_plugins=False)
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    def run(every: int) -> int:
+        monkeypatch.setattr(heap, "COLLECT_EVERY", every)
+        collections.clear()
+        gc.callbacks.append(count)
+        try:
+            engine.run([data_dir("syndication-dev")], tmp_path / str(every))
+        finally:
+            gc.callbacks.remove(count)
+        return len(collections)
+
+    every = heap.COLLECT_EVERY
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        default, fewer = run(700), run(every)
+        assert gc.get_threshold() == (700, 10, 10)
+        assert default > 100 and fewer * 10 < default, (default, fewer)
+        with pytest.raises(RuntimeError), heap.fewer_collections():
+            assert gc.get_threshold()[0] == every
+            raise RuntimeError("a failed run")
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)

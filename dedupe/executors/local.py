@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from dedupe import kernels
+from dedupe import heap, kernels
 from dedupe.checkpoint import Checkpoint, checkpoint_for
 from dedupe.config import Config
 from dedupe.corpus import Chunk, Corpus
@@ -63,7 +63,7 @@ def run_files(
 ) -> RunResult:
     """Deduplicate files, folders and ``-`` into ``output_dir`` (when given)."""
     # Collisions refused, folder locked and swept, SIGTERM unwinding: before any work.
-    with guarded(inputs, output_dir, output_names(plan)):
+    with guarded(inputs, output_dir, output_names(plan)), heap.fewer_collections():
         corpus = open_files(plan, inputs, stdin=stdin, output_dir=output_dir)
         try:
             return run_corpus(
@@ -93,7 +93,10 @@ def run_corpus(
     chunks checkpointed by an interrupted run with the same settings and input are not read
     again; ``extend`` is a step run on the result before it is written."""
     size = sum(c.size for c in corpus.chunks(chunk_bytes(plan.config)))
-    with kernels.for_input(size if corpus.discovery is not None else kernels.SMALL_INPUT_BYTES):
+    with (
+        kernels.for_input(size if corpus.discovery is not None else kernels.SMALL_INPUT_BYTES),
+        heap.fewer_collections(),
+    ):
         return _run_corpus(plan, corpus, output_dir, on_bad, progress, resume, extend)
 
 

@@ -36,6 +36,7 @@ from dedupe.figures.tokens import (
     Tokens,
     Value,
     tokens,
+    words_beyond,
 )
 
 __all__ = [
@@ -214,6 +215,8 @@ def beyond_headline(text: str) -> bool:
         line = line.rsplit(" ", 1)[0]  # (a whole word last)
     if "<" in line or "&" in line or not line.strip():
         return False
+    if words_beyond(line, vocab.HEADLINE_MARKERS, HEADLINE_WORDS + _MARGIN):
+        return True  # (its plain words alone are enough: most first lines of one-line texts)
     toks = Tokens(line)  # (a stamp reads as no words: a stamp line is not the first)
     words = sum(
         1

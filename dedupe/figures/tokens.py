@@ -18,7 +18,7 @@ from typing import Any
 
 from dedupe.figures import words as vocab
 
-__all__ = ["FIGURE", "NAME", "PAGE", "UNSPACED", "Key", "Tokens", "Value", "tokens"]
+__all__ = ["FIGURE", "NAME", "PAGE", "UNSPACED", "Key", "Tokens", "Value", "tokens", "words_beyond"]
 
 #: What a slot holds: a figure or a name.
 FIGURE, NAME = "f", "n"
@@ -433,6 +433,38 @@ class Tokens:
 
 #: The words the two passes above look at.
 _SPELLED = frozenset(vocab.NUMBER_WORDS) | frozenset(vocab.ORDINAL_WORDS)
+#: Words a reading may turn into a figure or drop: number, ordinal, calendar and scale words,
+#: an ordinal's suffix, the "of" of "20 of September".
+_MAY_GO = (
+    _SPELLED
+    | _CALENDAR
+    | frozenset(vocab.SCALES)
+    | vocab.ORDINAL_SUFFIXES
+    | vocab.DAY_OF
+    | frozenset(vocab.NUMBER_WORDS)
+)
+
+
+def words_beyond(line: str, skip: frozenset[str], count: int) -> bool | None:
+    """Whether :class:`Tokens` reads more than ``count`` words (``w``, ``W``) of one line
+    whose folded value is not in ``skip``, decided without the full reading when its words
+    alone show it: each word the reading keeps for sure (none that :data:`_MAY_GO` or a
+    hyphen may make a figure) is counted. None when that does not settle it (too few such
+    words, markup, an entity, a publication stamp): then read it in full."""
+    text = unicodedata.normalize("NFKC", line)  # (as :func:`_clean`)
+    if "<" in text or "&" in text or "\n" in text or (_YEAR.search(text) and _stamp(text)):
+        return None
+    found = 0
+    for _, word, _, _, _ in _TOKEN.findall(text):
+        if not word or "-" in word:
+            continue
+        written = word.rstrip(".") if "." in word else word.replace("’", "'")
+        folded = written.casefold()
+        if folded not in _MAY_GO and folded not in skip:
+            found += 1
+            if found > count:
+                return True
+    return None
 
 
 def tokens(text: str) -> list[tuple[str, Any]]:
