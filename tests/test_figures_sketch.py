@@ -6,7 +6,6 @@ READ_CHARS characters of a document."""
 from __future__ import annotations
 
 import csv
-import json
 import sys
 
 import numpy as np
@@ -202,33 +201,3 @@ def test_a_first_line_counted_by_its_plain_words_reads_as_in_full(reuters_texts,
         assert fast == _full_reading_beyond(text, monkeypatch), text[:200]
         decided += fast
     assert decided > 1000  # (most flattened stories run on past a headline)
-
-
-def _sentences_by_line(text: str) -> tuple[list[str], list[bool]]:
-    """A sketch's sentences and opens, one line at a time (what the sketch computes)."""
-    cut = text
-    for stop in (". ", "? ", "! ", "… "):
-        cut = cut.replace(stop, stop[0] + "\n")
-    sentences, opens, after = [], [], True
-    for line in cut.split("\n"):
-        sentence = line.strip()
-        if not sentence:
-            after = True
-            continue
-        sentences.append(sentence)
-        opens.append(after or len(line) - len(line.lstrip(" \t")) >= 2)
-        after = sentence[-1] in '.!?…:;«»"“”'
-    return sentences, opens
-
-
-def test_sentences_and_their_openings_are_read_line_by_line(reuters_texts, syndication):
-    """A sketch's sentences and which of them open one (after an end, a blank line, an
-    indented line) are those a reading line by line finds, on wire copy (indented
-    paragraphs, blank lines) and on articles with and without blank lines."""
-    texts = list(reuters_texts.values())[:3000]
-    with open(syndication / "corpus.jsonl", encoding="utf-8") as f:
-        texts += [json.loads(line)["text"] for line in f]
-    texts += [t.replace("\n\n", "\n") for t in texts] + ["", "  indented\n\tand tabbed. Then"]
-    for text in texts:
-        doc = sketch(text)
-        assert (doc.sentences, doc.opens) == _sentences_by_line(text)

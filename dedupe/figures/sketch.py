@@ -65,9 +65,6 @@ _PLACEHOLDERS = frozenset({"#", "N", "^", "$"})
 _AROUND = 3
 #: A sentence ends with these (what :mod:`dedupe.figures.tokens` takes for a boundary).
 _CLOSES = frozenset('.!?…:;«»"“”')
-#: How an indented line starts (two spaces or tabs), and what may start one.
-_INDENTS = frozenset({"  ", " \t", "\t ", "\t\t"})
-_BLANKS = frozenset({" ", "\t"})
 _WORDS = re.compile(r"[^\W\d_]+")
 #: Numbers with their separators ("1,914,388", "12-1/2") and words.
 _TOKENS = re.compile(r"\d(?:[\d,./-]*\d)?|[^\W\d_]+")
@@ -112,23 +109,15 @@ class Sketch:
         #: Whether each sentence opens one as :mod:`dedupe.figures.tokens` reads it: at the
         #: start, after a sentence's end, a blank line or an indented line.
         self.opens: list[bool] = []
-        lines = cut.split("\n")
-        stripped = list(map(str.strip, lines))
-        if all(stripped):  # no blank line (most texts): each line opens one after an end
-            self.sentences = stripped
-            self.opens = [True, *[s[-1] in _CLOSES for s in stripped[:-1]]]
-            if "\n " in cut or "\n\t" in cut or cut[:1] in _BLANKS:  # (an indented line)
-                opens = zip(self.opens, lines, strict=True)
-                self.opens = [o or line[:2] in _INDENTS for o, line in opens]
-        else:
-            after = True
-            for line, sentence in zip(lines, stripped, strict=True):
-                if not sentence:
-                    after = True
-                    continue
-                self.sentences.append(sentence)
-                self.opens.append(after or line[:2] in _INDENTS)
-                after = sentence[-1] in _CLOSES
+        after = True
+        for line in cut.split("\n"):
+            sentence = line.strip()
+            if not sentence:
+                after = True
+                continue
+            self.sentences.append(sentence)
+            self.opens.append(after or len(line) - len(line.lstrip(" \t")) >= 2)
+            after = sentence[-1] in _CLOSES
         self.unique = frozenset(self.sentences)
         #: Its first line, casefolded.
         first = text.lstrip()
