@@ -455,7 +455,8 @@ def words_beyond(line: str, skip: frozenset[str], count: int) -> bool | None:
     if "<" in text or "&" in text or "\n" in text or (_YEAR.search(text) and _stamp(text)):
         return None
     found = 0
-    for _, word, _, _, _ in _TOKEN.findall(text):
+    for match in _TOKEN.finditer(text):  # (one at a time: most lines settle in a few words)
+        word = match.group(2)
         if not word or "-" in word:
             continue
         written = word.rstrip(".") if "." in word else word.replace("’", "'")
