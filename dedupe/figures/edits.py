@@ -92,11 +92,12 @@ class Words:
     moved, not changed, for the full comparison too (:mod:`dedupe.figures.compare`).
     """
 
-    __slots__ = ("_counted", "_names", "_spelled", "_text", "written")
+    __slots__ = ("_counted", "_names", "_spelled", "_text", "_words", "written")
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self.written = frozenset(text.split())
+        self._words = text.split()  # (kept for the counts: most pairs never ask for them)
+        self.written = frozenset(self._words)
         self._counted: Counter[str] | None = None
         self._names: int | None = None
         self._spelled: Counter[str] | None = None
@@ -105,14 +106,14 @@ class Words:
     def counted(self) -> Counter[str]:
         """How many times each word is written."""
         if self._counted is None:
-            self._counted = Counter(self._text.split())
+            self._counted = Counter(self._words)
         return self._counted
 
     @property
     def names(self) -> int:
         """How many of its words have a capital or are connectors (:func:`_name`)."""
         if self._names is None:
-            written = self._text.split()
+            written = self._words
             # :func:`_name` of each word, counted with map over C functions (a word has a
             # capital when it differs from itself in lower case)
             capitals = len(written) - sum(map(str.__eq__, written, self._text.lower().split()))
