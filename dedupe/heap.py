@@ -87,10 +87,10 @@ def fewer_collections() -> Iterator[None]:
 
     A run allocates millions of small containers (the figures scorer's tokens and sentences,
     records, rows) and makes almost no reference cycles, so the collections its allocations
-    trigger find nearly nothing: at 100k documents they took 1.2 s of the main process and
-    about as much in the verification workers (measured with ``gc.callbacks``); with these
-    thresholds the run's CPU time fell 5%. Reference counting still frees everything that is
-    not in a cycle at once, and the collector still runs, every 50,000 allocations.
+    trigger find nearly nothing: at 100k documents they took 1.2 s of a one-process run
+    (counted with ``gc.callbacks``; forked verifiers inherit the thresholds). Reference
+    counting still frees everything that is not in a cycle at once, and the collector still
+    runs, every 50,000 allocations.
     """
     before = gc.get_threshold()
     gc.set_threshold(COLLECT_EVERY, COLLECT_OLDER, before[2])
