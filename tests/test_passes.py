@@ -6,7 +6,8 @@ import json
 import numpy as np
 import pytest
 
-from dedupe.pipeline.pass1 import char_counts
+from dedupe.kernels import compiled
+from dedupe.kernels.reference import twins
 from dedupe.pipeline.pass2 import copy_sets
 from tests.conftest import data_dir
 
@@ -39,7 +40,8 @@ def test_copy_sets_refuses_a_truncated_spill_file(tmp_path):
         copy_sets(str(path), np.array([0]), np.array([100]), out, np.array([0]))
 
 
-def test_char_counts_are_the_code_points_of_each_document():
+@pytest.mark.parametrize("backend", [compiled, twins], ids=["compiled", "reference"])
+def test_char_counts_are_the_code_points_of_each_document(backend):
     """Pass 1's kept share counts characters on the encoded batch: real news in Chinese,
     Arabic and Japanese (3-byte and 2-byte UTF-8) and Latin script, with empty documents at
     the start, the end and between others."""
@@ -53,6 +55,8 @@ def test_char_counts_are_the_code_points_of_each_document():
     encoded = [t.encode("utf-8") for t in texts]
     buf = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     offsets = np.concatenate([[0], np.cumsum([len(e) for e in encoded])]).astype(np.int64)
-    assert char_counts(buf, offsets).tolist() == [len(t) for t in texts]
-    assert char_counts(buf[:0], np.zeros(1, dtype=np.int64)).tolist() == []
-    assert char_counts(buf[:0], np.zeros(3, dtype=np.int64)).tolist() == [0, 0]
+    assert backend.code_points(buf, offsets).tolist() == [len(t) for t in texts]
+    assert backend.code_points(buf[:0], np.zeros(1, dtype=np.int64)).tolist() == []
+    assert backend.code_points(buf[:0], np.zeros(3, dtype=np.int64)).tolist() == [0, 0]
+    # a batch cut out of a larger buffer: offsets need not start at 0
+    assert backend.code_points(buf, offsets[3:]).tolist() == [len(t) for t in texts[3:]]

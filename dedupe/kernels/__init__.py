@@ -401,6 +401,12 @@ def aligned_scores(
     return result
 
 
+def code_points(buf: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """The length in characters (code points) of each document of an encoded batch (int64)."""
+    result: np.ndarray = _impl.code_points(buf, offsets)
+    return result
+
+
 def is_utf8(data: bytes) -> bool:
     """Whether ``data`` is UTF-8 as Python's strict codec takes it, checked without decoding
     it: a run of kept lines is many MB, and decoding it made a text of it only to be dropped

@@ -112,9 +112,8 @@ def sign_chunk(
         removed.append(furniture)
         declared.append(names)
         raw_chars = np.fromiter((len(t) for t in batch.texts), np.int64, len(batch))
-        kept.append(
-            np.where(raw_chars > 0, char_counts(buf, doc_offsets) / np.maximum(raw_chars, 1), 1.0)
-        )
+        chars = kernels.code_points(buf, doc_offsets)
+        kept.append(np.where(raw_chars > 0, chars / np.maximum(raw_chars, 1), 1.0))
         lengths.extend(raw_chars.tolist())
         sizes = np.diff(offsets)
         for k, record in enumerate(batch.records):
@@ -143,17 +142,3 @@ def sign_chunk(
     out.declared = np.concatenate(declared) if declared else np.zeros(0)
     out.text_length = np.asarray(lengths, dtype=np.int64)
     return out
-
-
-def char_counts(buf: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Characters (code points) of each document of an encoded batch: its bytes that are not
-    UTF-8 continuation bytes, summed per document (``reduceat`` over the non-empty ones; a
-    running sum of the whole batch would take 8 bytes per byte, 30 MB a batch)."""
-    starts = (buf & 0xC0) != 0x80
-    counts = np.zeros(len(offsets) - 1, dtype=np.int64)
-    filled = np.flatnonzero(np.diff(offsets) > 0)
-    if len(filled):
-        # Segments run from one non-empty document's start to the next one's (the empty ones
-        # between them hold no bytes), the last one to the batch's end.
-        counts[filled] = np.add.reduceat(starts, offsets[filled], dtype=np.int64)
-    return counts

@@ -23,6 +23,7 @@ from dedupe.kernels.compiled.shingles import (
 from dedupe.kernels.compiled.text import (
     any_byte_in,
     any_mapped,
+    code_points,
     collapse_spaces,
     docs_to_map,
     fused_map,
@@ -57,6 +58,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "any_mapped",
         "fused_map",
         "valid_utf8",
+        "code_points",
     ),
     "align": ("aligned_scores",),
     "lines": ("line_keys", "chrome_candidates"),
@@ -70,6 +72,7 @@ __all__ = [
     "auto_hashes",
     "char_hashes",
     "chrome_candidates",
+    "code_points",
     "collapse_spaces",
     "docs_to_map",
     "fused_map",

@@ -18,6 +18,7 @@ from dedupe.kernels.reference.shingles import (
 from dedupe.kernels.reference.text import (
     any_byte_in,
     any_mapped,
+    code_points,
     collapse_spaces,
     docs_to_map,
     fused_map,
@@ -50,6 +51,7 @@ __all__ = [
     "auto_hashes",
     "char_hashes",
     "chrome_candidates",
+    "code_points",
     "collapse_spaces",
     "docs_to_map",
     "fused_map",
