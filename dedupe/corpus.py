@@ -9,7 +9,6 @@ documents it needs and the kept output can copy raw lines without parsing them a
 
 from __future__ import annotations
 
-import codecs
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -317,7 +316,7 @@ class FileCorpus(Corpus):
 def _as_kept(run: bytes) -> bytes:
     """Whole lines as read, each ended by a newline, as kept.jsonl holds them: the same bytes
     when they are UTF-8 without a BOM or a carriage return, else each line decoded."""
-    if b"\r" in run or codecs.BOM_UTF8 in run or not kernels.is_utf8(run):
+    if not kernels.is_utf8(run, plain=True):
         lines = run.split(b"\n")[:-1]
         return b"".join((_plain_line(raw) + "\n").encode("utf-8") for raw in lines)
     return run

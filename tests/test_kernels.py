@@ -499,7 +499,8 @@ def test_batches_with_a_lone_surrogate_encode_and_decode_as_surrogatepass_does()
 
 def _utf8_cases() -> list[bytes]:
     """Byte strings at every edge of UTF-8 (overlong forms, surrogates, past U+10FFFF, cut
-    sequences, stray continuation bytes) inside ASCII runs of every length, and random ones."""
+    sequences, stray continuation bytes, carriage returns and byte order marks) inside ASCII
+    runs of every length, and random ones."""
     import random
 
     edges = [
@@ -508,7 +509,7 @@ def _utf8_cases() -> list[bytes]:
         b"\xed\x9f\xbf", b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xee\x80\x80", b"\xef\xbf\xbf",
         b"\xf0\x8f\xbf\xbf", b"\xf0\x90\x80\x80", b"\xf4\x8f\xbf\xbf", b"\xf4\x90\x80\x80",
         b"\xf5\x80\x80\x80", b"\xff", b"\x80", b"\xbf", b"\xe2\x82", b"\xf0\x9f\x98", b"\xc3",
-        b"\xe2\x28\xa1", b"\xc3\x28",
+        b"\xe2\x28\xa1", b"\xc3\x28", b"\r", b"\r\n", b"\xef\xbb\xbf", b"\xef\xbb\xbe",
     ]  # fmt: skip
     cases = [b""]
     for edge in edges:
@@ -516,7 +517,15 @@ def _utf8_cases() -> list[bytes]:
             for after in range(0, 6):
                 cases.append(b"a" * before + edge + b"b" * after)
     rng = random.Random(7)
-    alphabet = [b"a", b"\xc3\xa9", b"\xe2\x80\x99", b"\xf0\x9f\x98\x80", b"\n"]
+    alphabet = [
+        b"a",
+        b"\xc3\xa9",
+        b"\xe2\x80\x99",
+        b"\xf0\x9f\x98\x80",
+        b"\n",
+        b"\r",
+        b"\xef\xbb\xbf",
+    ]
     for _ in range(2000):
         good = b"".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 40)))
         if rng.random() < 0.5:  # one byte changed at random
@@ -532,7 +541,7 @@ def test_utf8_is_checked_as_pythons_strict_codec_takes_it():
     from dedupe import kernels
     from dedupe.kernels.reference import twins
 
-    valid = invalid = 0
+    valid = invalid = marked = 0
     for data in _utf8_cases():
         try:
             data.decode("utf-8")
@@ -540,8 +549,14 @@ def test_utf8_is_checked_as_pythons_strict_codec_takes_it():
         except UnicodeDecodeError:
             want = False
         buf = np.frombuffer(data, dtype=np.uint8)
-        assert bool(compiled.valid_utf8(buf)) is want, data
-        assert bool(twins.valid_utf8(buf)) is want, data
+        assert bool(compiled.valid_utf8(buf, False)) is want, data
+        assert bool(twins.valid_utf8(buf, False)) is want, data
         assert kernels.is_utf8(data) is want, data
+        # plain: also no carriage return and no byte order mark, wherever they stand
+        plain = want and b"\r" not in data and b"\xef\xbb\xbf" not in data
+        assert bool(compiled.valid_utf8(buf, True)) is plain, data
+        assert bool(twins.valid_utf8(buf, True)) is plain, data
+        assert kernels.is_utf8(data, plain=True) is plain, data
         valid, invalid = valid + want, invalid + (not want)
-    assert valid > 500 and invalid > 500
+        marked += want and not plain
+    assert valid > 500 and invalid > 500 and marked > 100

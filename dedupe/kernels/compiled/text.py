@@ -9,6 +9,11 @@ from numba import njit
 from dedupe.kernels.compiled.loads import _load32
 from dedupe.kernels.compiled.utf8 import _decode, _encode
 
+#: Words of four bytes: each byte's high bit, each byte 1, each byte a carriage return.
+_HIGH_BITS = np.uint32(0x80808080)
+_LOW_BITS = np.uint32(0x01010101)
+_RETURNS = np.uint32(0x0D0D0D0D)
+
 
 # Character classes (see dedupe.kernels.charclass): 0 other, 1 word, 2 space, 3 underscore.
 @njit(cache=True, nogil=True)
@@ -320,18 +325,26 @@ def code_points(buf, offsets):
 
 
 @njit(cache=True, nogil=True)
-def valid_utf8(buf):
+def valid_utf8(buf, plain):
     """Whether ``buf`` is UTF-8 as Python's strict codec takes it: no overlong form, no
-    surrogate, nothing past U+10FFFF, no sequence cut short. Four ASCII bytes are passed over
-    at a time (one load: most bytes of most texts), the rest checked byte by byte."""
+    surrogate, nothing past U+10FFFF, no sequence cut short; with ``plain``, also without a
+    carriage return or a byte order mark (U+FEFF) anywhere (what kept.jsonl copies as read).
+    Four ASCII bytes are passed over at a time (one load: most bytes of most texts), the rest
+    checked byte by byte."""
     n = buf.shape[0]
     p = 0
     while p < n:
-        if p + 4 <= n and (_load32(buf, p) & np.uint32(0x80808080)) == 0:
-            p += 4
-            continue
+        if p + 4 <= n:
+            v = _load32(buf, p)
+            if (v & _HIGH_BITS) == 0:
+                x = v ^ _RETURNS
+                if not plain or ((x - _LOW_BITS) & ~x & _HIGH_BITS) == 0:
+                    p += 4
+                    continue
         c = buf[p]
         if c < 0x80:
+            if plain and c == 0x0D:
+                return False
             p += 1
             continue
         if c < 0xC2 or c > 0xF4:
@@ -351,5 +364,7 @@ def valid_utf8(buf):
         for k in range(2, size):
             if buf[p + k] < 0x80 or buf[p + k] > 0xBF:
                 return False
+        if plain and c == 0xEF and buf[p + 1] == 0xBB and buf[p + 2] == 0xBF:
+            return False
         p += size
     return True

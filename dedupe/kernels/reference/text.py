@@ -3,6 +3,8 @@ signatures and values, one character at a time over the decoded texts."""
 
 from __future__ import annotations
 
+import codecs
+
 import numpy as np
 
 from dedupe.kernels.reference.utf8 import decode, encode
@@ -150,10 +152,14 @@ def code_points(buf: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return counts
 
 
-def valid_utf8(buf: np.ndarray) -> bool:
-    """Whether ``buf`` is UTF-8 as Python's strict codec takes it (it is that codec)."""
+def valid_utf8(buf: np.ndarray, plain: bool) -> bool:
+    """Whether ``buf`` is UTF-8 as Python's strict codec takes it (it is that codec); with
+    ``plain``, also without a carriage return or a byte order mark anywhere."""
+    data = np.asarray(buf, dtype=np.uint8).tobytes()
+    if plain and (b"\r" in data or codecs.BOM_UTF8 in data):
+        return False
     try:
-        np.asarray(buf, dtype=np.uint8).tobytes().decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError:
         return False
     return True
