@@ -51,7 +51,7 @@ STEPS = [
     ("band keys", "band_keys"),
     ("anchors", "select_anchors"),
     ("shingle sets", "ShingleSets.from_hashes"),
-    ("char_counts", "char_counts"),
+    ("char counts", "code_points"),
     ("spill save", "save (numpy"),
     ("", ""),
 ]
