@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from llvmlite import ir
-from numba import types
+from numba import njit, types
 from numba.extending import intrinsic
 
 
@@ -35,3 +36,16 @@ def _typed_load32(typingctx: Any, buf: Any, p: Any) -> Any:
 #: ``_load32(buf, p)`` in a compiled kernel: the little-endian 32-bit word at byte ``p`` of the
 #: uint8 array ``buf`` (``p + 3`` must be inside it).
 _load32: Any = intrinsic(_typed_load32)
+
+#: Words of four bytes: each byte's high bit, each byte 1.
+_HIGH_BITS = np.uint32(0x80808080)
+_LOW_BITS = np.uint32(0x01010101)
+
+
+@njit(inline="always", cache=True)
+def _ascii_without(v, repeated):
+    """Whether the four bytes of the word ``v`` are ASCII and none is the byte that
+    ``repeated`` holds four times (a zero byte of ``v ^ repeated`` found with two operations:
+    a scan passes over such words without looking at their bytes one by one)."""
+    x = v ^ repeated
+    return (v & _HIGH_BITS) == 0 and ((x - _LOW_BITS) & ~x & _HIGH_BITS) == 0

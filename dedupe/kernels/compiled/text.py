@@ -6,12 +6,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from dedupe.kernels.compiled.loads import _load32
+from dedupe.kernels.compiled.loads import _HIGH_BITS, _ascii_without, _load32
 from dedupe.kernels.compiled.utf8 import _decode, _encode
 
-#: Words of four bytes: each byte's high bit, each byte 1, each byte a carriage return.
-_HIGH_BITS = np.uint32(0x80808080)
-_LOW_BITS = np.uint32(0x01010101)
+#: A carriage return in each byte of a word.
 _RETURNS = np.uint32(0x0D0D0D0D)
 
 
@@ -336,11 +334,9 @@ def valid_utf8(buf, plain):
     while p < n:
         if p + 4 <= n:
             v = _load32(buf, p)
-            if (v & _HIGH_BITS) == 0:
-                x = v ^ _RETURNS
-                if not plain or ((x - _LOW_BITS) & ~x & _HIGH_BITS) == 0:
-                    p += 4
-                    continue
+            if _ascii_without(v, _RETURNS) if plain else (v & _HIGH_BITS) == 0:
+                p += 4
+                continue
         c = buf[p]
         if c < 0x80:
             if plain and c == 0x0D:
