@@ -86,12 +86,12 @@ class Sketch:
 
     __slots__ = (
         "_folded",
+        "_head_words",
         "_long_head",
+        "_opens",
         "_retyped",
         "_words",
         "head",
-        "head_words",
-        "opens",
         "sentences",
         "text",
         "unique",
@@ -100,34 +100,45 @@ class Sketch:
     def __init__(self, text: str) -> None:
         #: The text as the figures scorer reads it.
         self.text = text
-        cut = text
-        for stop in _ENDS:
-            if stop in cut:
-                cut = cut.replace(stop, stop[0] + "\n")
         #: Its sentences in order, and as a set.
-        self.sentences: list[str] = []
-        #: Whether each sentence opens one as :mod:`dedupe.figures.tokens` reads it: at the
-        #: start, after a sentence's end, a blank line or an indented line.
-        self.opens: list[bool] = []
-        after = True
-        for line in cut.split("\n"):
-            sentence = line.strip()
-            if not sentence:
-                after = True
-                continue
-            self.sentences.append(sentence)
-            self.opens.append(after or len(line) - len(line.lstrip(" \t")) >= 2)
-            after = sentence[-1] in _CLOSES
+        self.sentences = [s for s in map(str.strip, _cut(text).split("\n")) if s]
         self.unique = frozenset(self.sentences)
         #: Its first line, casefolded.
         first = text.lstrip()
         end = first.find("\n")
         self.head = (first if end < 0 else first[:end]).casefold()
-        self.head_words = _WORDS.findall(self.head)
+        self._head_words: list[str] | None = None
+        self._opens: list[bool] | None = None
         self._folded: str | None = None
         self._long_head: bool | None = None
         self._words: Words | None = None
         self._retyped: tuple[list[str], frozenset[str]] | None = None
+
+    @property
+    def head_words(self) -> list[str]:
+        """The runs of letters of the first line (made on first use: when two first lines
+        differ)."""
+        if self._head_words is None:
+            self._head_words = _WORDS.findall(self.head)
+        return self._head_words
+
+    @property
+    def opens(self) -> list[bool]:
+        """Whether each sentence opens one as :mod:`dedupe.figures.tokens` reads it: at the
+        start, after a sentence's end, a blank line or an indented line (made on first use:
+        when the sentences that differ are read)."""
+        if self._opens is None:
+            opens: list[bool] = []
+            after = True
+            for line in _cut(self.text).split("\n"):
+                sentence = line.strip()
+                if not sentence:
+                    after = True
+                    continue
+                opens.append(after or len(line) - len(line.lstrip(" \t")) >= 2)
+                after = sentence[-1] in _CLOSES
+            self._opens = opens
+        return self._opens
 
     def folded(self) -> str:
         """The text casefolded (made on first use: when two first lines differ)."""
@@ -161,6 +172,14 @@ class Sketch:
             keys = joined.split("\x02")
             self._retyped = (keys, frozenset(keys))
         return self._retyped
+
+
+def _cut(text: str) -> str:
+    """The text with a line break after each sentence's end (:data:`_ENDS`)."""
+    for stop in _ENDS:
+        if stop in text:
+            text = text.replace(stop, stop[0] + "\n")
+    return text
 
 
 def sketch(text: str) -> Sketch:
@@ -223,8 +242,9 @@ def _slots(doc: Sketch, numbers: list[int]) -> set[str]:
     """The slot tokens of these sentences; a sentence's first word is not one when it only
     has a capital for opening the sentence (as :mod:`dedupe.figures.extract` reads it)."""
     found: set[str] = set()
+    sentences, opens = doc.sentences, doc.opens
     for k in numbers:
-        sentence = doc.sentences[k]
+        sentence = sentences[k]
         if _stamp(sentence):  # (extract leaves publication stamps out)
             continue
         tokens = _TOKENS.findall(sentence)
@@ -232,14 +252,26 @@ def _slots(doc: Sketch, numbers: list[int]) -> set[str]:
             continue
         first = tokens[0]
         if (
-            doc.opens[k]
+            opens[k]
             and first[0].isupper()
             and (len(first) == 1 or first[1:].islower())
             and first.casefold() not in _VOCABULARY
             and (len(tokens) < 2 or not _is_slot(tokens[1]))
         ):
-            tokens = tokens[1:]  # a capital for opening the sentence
-        found.update(filter(_is_slot, tokens))
+            found.update(itertools.islice(tokens, 1, None))  # a capital for opening it
+        else:
+            found.update(tokens)
+    return _slot_tokens(found)
+
+
+def _slot_tokens(tokens: set[str]) -> set[str]:
+    """The tokens that :func:`_is_slot` takes, tested as a set (a few set operations in C
+    instead of a call per token: the differing sentences of edited copies hold thousands)."""
+    lowered = set(filter(str.islower, tokens))
+    found = (tokens - lowered) | (lowered & _VOCABULARY)
+    # (a letter of a run may be a digit that is no decimal, "²": such a run opens with it)
+    if lowered and not "".join(lowered).isalpha():
+        found.update(t for t in lowered if t[0].isdigit())
     return found
 
 
