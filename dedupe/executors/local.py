@@ -1,5 +1,5 @@
-"""The local executor: the steps of a run in this process, pass 1 and the second read spread
-over threads when the input is big (:mod:`dedupe.executors.pool`).
+"""The local executor: the steps of a run in this process, pass 1 spread over forked processes
+and the second read over threads when the input is big (:mod:`dedupe.executors.pool`).
 
 Grouping is a sort here (the Dask executor shuffles instead): pass 1 over the chunks in chunk
 order (:mod:`dedupe.executors.pool`), merged (:func:`~dedupe.pipeline.signed.merge_signed`),
@@ -256,7 +256,7 @@ def chunk_bytes(config: Config) -> int:
 
 
 def workers_for(config: Config, chunks: list[Chunk]) -> int:
-    """Threads for these chunks: ``workers`` (0: all cores), but one for a small input,
+    """Workers for these chunks: ``workers`` (0: all cores), but one for a small input,
     where handing chunks to threads would cost more than it saves."""
     wanted = cores_for(config)
     size = sum(c.size for c in chunks)
