@@ -192,8 +192,8 @@ def typed_settings(ctx: click.Context) -> set[str]:
     default=DEFAULTS.workers,
     show_default=True,
     type=click.IntRange(min=0),
-    help="Threads for big inputs (0: one per core; with --engine dask --scheduler local, worker "
-    "processes); the output does not change.",
+    help="Processes for big inputs (0: one per core; with --engine dask --scheduler local, "
+    "Dask's worker processes); the output does not change.",
 )
 @click.option(
     "--resume",
