@@ -12,6 +12,7 @@ posting lists it looks up. Every candidate is verified by the scorers afterwards
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -26,19 +27,28 @@ def find(
     empty: np.ndarray,
     max_bucket: int,
     anchors: AnchorSettings | None,
+    side_by_side: bool = False,
 ) -> tuple[np.ndarray, int]:
     """Candidate pairs (i < j) of documents numbered 0..len(ids)-1, and how many of them LSH
     found: documents sharing a band key (``band_keys``: n x bands) and, with ``anchors``,
     documents sharing enough anchors (``anchor_parts``: packed anchors by value range);
     documents without shingles (``empty``) are candidates of nothing. Inside oversized groups
-    documents are ordered by a hash of their ids, so the pairs do not depend on input order."""
+    documents are ordered by a hash of their ids, so the pairs do not depend on input order.
+    ``side_by_side``: the anchors' pairs found on a thread while LSH's are (both are mostly
+    numpy sorts, which release the GIL; the same pairs, on two cores)."""
     n = len(ids)
     skipped = np.zeros(n, dtype=bool)
     skipped[empty] = True
     rank = id_ranks(ids)
-    pairs = candidates_from_keys(band_keys, max_bucket, skipped, rank)
-    lsh = len(pairs)
-    if anchors is not None and any(anchor_parts):
-        more = anchor_pairs(anchor_parts, n, anchors, rank)
-        pairs = unique_pairs(np.concatenate([pairs, more]), max(n, 1))
-    return pairs, lsh
+    if anchors is None or not any(anchor_parts):
+        pairs = candidates_from_keys(band_keys, max_bucket, skipped, rank)
+        return pairs, len(pairs)
+    if side_by_side:
+        with ThreadPoolExecutor(1) as other:
+            more = other.submit(anchor_pairs, anchor_parts, n, anchors, rank)
+            pairs = candidates_from_keys(band_keys, max_bucket, skipped, rank)
+            found = more.result()
+    else:
+        pairs = candidates_from_keys(band_keys, max_bucket, skipped, rank)
+        found = anchor_pairs(anchor_parts, n, anchors, rank)
+    return unique_pairs(np.concatenate([pairs, found]), max(n, 1)), len(pairs)

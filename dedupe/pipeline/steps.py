@@ -31,7 +31,8 @@ from dedupe.score import PairContext
 def find_candidates(plan: RunPlan, first: Signed) -> tuple[np.ndarray, int]:
     """Candidate pairs (i < j) of the run, and how many of them LSH found: documents sharing
     a band key, and (with anchors) documents sharing enough anchors; documents without
-    shingles are candidates of nothing."""
+    shingles are candidates of nothing. The two sources are found side by side unless the
+    run is told to use one core (``workers`` 1)."""
     return candidates.find(
         first.band_keys,
         first.anchor_parts,
@@ -39,6 +40,7 @@ def find_candidates(plan: RunPlan, first: Signed) -> tuple[np.ndarray, int]:
         first.empty,
         plan.config.max_bucket,
         plan.anchors,
+        side_by_side=plan.config.workers != 1,
     )
 
 
