@@ -132,3 +132,54 @@ def test_without_a_fork_pass_1_runs_on_threads(syndication, tmp_path, monkeypatc
     assert result.counts["workers"] == 2
     assert len(threads) > 1 and threading.get_ident() not in threads
     same_outputs(tmp_path / "two", tmp_path / "one")
+
+
+WARM_CHECK = """
+import json, sys
+import numpy as np
+import numba.core.dispatcher as dispatcher
+from dedupe import Engine, kernels
+from dedupe.kernels import compiled
+from dedupe.pipeline.pass1 import warm
+from dedupe.shingle import hash_encoded
+
+kernels.BACKEND, kernels._impl = "compiled", compiled
+plan = Engine(load_plugins=False).plan
+texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")][:300]
+if sys.argv[2] == "warm":
+    warm(plan)
+loaded = []
+load = dispatcher._DispatcherBase._compile_for_args
+
+def counted(self, *args, **kwargs):
+    loaded.append(self.py_func.__name__)
+    return load(self, *args, **kwargs)
+
+dispatcher._DispatcherBase._compile_for_args = counted
+buf, doc_offsets, _, _ = plan.chain.encoded_facts(texts)
+hashes, offsets = hash_encoded(plan.unit, buf, doc_offsets, plan.config.ngram)
+local = np.arange(len(texts), dtype=np.int64)
+kernels.sign(hashes, offsets, plan.hasher.a, plan.hasher.b, local, plan.anchors)
+kernels.code_points(buf, doc_offsets)
+print(len(loaded))
+"""
+
+
+def test_warm_loads_pass_1_kernels_before_the_workers_fork(syndication):
+    """Pass 1's kernels, run once on made-up texts before the fork, are those real articles
+    need: signing them loads no kernel more (a forked worker would load each again)."""
+    pytest.importorskip("numba")
+    import subprocess
+    import sys
+
+    def loads(mode):
+        out = subprocess.run(
+            [sys.executable, "-c", WARM_CHECK, str(syndication / "corpus.jsonl"), mode],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(out.stdout.split()[-1])
+
+    assert loads("cold") >= 5  # (what a worker loaded before)
+    assert loads("warm") == 0

@@ -23,7 +23,7 @@ from dedupe.config import Config
 from dedupe.corpus import Chunk, Corpus, Location
 from dedupe.documents import Record
 from dedupe.executors import forked, processes
-from dedupe.pipeline.pass1 import SignedChunk, sign_chunk
+from dedupe.pipeline.pass1 import SignedChunk, sign_chunk, warm
 from dedupe.pipeline.pass2 import read_texts
 from dedupe.plan import RunPlan
 
@@ -117,6 +117,7 @@ class Pool:
         """Pass 1 over the chunks, results in chunk order: on ``workers`` forked processes
         where the system forks, else on the threads."""
         if self.workers > 1 and forked.available():
+            warm(self.plan)  # (the kernels loaded once, before the fork)
             return processes.signed(self.sign_here, chunks, self.workers)
         return self._map(self.sign_here, chunks)
 
