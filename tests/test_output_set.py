@@ -251,3 +251,40 @@ def test_a_run_with_fewer_outputs_removes_the_names_it_does_not_write(seeds, tmp
     Engine(load_plugins=False, writers=["clusters", "report"]).run([seeds], tmp_path)
     assert sorted(outputs(tmp_path)) == ["clusters.jsonl", "report.json"]
     assert leftovers(tmp_path) == []
+
+
+def test_kept_blocks_are_written_in_order_on_a_thread_and_a_failed_write_fails_the_run(
+    syndication, tmp_path, monkeypatch
+):
+    """kept.jsonl is written on a thread a batch of blocks at a time: the same bytes for any
+    batch size, and a write that fails (a full disk) fails the run, the old outputs kept."""
+    from dedupe.default_plugins import writers
+
+    corpus = syndication / "corpus.jsonl"
+    Engine(load_plugins=False).run([corpus], tmp_path / "whole")
+    monkeypatch.setattr(writers, "_BATCH_BYTES", 4096)  # (hundreds of batches)
+    Engine(load_plugins=False).run([corpus], tmp_path / "small")
+    kept = (tmp_path / "whole" / "kept.jsonl").read_bytes()
+    assert kept == (tmp_path / "small" / "kept.jsonl").read_bytes() and kept.count(b"\n") > 1000
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    batches = [0]
+
+    class FullDisk(ThreadPoolExecutor):
+        """The writing thread, whose fifth batch meets a full disk."""
+
+        def submit(self, fn, *args, **kwargs):
+            batches[0] += 1
+            if batches[0] == 5:
+
+                def full(*_):
+                    raise OSError(28, "No space left on device")
+
+                return super().submit(full, *args)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(writers, "ThreadPoolExecutor", FullDisk)
+    with pytest.raises(OutputError, match="No space left"):
+        Engine(load_plugins=False).run([corpus], tmp_path / "whole")
+    assert (tmp_path / "whole" / "kept.jsonl").read_bytes() == kept

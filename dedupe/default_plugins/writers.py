@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -60,11 +62,42 @@ def write_kept(result: RunResult, path: Path) -> None:
     with a column per field (every field any of them has: read twice, once for the columns)."""
     if format_of(path) == "jsonl":
         with open(path, "wb") as f:
-            for block in result.kept_bytes():
-                f.write(block)
+            _write_blocks(f, result.kept_bytes())
         return
     columns = record_columns(_kept_rows(result))
     write_rows(path, _kept_rows(result), columns or [("id", "str"), ("text", "str")])
+
+
+#: Bytes of kept blocks handed to the writing thread at a time, and such batches waiting at most.
+_BATCH_BYTES = 4 << 20
+_WAITING = 2
+
+
+def _write_blocks(f: BinaryIO, blocks: Iterable[bytes]) -> None:
+    """Write the blocks in order, on a thread while the next ones are read and checked (a
+    write to the page cache releases the GIL, as the UTF-8 check does): at most
+    :data:`_WAITING` batches of about :data:`_BATCH_BYTES` wait; a write's error is raised
+    here (the staged output set is then dropped), and the batches not begun are not written."""
+    pending: deque[Future[None]] = deque()
+    batch: list[bytes] = []
+    size = 0
+    with ThreadPoolExecutor(1, thread_name_prefix="dedupe-kept") as writer:
+        try:
+            for block in blocks:
+                batch.append(block)
+                size += len(block)
+                if size >= _BATCH_BYTES:
+                    pending.append(writer.submit(f.writelines, batch))
+                    batch, size = [], 0
+                    if len(pending) > _WAITING:
+                        pending.popleft().result()
+            if batch:
+                pending.append(writer.submit(f.writelines, batch))
+            while pending:
+                pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _kept_rows(result: RunResult) -> Iterator[dict[str, Any]]:
