@@ -140,8 +140,7 @@ import numpy as np
 import numba.core.dispatcher as dispatcher
 from dedupe import Engine, kernels
 from dedupe.kernels import compiled
-from dedupe.pipeline.pass1 import warm
-from dedupe.shingle import hash_encoded
+from dedupe.pipeline.pass1 import sign_batch, warm
 
 kernels.BACKEND, kernels._impl = "compiled", compiled
 plan = Engine(load_plugins=False).plan
@@ -156,11 +155,7 @@ def counted(self, *args, **kwargs):
     return load(self, *args, **kwargs)
 
 dispatcher._DispatcherBase._compile_for_args = counted
-buf, doc_offsets, _, _ = plan.chain.encoded_facts(texts)
-hashes, offsets = hash_encoded(plan.unit, buf, doc_offsets, plan.config.ngram)
-local = np.arange(len(texts), dtype=np.int64)
-kernels.sign(hashes, offsets, plan.hasher.a, plan.hasher.b, local, plan.anchors)
-kernels.code_points(buf, doc_offsets)
+sign_batch(plan, texts, None, np.arange(len(texts), dtype=np.int64))
 print(len(loaded))
 """
 

@@ -48,9 +48,10 @@ _SPELLING_WORDS = _NUMBER_WORDS | _AFTER_NUMBERS | _ORDINAL_WORDS | frozenset(vo
 
 def _figure_words(differing: Iterable[str]) -> tuple[bool, bool]:
     """Whether any of these words as written holds a number, a percentage or a figure word;
-    and whether any holds a word of a spelled figure ("two", "billion", "pct"). The words
-    (split at whitespace) are read joined by spaces: one search, one fold, one split of
-    their letters for all (the same runs of letters as word by word)."""
+    and, when none does, whether any holds a word of a spelled figure ("two", "billion",
+    "pct"; False when one holds a number, where :func:`same_figures` does not ask). The
+    words (split at whitespace) are read joined by spaces: one search, one fold, one split
+    of their letters for all (the same runs of letters as word by word)."""
     joined = " ".join(differing)
     if _DIGITS.search(joined):
         return True, False

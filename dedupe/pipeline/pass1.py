@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -69,6 +70,41 @@ class SignedChunk:
         return (self.labels[int(self.label_of[k])], None if line == NO_LINE else line)
 
 
+class SignedBatch(NamedTuple):
+    """What pass 1's kernels make of one batch (document numbers as given)."""
+
+    signatures: np.ndarray
+    band_keys: np.ndarray
+    anchor_codes: np.ndarray
+    sets: ShingleSets
+    #: Per document: the share its furniture normalisers removed, how far its metadata
+    #: names its article, and its length in code points once normalised.
+    furniture: np.ndarray
+    declared: np.ndarray
+    chars: np.ndarray
+
+
+def sign_batch(
+    plan: RunPlan, texts: list[str], records: Sequence[Any] | None, local: np.ndarray
+) -> SignedBatch:
+    """Normalise, shingle and sign one batch of texts (documents numbered ``local``; their
+    ``records`` let learned documents start where learning left them)."""
+    buf, doc_offsets, furniture, names = plan.chain.encoded_facts(texts, records)
+    hashes, offsets = hash_encoded(plan.unit, buf, doc_offsets, plan.config.ngram)
+    signatures, anchor_codes, set_values, set_offsets = kernels.sign(
+        hashes, offsets, plan.hasher.a, plan.hasher.b, local, plan.anchors
+    )
+    return SignedBatch(
+        signatures,
+        band_keys(signatures, plan.banding),
+        anchor_codes,
+        ShingleSets(set_values, set_offsets),
+        furniture,
+        names,
+        kernels.code_points(buf, doc_offsets),
+    )
+
+
 def sign_chunk(
     plan: RunPlan,
     corpus: Corpus,
@@ -96,26 +132,20 @@ def sign_chunk(
     date_field = cfg.date_field
     for batch in batches(corpus.read(chunk), cfg.batch_size, out.bad.append):
         local = np.arange(len(out.ids), len(out.ids) + len(batch), dtype=np.int64)
-        buf, doc_offsets, furniture, names = plan.chain.encoded_facts(batch.texts, batch.records)
-        hashes, offsets = hash_encoded(plan.unit, buf, doc_offsets, cfg.ngram)
-        signatures, anchor_codes, set_values, set_offsets = kernels.sign(
-            hashes, offsets, plan.hasher.a, plan.hasher.b, local, plan.anchors
-        )
-        out.band_keys.append(band_keys(signatures, plan.banding))
+        made = sign_batch(plan, batch.texts, batch.records, local)
+        out.band_keys.append(made.band_keys)
         if keep_signatures:
-            out.signatures.append(signatures)
+            out.signatures.append(made.signatures)
         if plan.anchors is not None:
-            out.anchor_codes.append(anchor_codes)
-        sets = ShingleSets(set_values, set_offsets)
-        set_parts.append(sets.values)
-        set_sizes.append(sets.sizes)
-        removed.append(furniture)
-        declared.append(names)
+            out.anchor_codes.append(made.anchor_codes)
+        set_parts.append(made.sets.values)
+        set_sizes.append(made.sets.sizes)
+        removed.append(made.furniture)
+        declared.append(made.declared)
         raw_chars = np.fromiter((len(t) for t in batch.texts), np.int64, len(batch))
-        chars = kernels.code_points(buf, doc_offsets)
-        kept.append(np.where(raw_chars > 0, chars / np.maximum(raw_chars, 1), 1.0))
+        kept.append(np.where(raw_chars > 0, made.chars / np.maximum(raw_chars, 1), 1.0))
         lengths.extend(raw_chars.tolist())
-        sizes = np.diff(offsets)
+        sizes = made.sets.sizes
         for k, record in enumerate(batch.records):
             out.ids.append(record.id)
             label_of.append(label_index.setdefault(record.source, len(label_index)))
@@ -154,15 +184,7 @@ _WARM_TEXTS = (
 
 
 def warm(plan: RunPlan) -> None:
-    """Run pass 1's kernels once on two made-up texts (results dropped), so that a run that
+    """Run pass 1's kernels once on the made-up texts (results dropped), so that a run that
     forks its workers for pass 1 loads them here, once, instead of in each worker (13 kernels,
     70-140 ms a process)."""
-    texts = list(_WARM_TEXTS)
-    buf, doc_offsets, _, _ = plan.chain.encoded_facts(texts)
-    hashes, offsets = hash_encoded(plan.unit, buf, doc_offsets, plan.config.ngram)
-    local = np.arange(len(texts), dtype=np.int64)
-    signatures, _, _, _ = kernels.sign(
-        hashes, offsets, plan.hasher.a, plan.hasher.b, local, plan.anchors
-    )
-    band_keys(signatures, plan.banding)
-    kernels.code_points(buf, doc_offsets)
+    sign_batch(plan, list(_WARM_TEXTS), None, np.arange(len(_WARM_TEXTS), dtype=np.int64))
