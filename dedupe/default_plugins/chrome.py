@@ -235,19 +235,22 @@ def strip_lines(lines: list[str], tried: Sequence[int], before: Iterable[int]) -
 def strip_chrome_batch(texts: list[str]) -> list[str]:
     """:func:`strip_chrome` of each text of a batch: the rules run only on the lines that
     :mod:`~dedupe.default_plugins.chrome_lines` finds can be chrome (on the reference
-    kernels, on every line: that is faster in Python)."""
+    kernels, on every line: that is faster in Python). A text left as it was is the same
+    object (the byte normalisers after this one reuse its bytes: :mod:`dedupe.kernels.encoded`)."""
     if kernels.active() == "reference" or not texts:
         return [strip_chrome(t) for t in texts]
     full, tried, before, bounds = candidates(texts, _FIRST_WORDS, SHORT)
     out = []
     for d, text in enumerate(texts):
         a, b = bounds[d], bounds[d + 1]
-        if full[d]:
-            out.append(strip_chrome(text))
-        elif a == b:
+        if a == b and not full[d]:
             out.append(text)
+            continue
+        if full[d]:
+            stripped = strip_chrome(text)
         else:
-            out.append(strip_lines(text.split("\n"), tried[a:b], before[a:b]))
+            stripped = strip_lines(text.split("\n"), tried[a:b], before[a:b])
+        out.append(text if stripped == text else stripped)  # (the same object: its bytes kept)
     return out
 
 

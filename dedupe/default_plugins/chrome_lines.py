@@ -93,7 +93,8 @@ def candidates(
     can be chrome (at most ``short`` characters and starting with one of ``first_words``, or
     one of the other cases of :func:`dedupe.kernels.chrome_candidates`) and the number of
     non-blank lines before each, by text (``bounds[d]:bounds[d + 1]``)."""
-    buf, offsets = kernels.encode_batch(texts)
+    # (remembered: the byte normalisers after chrome encode the texts it leaves as they were)
+    buf, offsets = kernels.encode_batch(texts, remember=True)
     full, lines, before, bounds = kernels.chrome_candidates(
         buf, offsets, tables(first_words), short, RESERVED_LINE
     )

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from dedupe import heap
-from dedupe.kernels import reference
+from dedupe.kernels import encoded, reference
 from dedupe.kernels.reference import twins
 
 
@@ -100,9 +100,20 @@ def for_input(size: int) -> Iterator[None]:
 heap.keep_large_allocations()
 
 
-def encode_batch(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def encode_batch(texts: Sequence[str], *, remember: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """UTF-8 bytes of a batch of texts as one uint8 buffer plus document offsets (a lone
-    surrogate as ``surrogatepass`` writes it)."""
+    surrogate as ``surrogatepass`` writes it). Strings of the batch last encoded with
+    ``remember`` on this thread are not encoded again (:mod:`dedupe.kernels.encoded`: the
+    caller that remembers only reads the buffer; the next encoding takes it over)."""
+    found = encoded.reuse(texts, _encode)
+    if found is None:
+        found = _encode(texts)
+    if remember:
+        encoded.remember(texts, *found)
+    return found
+
+
+def _encode(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     try:
         # (the strict codec's fast path: twice as fast, and the same bytes when it succeeds)
         encoded = [t.encode() for t in texts]

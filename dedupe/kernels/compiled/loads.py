@@ -16,26 +16,36 @@ from numba import njit, types
 from numba.extending import intrinsic
 
 
-def _typed_load32(typingctx: Any, buf: Any, p: Any) -> Any:
-    """The typing and code of :data:`_load32`."""
+def _typed_load(bits: int, typingctx: Any, buf: Any, p: Any) -> Any:
+    """The typing and code of :data:`_load32` and :data:`_load64`."""
     if not (isinstance(buf, types.Array) and buf.dtype == types.uint8):
         return None
     if not isinstance(p, types.Integer):
         return None
-    sig = types.uint32(buf, p)
+    sig = (types.uint32 if bits == 32 else types.uint64)(buf, p)
 
     def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
         array = context.make_array(signature.args[0])(context, builder, args[0])
         at = context.cast(builder, args[1], signature.args[1], types.intp)
-        address = builder.bitcast(builder.gep(array.data, [at]), ir.IntType(32).as_pointer())
+        address = builder.bitcast(builder.gep(array.data, [at]), ir.IntType(bits).as_pointer())
         return builder.load(address, align=1)
 
     return sig, codegen
 
 
+def _typed_load32(typingctx: Any, buf: Any, p: Any) -> Any:
+    return _typed_load(32, typingctx, buf, p)
+
+
+def _typed_load64(typingctx: Any, buf: Any, p: Any) -> Any:
+    return _typed_load(64, typingctx, buf, p)
+
+
 #: ``_load32(buf, p)`` in a compiled kernel: the little-endian 32-bit word at byte ``p`` of the
 #: uint8 array ``buf`` (``p + 3`` must be inside it).
 _load32: Any = intrinsic(_typed_load32)
+#: ``_load64(buf, p)``: the 64-bit word at byte ``p`` (``p + 7`` inside ``buf``).
+_load64: Any = intrinsic(_typed_load64)
 
 #: Words of four bytes: each byte's high bit, each byte 1.
 _HIGH_BITS = np.uint32(0x80808080)
@@ -49,3 +59,15 @@ def _ascii_without(v, repeated):
     a scan passes over such words without looking at their bytes one by one)."""
     x = v ^ repeated
     return (v & _HIGH_BITS) == 0 and ((x - _LOW_BITS) & ~x & _HIGH_BITS) == 0
+
+
+#: Words of eight bytes: each byte's high bit, each byte 1.
+_HIGH_BITS64 = np.uint64(0x8080808080808080)
+_LOW_BITS64 = np.uint64(0x0101010101010101)
+
+
+@njit(inline="always", cache=True)
+def _ascii_without64(v, repeated):
+    """:func:`_ascii_without` on a word of eight bytes."""
+    x = v ^ repeated
+    return (v & _HIGH_BITS64) == 0 and ((x - _LOW_BITS64) & ~x & _HIGH_BITS64) == 0
