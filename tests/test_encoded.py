@@ -66,13 +66,26 @@ def test_chrome_stripping_lines_of_the_copies_still_gives_their_new_bytes():
     _same(kernels.encode_batch(edited), kernels._encode(edited))
 
 
+def test_strings_of_the_remembered_batch_are_found_anywhere():
+    """As in pass 1: chrome sees the documents learning did not prepare, the byte
+    normalisers all of the batch, the prepared ones between the others."""
+    texts = _texts("intl-dev/zh")[:300]
+    misses = [t for k, t in enumerate(texts) if k % 5]
+    kernels.encode_batch(misses, remember=True)
+    mixed = [t if k % 5 else t + "，已准备" for k, t in enumerate(texts)]
+    _same(kernels.encode_batch(mixed), kernels._encode(mixed))
+    kernels.encode_batch(misses, remember=True)
+    backwards = misses[::-1]
+    _same(kernels.encode_batch(backwards), kernels._encode(backwards))
+
+
 def test_other_batches_are_encoded_whole():
     texts = _texts("syndication-dev")[:100]
     kernels.encode_batch(texts, remember=True)
     fresh = [t + " " for t in texts]  # other objects
     assert encoded.reuse(fresh, kernels._encode) is None
     kernels.encode_batch(texts, remember=True)
-    assert encoded.reuse(texts[:50], kernels._encode) is None  # another batch
+    assert encoded.reuse(texts[:25] + fresh[25:], kernels._encode) is None  # mostly new
     kernels.encode_batch(texts, remember=True)
     seen: list[object] = []
     worker = threading.Thread(target=lambda: seen.append(encoded.reuse(texts, kernels._encode)))

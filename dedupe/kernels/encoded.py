@@ -12,6 +12,7 @@ to them). Nothing is kept across threads: each thread of pass 1 has its own.
 
 from __future__ import annotations
 
+import operator
 import threading
 from collections.abc import Callable, Sequence
 
@@ -39,36 +40,44 @@ def reuse(
     texts: Sequence[str], encode: Callable[[Sequence[str]], tuple[np.ndarray, np.ndarray]]
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """The bytes and offsets of ``texts`` made from the remembered batch where its strings
-    are the same objects, in the same places (``encode`` for the others), or None when
-    fewer than :data:`_MIN_SHARED` of them are; forgets the remembered batch either way."""
+    are the same objects, anywhere in it (``encode`` for the others; pass 1 normalises the
+    documents learning did not prepare apart from those it did), or None when fewer than
+    :data:`_MIN_SHARED` of them are; forgets the remembered batch either way."""
     last = getattr(_local, "last", None)
     _local.last = None
-    if last is None:
+    if last is None or not texts:
         return None
     old, buf, offsets = last
     n = len(texts)
-    if len(old) != n or n == 0:
-        return None
-    changed = [k for k, (a, b) in enumerate(zip(texts, old, strict=True)) if a is not b]
-    if not changed:
+    if len(old) == n and all(map(operator.is_, texts, old)):
         return buf, offsets
-    if len(changed) > (1.0 - _MIN_SHARED) * n:
+    # (both batches hold their strings: one id is one object)
+    index = {id(t): k for k, t in enumerate(old)}
+    where = [index.get(id(t), -1) for t in texts]
+    fresh = [k for k, w in enumerate(where) if w < 0]
+    if len(fresh) > (1.0 - _MIN_SHARED) * n:
         return None
-    new_buf, new_offsets = encode([texts[k] for k in changed])
     sizes = np.diff(offsets)
-    sizes[changed] = np.diff(new_offsets)
+    made_buf, made_offsets = encode([texts[k] for k in fresh])
+    made = made_offsets.tolist()
+    new_sizes = np.zeros(n, dtype=np.int64)
+    shared = np.flatnonzero(np.asarray(where) >= 0)
+    new_sizes[shared] = sizes[np.asarray(where, dtype=np.int64)[shared]]
+    new_sizes[fresh] = np.diff(made_offsets)
     out_offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(sizes, out=out_offsets[1:])
+    np.cumsum(new_sizes, out=out_offsets[1:])
     out = np.empty(int(out_offsets[-1]), dtype=np.uint8)
-    bounds = offsets.tolist()
-    placed = out_offsets.tolist()
-    made = new_offsets.tolist()
-    start = 0  # the first document of the run of unchanged ones being copied
-    for j, k in enumerate(changed):
-        if start < k:
-            out[placed[start] : placed[k]] = buf[bounds[start] : bounds[k]]
-        out[placed[k] : placed[k + 1]] = new_buf[made[j] : made[j + 1]]
-        start = k + 1
-    if start < n:
-        out[placed[start] : placed[n]] = buf[bounds[start] : bounds[n]]
+    bounds, placed = offsets.tolist(), out_offsets.tolist()
+    k = j = 0
+    while k < n:
+        w = where[k]
+        end = k + 1
+        if w < 0:
+            out[placed[k] : placed[k + 1]] = made_buf[made[j] : made[j + 1]]
+            j += 1
+        else:  # a run of documents side by side in both batches, copied at once
+            while end < n and where[end] == w + end - k:
+                end += 1
+            out[placed[k] : placed[end]] = buf[bounds[w] : bounds[w + end - k]]
+        k = end
     return out, out_offsets
