@@ -158,6 +158,8 @@ def _short_line(buf, a, b, size, kind, fold, keys, longest, window, reserved):
         return True
     if window and n >= 7 and (_starts_with(buf, a, b, fold, _ACCUEIL)):
         return True
+    if size > reserved and not window:
+        return False  # (neither test below applies: the line is not read)
     serv = 0
     sep = 0  # 1 after a space, 2 after a space and a separator
     p = a
