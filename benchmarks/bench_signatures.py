@@ -111,6 +111,14 @@ def variants() -> dict[str, Callable[[list[str]], object]]:
     def dedupe_batches(texts: list[str]) -> list[np.ndarray]:
         return [engine.signatures_of(texts[s : s + BATCH])[0] for s in range(0, len(texts), BATCH)]
 
+    default_chain = Engine(load_plugins=False)  # html, chrome, boilerplate (unlearned), ...
+
+    def dedupe_default_chain(texts: list[str]) -> list[np.ndarray]:
+        return [
+            default_chain.signatures_of(texts[s : s + BATCH])[0]
+            for s in range(0, len(texts), BATCH)
+        ]
+
     def lower_split(texts: list[str]) -> list[int]:
         return [len(t.lower().split()) for t in texts]
 
@@ -120,6 +128,7 @@ def variants() -> dict[str, Callable[[list[str]], object]]:
         "rensa": rensa_each,
         "rensa digest_matrix": rensa_matrix,
         "dedupe": dedupe_batches,
+        "dedupe default chain": dedupe_default_chain,
         "str.lower().split() alone": lower_split,
     }
 
