@@ -27,6 +27,8 @@ def _texts(name: str) -> list[str]:
 def _same(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> None:
     assert np.array_equal(a[1], b[1])
     assert a[0].tobytes() == b[0].tobytes()
+    # (the same array type: a kernel given a writable buffer is compiled once more)
+    assert a[0].flags.writeable == b[0].flags.writeable and a[0].dtype == b[0].dtype
 
 
 @pytest.fixture(autouse=True)

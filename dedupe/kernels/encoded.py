@@ -80,4 +80,7 @@ def reuse(
                 end += 1
             out[placed[k] : placed[end]] = buf[bounds[w] : bounds[w + end - k]]
         k = end
+    # (read-only, as the bytes :func:`dedupe.kernels.encode_batch` makes: a kernel given a
+    # writable buffer would be another specialisation, compiled and loaded once more)
+    out.flags.writeable = False
     return out, out_offsets
