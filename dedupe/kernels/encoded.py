@@ -6,8 +6,9 @@ batch's bytes and returns text, and the byte normalisers after it encode what th
 normalisers made, most of it the very strings ``chrome`` was given (a ``str`` is immutable:
 the same object has the same bytes). :func:`remember` keeps a batch's strings with their
 bytes; :func:`reuse` builds the bytes of a later batch from them, encoding only the strings
-that are new, and forgets them (the arrays it returns belong to its caller, who may write
-to them). Nothing is kept across threads: each thread of pass 1 has its own.
+that are new, and forgets them (the arrays it returns belong to its caller; the buffer is
+read-only, as :func:`dedupe.kernels.encode_batch`'s). Nothing is kept across threads: each
+thread of pass 1 has its own.
 """
 
 from __future__ import annotations
@@ -60,9 +61,10 @@ def reuse(
     sizes = np.diff(offsets)
     made_buf, made_offsets = encode([texts[k] for k in fresh])
     made = made_offsets.tolist()
+    positions = np.asarray(where, dtype=np.int64)
+    shared = np.flatnonzero(positions >= 0)
     new_sizes = np.zeros(n, dtype=np.int64)
-    shared = np.flatnonzero(np.asarray(where) >= 0)
-    new_sizes[shared] = sizes[np.asarray(where, dtype=np.int64)[shared]]
+    new_sizes[shared] = sizes[positions[shared]]
     new_sizes[fresh] = np.diff(made_offsets)
     out_offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(new_sizes, out=out_offsets[1:])

@@ -14,8 +14,7 @@ _FNV_PRIME = np.uint64(0x100000001B3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _ONE = np.uint64(1)
 _SPACE = 2
-#: A line feed in each byte of a word.
-_LINE_FEEDS = np.uint32(0x0A0A0A0A)
+#: A line feed in each byte of a word of eight bytes.
 _LINE_FEEDS64 = np.uint64(0x0A0A0A0A0A0A0A0A)
 
 
