@@ -127,3 +127,55 @@ def test_the_kinds_cached_on_disk_are_the_kinds_built():
     kind = chrome_lines.kinds()
     assert kind[ord("é")] == 1 and kind[ord("1")] == 0 and kind[ord("_")] == 0
     assert kind[ord("\u00a0")] == 2 and kind[ord("東")] == kind[ord("ß")] == 4
+
+
+def _rule_words() -> list[str]:
+    """Every run of letters in the rules' patterns and first words (what a line of chrome
+    is made of), with their completions' words."""
+    from dedupe.default_plugins.chrome import _RULES, SECOND_WORDS
+
+    words = {w for _, first, pattern in _RULES for w in re.findall(r"[^\W\d_]+", first + pattern)}
+    words |= {w for seconds in SECOND_WORDS.values() for w in seconds}
+    return sorted(words | {"même", "également", "réfugiés", "Monde", "France", "était"})
+
+
+_SEPARATORS = [" ", "", "  ", "\t", ":", " : ", "-", "'", "’", " » ", "\u00a0"]
+
+
+def test_second_words_are_all_a_rule_can_follow_its_first_word_with():
+    """A line opening with a first word of ``SECOND_WORDS`` matches its rule only when one
+    space and one of its words follow: every pair of the rules' words, joined every way and
+    completed by the rules' words, checked against the rule."""
+    from dedupe.default_plugins.chrome import _BY_FIRST_WORD, SECOND_WORDS
+
+    vocabulary = _rule_words()
+    tails = ["", " aussi", " ici", " sur Le Monde", " même sujet", " thème", " also like", " lus"]
+    tails += [" rubrique", " la suite", " spéciaux", " AFP", ".", " :"]
+    matched = 0
+    for first, seconds in SECOND_WORDS.items():
+        rules = [rule for _, rule in _BY_FIRST_WORD[first]]
+        for opening in (first, first.upper(), first.capitalize()):
+            for sep in _SEPARATORS:
+                for second in vocabulary:
+                    for tail in tails:
+                        line = opening + sep + second + tail
+                        if any(rule.match(line) for rule in rules):
+                            matched += 1
+                            following = re.match(r"[^\W\d_]+", line[len(first) + 1 :])
+                            assert sep == " " and following, line
+                            assert following.group().casefold() in seconds, line
+    assert matched > 100  # (the completions make real chrome lines of each rule)
+
+
+#: Lines of the rules' words (and of prose openings that share a rule's first word).
+_OPENINGS = ["La", "À", "EN", "De", "From", "More", "You", "A", "Les", "C'est", "Nos"]
+LINES = st.lists(st.sampled_from([*_rule_words(), *_OPENINGS]), min_size=1, max_size=6)
+
+
+@given(st.lists(st.tuples(LINES, st.sampled_from(_SEPARATORS)), max_size=10))
+@settings(max_examples=300, deadline=None)
+def test_batch_gives_strip_chrome_on_lines_of_the_rules_words(lines):
+    page = "\n".join(sep.join(words) for words, sep in lines)
+    body = "A paragraph of the article itself, long enough to be its text. " * 5
+    texts = [page, f"{body}\n{page}", f"{page}\n{body}", page.upper()]
+    assert _batch(texts) == [strip_chrome(t) for t in texts]

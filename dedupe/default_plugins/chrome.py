@@ -71,7 +71,7 @@ _RULES: list[tuple[str, str, str]] = [
         "leave add post laisser ajouter",
         r"(leave a|add a|post a|laisser un|ajouter un) (comment|reply|commentaire)",
     ),
-    ("line", "# copyright c", r"(copyright|©|\(c\)).{0,100}"),
+    ("line", "# copyright", r"(copyright|©|\(c\)).{0,100}"),
     (
         "line",
         "subscribe sign abonnez inscrivez newsletter",
@@ -124,6 +124,33 @@ _RULES: list[tuple[str, str, str]] = [
         r"les plus lus|dans la m[êe]me rubrique|(à|a) voir aussi)\s*:?",
     ),
 ]
+#: First words of the rules above that the rules follow with one space and one of a few
+#: words ("la suite", "à lire aussi", "de la rédaction"), with those words, case-folded:
+#: such a line can match a rule only with one of them (the kernel looks at the second word
+#: of these lines only; they open many lines of prose: "La", "En", "A", "De", "More").
+SECOND_WORDS: dict[str, tuple[str, ...]] = {
+    "la": ("suite",),
+    "les": ("plus",),
+    "en": ("direct",),
+    "à": ("lire", "voir"),
+    "a": ("lire", "voir"),
+    "sur": ("le",),
+    "dans": ("la",),
+    "vous": ("aimerez",),
+    "nos": ("autres", "articles"),
+    "you": ("may", "might"),
+    "more": ("stories", "news", "from"),
+    "most": ("read",),
+    **dict.fromkeys(
+        ("de", "from"),
+        (
+            *("the", "la", "le", "our", "notre", "nos", "staff", "rédaction", "redaction"),
+            *("editor", "editors", "newsroom", "correspondent", "correspondents"),
+            *("reporter", "reporters", "agence", "agences", "wire", "wires"),
+            *("envoyé", "envoye", "envoyés", "envoyes"),
+        ),
+    ),
+}
 # Bylines: "By Jane Doe", "par Jean Dupont et Marie Curie, AFP" (names capitalised, so
 # "By the end of the year..." is not one).
 _NAME = r"[A-ZÀ-Ý][\w'’.-]*"
@@ -158,6 +185,7 @@ for _word in ["by", "par", "posted", "written", "publié", "publie", "rédigé",
     _BY_FIRST_WORD.setdefault(_word, []).append(("byline", _BYLINE))
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
 _FIRST_WORDS = tuple(_BY_FIRST_WORD)
+_SECOND_WORDS = tuple(SECOND_WORDS.items())
 _RESERVED = ("all rights reserved", "tous droits réservés", "tous droits reserves")
 
 
@@ -239,7 +267,7 @@ def strip_chrome_batch(texts: list[str]) -> list[str]:
     object (the byte normalisers after this one reuse its bytes: :mod:`dedupe.kernels.encoded`)."""
     if kernels.active() == "reference" or not texts:
         return [strip_chrome(t) for t in texts]
-    full, tried, before, bounds = candidates(texts, _FIRST_WORDS, SHORT)
+    full, tried, before, bounds = candidates(texts, _FIRST_WORDS, SHORT, _SECOND_WORDS)
     out = []
     for d, text in enumerate(texts):
         a, b = bounds[d], bounds[d + 1]

@@ -461,9 +461,9 @@ def chrome_candidates(
     buf: np.ndarray, offsets: np.ndarray, tables: Sequence[Any], short: int, reserved: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The lines of an encoded batch that can be chrome (see the compiled
-    ``chrome_candidates``; ``tables``: kind, fold, keys, notes, longest)."""
-    kind, fold, keys, notes, longest = tables
+    ``chrome_candidates``; ``tables``: kind, fold, keys, notes, longest, needy, pairs)."""
+    kind, fold, keys, notes, longest, needy, pairs = tables
     result: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = _impl.chrome_candidates(
-        buf, offsets, kind, fold, keys, notes, longest, short, reserved
+        buf, offsets, kind, fold, keys, notes, longest, needy, pairs, short, reserved
     )
     return result

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from dedupe.kernels.compiled.loads import _ascii_without64, _load64
+from dedupe.kernels.compiled.loads import _ascii_run64, _load64
 from dedupe.kernels.compiled.utf8 import _decode
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -128,6 +128,10 @@ def _first_word(buf, a, b, kind, fold):
 
 
 _HOME = np.array([0x68, 0x6F, 0x6D, 0x65])
+#: What "all rights reserved", "tous droits réservés" and "tous droits reserves" hold, folded:
+#: "ts reserv", the "e" an "e" or an "é" (:data:`_E_OR_E_ACUTE`).
+_E_OR_E_ACUTE = -2
+_RESERVED_TAIL = np.array([0x74, 0x73, 0x20, 0x72, _E_OR_E_ACUTE, 0x73, 0x65, 0x72, 0x76])
 _ACCUEIL = np.array([0x61, 0x63, 0x63, 0x75, 0x65, 0x69, 0x6C])
 
 
@@ -145,11 +149,55 @@ def _starts_with(buf, a, b, fold, word):
 
 
 @njit(cache=True, nogil=True)
-def _short_line(buf, a, b, size, kind, fold, keys, longest, window, reserved):
+def _keyed(buf, b, h, after, kind, fold, needy, pairs):
+    """Whether a line whose first word (hash ``h``, ending at ``after``) is a rule's can
+    match one: always, unless the word is ``needy``, when one space and a second word of
+    its ``pairs`` must follow."""
+    if not _in_sorted(needy, h):
+        return True
+    if after >= b or buf[after] != 0x20:
+        return False
+    second, n, _, _ = _first_word(buf, after + 1, b, kind, fold)
+    return n > 0 and _in_sorted(pairs, (h * _MIX) ^ second)
+
+
+@njit(cache=True, nogil=True)
+def _reserved(buf, a, b, fold):
+    """Whether ``buf[a:b]`` holds "ts reserv" or "ts réserv" case-folded. Only the bytes
+    "erv" in any case fold to "erv": lines without them (most) are not decoded."""
+    p = a
+    while p + 2 < b:
+        if (buf[p] | 0x20) == 0x65 and (buf[p + 1] | 0x20) == 0x72 and (buf[p + 2] | 0x20) == 0x76:
+            break
+        p += 1
+    else:
+        return False
+    matched = 0  # the characters of :data:`_RESERVED_TAIL` matched so far
+    p = a
+    while p < b:
+        cp, width = _decode(buf, p)
+        f = fold[cp]
+        want = _RESERVED_TAIL[matched]
+        if f == want or (want == _E_OR_E_ACUTE and (f == 0x65 or f == 0xE9)):
+            matched += 1
+            if matched == _RESERVED_TAIL.shape[0]:
+                return True
+        else:
+            matched = 1 if f == 0x74 else 0  # (only its first letter is a "t")
+        p += width
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _short_line(buf, a, b, size, kind, fold, keys, longest, needy, pairs, window, reserved):
     """Whether the stripped line ``buf[a:b]`` of ``size`` characters (at most ``short``) can
     be chrome (see :func:`chrome_candidates`)."""
-    h, n, first, _ = _first_word(buf, a, b, kind, fold)
-    if n > 0 and n <= longest and _in_sorted(keys, h):
+    h, n, first, after = _first_word(buf, a, b, kind, fold)
+    if (
+        0 < n <= longest
+        and _in_sorted(keys, h)
+        and _keyed(buf, b, h, after, kind, fold, needy, pairs)
+    ):
         return True
     if n == 0 and (first == 0x28 or first == 0xA9 or 0x30 <= first <= 0x39):
         return True
@@ -157,52 +205,45 @@ def _short_line(buf, a, b, size, kind, fold, keys, longest, window, reserved):
         return True
     if window and n >= 7 and (_starts_with(buf, a, b, fold, _ACCUEIL)):
         return True
-    if size > reserved and not window:
-        return False  # (neither test below applies: the line is not read)
-    serv = 0
+    if size <= reserved and _reserved(buf, a, b, fold):
+        return True
+    if not window:
+        return False
     sep = 0  # 1 after a space, 2 after a space and a separator
     p = a
     while p < b:
         cp, width = _decode(buf, p)
-        f = fold[cp]
-        if size <= reserved:
-            if f == 0x73:
-                serv = 1
-            elif serv == 1 and f == 0x65:
-                serv = 2
-            elif serv == 2 and f == 0x72:
-                serv = 3
-            elif serv == 3 and f == 0x76:
+        if kind[cp] == 2:
+            if sep == 2:
                 return True
-            else:
-                serv = 0
-        if window:
-            if kind[cp] == 2:
-                if sep == 2:
-                    return True
-                sep = 1
-            elif sep == 1 and (cp == 0x7C or cp == 0x2013 or cp == 0x2014 or cp == 0x2D):
-                sep = 2
-            else:
-                sep = 0
+            sep = 1
+        elif sep == 1 and (cp == 0x7C or cp == 0x2013 or cp == 0x2014 or cp == 0x2D):
+            sep = 2
+        else:
+            sep = 0
         p += width
     return False
 
 
 @njit(cache=True, nogil=True)
-def chrome_candidates(buf, doc_offsets, kind, fold, keys, notes, longest, short, reserved):
+def chrome_candidates(
+    buf, doc_offsets, kind, fold, keys, notes, longest, needy, pairs, short, reserved
+):
     """Per document, whether it goes to ``strip_chrome`` whole (``full``: it holds a
     character of ``kind`` 4), else the lines of it that can be chrome, with the number of
     non-blank lines before each (CSR by document: ``counts``).
 
     ``kind``: 1 a letter of a first word, 2 whitespace, 4 send the document whole; ``fold``:
     the one-code-point case fold; ``keys``/``notes``: sorted FNV-1a hashes of the folded first
-    words of the rules and of the editorial notes (see
-    :mod:`dedupe.default_plugins.chrome_lines`). A stripped line can be chrome when it is at
-    most ``short`` characters and its first word is a key, or it starts with "(", "©" or a
+    words of the rules and of the editorial notes; ``needy``: those of the keys the rules
+    follow with one space and a second word, whose pairs (first word's hash times ``_MIX``,
+    xor the second's) are ``pairs`` (see :mod:`dedupe.default_plugins.chrome_lines`). A
+    stripped line can be chrome when it is at most ``short`` characters and its first word is
+    a key (and its second word one of its pairs, for a needy key), or it starts with "(", "©" or a
     digit, or (while it may be among the first three content lines) it starts with "home" or
     "accueil" or holds a separator between spaces, or it is at most ``reserved`` characters
-    and holds "serv" (all rights reserved); or it is longer and starts with a note word."""
+    and holds "ts reserv" or "ts réserv" (all rights reserved, tous droits réservés); or it is
+    longer and starts with a note word."""
     n_docs = doc_offsets.shape[0] - 1
     cap = _newlines(buf[doc_offsets[0] : doc_offsets[n_docs]]) + n_docs
     full = np.zeros(n_docs, dtype=np.bool_)
@@ -223,11 +264,13 @@ def chrome_candidates(buf, doc_offsets, kind, fold, keys, notes, longest, short,
             chars = 0
             while q < end:
                 # eight ASCII bytes, none a line feed, at a time (most bytes of most texts),
-                # else one character
-                if q + 8 <= end and _ascii_without64(_load64(buf, q), _LINE_FEEDS64):
-                    chars += 8
-                    q += 8
-                    continue
+                # else the ASCII bytes before the first that is not, then one character
+                if q + 8 <= end:
+                    skip = _ascii_run64(_load64(buf, q), _LINE_FEEDS64)
+                    chars += skip
+                    q += skip
+                    if skip == 8:
+                        continue
                 c = buf[q]
                 if c == 0x0A:
                     break
@@ -264,7 +307,9 @@ def chrome_candidates(buf, doc_offsets, kind, fold, keys, notes, longest, short,
                     size -= 1
                 if size <= short:
                     window = nonempty - found < 3
-                    cand = _short_line(buf, a, b, size, kind, fold, keys, longest, window, reserved)
+                    cand = _short_line(
+                        buf, a, b, size, kind, fold, keys, longest, needy, pairs, window, reserved
+                    )
                 else:
                     h, n, _, _ = _first_word(buf, a, b, kind, fold)
                     cand = n > 0 and _in_sorted(notes, h)

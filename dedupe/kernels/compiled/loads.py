@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
+from numba.cpython.unsafe.numbers import trailing_zeros as _trailing_zeros
 from numba.extending import intrinsic
 
 
@@ -47,6 +48,10 @@ _load32: Any = intrinsic(_typed_load32)
 #: ``_load64(buf, p)``: the 64-bit word at byte ``p`` (``p + 7`` inside ``buf``).
 _load64: Any = intrinsic(_typed_load64)
 
+#: The number of trailing zero bits of an integer, in a compiled kernel (an intrinsic: one
+#: instruction).
+trailing_zeros: Any = _trailing_zeros
+
 #: Words of four bytes: each byte's high bit, each byte 1.
 _HIGH_BITS = np.uint32(0x80808080)
 _LOW_BITS = np.uint32(0x01010101)
@@ -67,7 +72,13 @@ _LOW_BITS64 = np.uint64(0x0101010101010101)
 
 
 @njit(inline="always", cache=True)
-def _ascii_without64(v, repeated):
-    """:func:`_ascii_without` on a word of eight bytes."""
+def _ascii_run64(v, repeated):
+    """How many bytes of the word ``v``, from its first in memory, are ASCII and not the byte
+    that ``repeated`` holds eight times (8 when all are): a scan steps over them at once, to
+    the byte it must look at. (The zero-byte test may flag a byte after a true zero byte,
+    never one before it: the first flagged byte is exact.)"""
     x = v ^ repeated
-    return (v & _HIGH_BITS64) == 0 and ((x - _LOW_BITS64) & ~x & _HIGH_BITS64) == 0
+    flagged = (v & _HIGH_BITS64) | ((x - _LOW_BITS64) & ~x & _HIGH_BITS64)
+    if flagged == 0:
+        return 8
+    return np.int64(trailing_zeros(flagged)) >> 3

@@ -77,6 +77,8 @@ def chrome_candidates(
     keys: np.ndarray,
     notes: np.ndarray,
     longest: int,
+    needy: np.ndarray,
+    pairs: np.ndarray,
     short: int,
     reserved: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -84,6 +86,8 @@ def chrome_candidates(
     chrome with the non-blank lines before each (see the compiled kernel)."""
     key_set = {int(k) for k in keys}
     note_set = {int(k) for k in notes}
+    needy_set = {int(k) for k in needy}
+    pair_set = {int(k) for k in pairs}
     texts = decode(buf, doc_offsets)
     full = np.zeros(len(texts), dtype=bool)
     lines: list[int] = []
@@ -109,19 +113,28 @@ def chrome_candidates(
                 word_len += 1
             word = "".join(chr(int(fold[ord(c)])) for c in stripped[:word_len])
             h = _word_hash(stripped[:word_len], fold)
+            keyed = True  # (a needy first word needs one space and a second word of its pairs)
+            if h in needy_set:
+                rest = stripped[word_len + 1 :] if stripped[word_len : word_len + 1] == " " else ""
+                second = 0
+                while second < len(rest) and kind[ord(rest[second])] == 1:
+                    second += 1
+                paired = ((h * _MIX) & _M64) ^ _word_hash(rest[:second], fold)
+                keyed = second > 0 and paired in pair_set
             folded = "".join(chr(int(fold[ord(c)])) for c in stripped)
             spaced = "".join(" " if k == 2 else c for c, k in zip(stripped, ks[a:b], strict=True))
             has_sep = any(f" {s} " in spaced for s in "|–—-")
             if len(stripped) <= short:
                 cand = (
-                    (0 < word_len <= longest and h in key_set)
+                    (0 < word_len <= longest and h in key_set and keyed)
                     or (word_len == 0 and (stripped[0] in "(©" or "0" <= stripped[0] <= "9"))
                     or (
                         nonempty - found < 3
                         and (has_sep or word.startswith("home") or word.startswith("accueil"))
                     )
                 )
-                cand = cand or ("serv" in folded and len(stripped) <= reserved)
+                reserves = "ts reserv" in folded or "ts réserv" in folded
+                cand = cand or (reserves and len(stripped) <= reserved)
             else:
                 cand = word_len > 0 and h in note_set
             if cand:
