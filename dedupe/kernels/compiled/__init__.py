@@ -17,7 +17,6 @@ from dedupe.kernels.compiled.shingles import (
     char_hashes,
     has_character_tokens,
     word_hashes,
-    word_hashes_spaced,
     xxh32,
 )
 from dedupe.kernels.compiled.text import (
@@ -40,7 +39,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "shingles": (
         "xxh32",
         "word_hashes",
-        "word_hashes_spaced",
         "char_hashes",
         "auto_hashes",
         "has_character_tokens",
@@ -89,6 +87,5 @@ __all__ = [
     "unique_segments",
     "valid_utf8",
     "word_hashes",
-    "word_hashes_spaced",
     "xxh32",
 ]

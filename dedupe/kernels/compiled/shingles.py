@@ -201,40 +201,45 @@ def _split_words(buf, doc_offsets):
     return clean[:q], starts[:nw], ends[:nw], counts
 
 
+#: The bytes that may start whitespace other than an ASCII space: those below 0x20 and the
+#: lead bytes of the multi-byte spaces.
+_ODD_BYTES = np.zeros(256, dtype=np.uint8)
+_ODD_BYTES[:0x20] = 1
+for _c in (0xC2, 0xE1, 0xE2, 0xE3):
+    _ODD_BYTES[_c] = 1
+
+
 @njit(cache=True, nogil=True)
 def _spaces(buf, start, stop):
-    """The positions of the ASCII spaces in ``buf[start:stop]`` (what :func:`word_hashes`
-    finds itself; the stage finds them with numpy, faster: :func:`word_hashes_spaced`)."""
-    n = np.int64(0)
+    """The positions of the ASCII spaces in ``buf[start:stop]``, and whether a byte there may
+    start other whitespace (:data:`_ODD_BYTES`): one pass without a branch (each position is
+    written, the count moves on at a space), as fast as numpy's compare and ``flatnonzero``
+    alone."""
+    out = np.empty(stop - start + 1, dtype=np.int64)
+    n = 0
+    odd = np.uint8(0)
     for p in range(start, stop):
-        n += np.int64(buf[p] == 0x20)
-    out = np.empty(n, dtype=np.int64)
-    k = 0
-    for p in range(start, stop):
-        if buf[p] == 0x20:
-            out[k] = p
-            k += 1
-    return out
+        c = buf[p]
+        out[n] = p
+        n += int(c == 0x20)
+        odd |= _ODD_BYTES[c]
+    return out[:n], odd != 0
 
 
 @njit(cache=True, nogil=True)
-def _split_single_spaced(buf, doc_offsets, spaces):
+def _split_single_spaced(buf, doc_offsets, spaces, odd):
     """Like :func:`_split_words` for text already made of words joined by single ASCII spaces
     (what the ``whitespace`` normaliser leaves), without copying it, given the positions of
-    the batch's spaces; ``ok`` is False, and nothing else meaningful, when some document is
-    not like that. Such a document has one word more than it has spaces. The other
-    whitespace is looked for by a count LLVM vectorises (a byte below 0x20, or the lead
-    byte of a multi-byte space), and only where the count finds some, one by one."""
+    the batch's spaces and whether a byte may start other whitespace (:func:`_spaces`); ``ok``
+    is False, and nothing else meaningful, when some document is not like that. Such a
+    document has one word more than it has spaces. Where ``odd``, the other whitespace is
+    looked for byte by byte."""
     n_docs = doc_offsets.shape[0] - 1
     total = doc_offsets[n_docs]
     capacity = spaces.shape[0] + n_docs + 1
     starts = np.empty(capacity, dtype=np.int64)
     ends = np.empty(capacity, dtype=np.int64)
     counts = np.zeros(n_docs + 1, dtype=np.int64)
-    odd = np.int64(0)
-    for p in range(doc_offsets[0], total):
-        c = buf[p]
-        odd += np.int64((c < 0x20) | (c == 0xC2) | ((c >= 0xE1) & (c <= 0xE3)))
     if odd:
         for p in range(doc_offsets[0], total):
             c = buf[p]
@@ -297,15 +302,8 @@ def word_hashes(buf, doc_offsets, n):
     spaces, the words are first laid out that way, so every shingle is a contiguous slice
     hashed in place.
     """
-    spaces = _spaces(buf, doc_offsets[0], doc_offsets[doc_offsets.shape[0] - 1])
-    return word_hashes_spaced(buf, doc_offsets, n, spaces)
-
-
-@njit(cache=True, nogil=True)
-def word_hashes_spaced(buf, doc_offsets, n, spaces):
-    """:func:`word_hashes` given ``spaces``, the positions of the ASCII spaces of the batch's
-    documents in order (numpy finds them four times as fast as a compiled loop)."""
-    ok, starts, ends, counts = _split_single_spaced(buf, doc_offsets, spaces)
+    spaces, odd = _spaces(buf, doc_offsets[0], doc_offsets[doc_offsets.shape[0] - 1])
+    ok, starts, ends, counts = _split_single_spaced(buf, doc_offsets, spaces, odd)
     if ok:
         return _hash_tokens(buf, starts, ends, counts, n)
     clean, starts, ends, counts = _split_words(buf, doc_offsets)

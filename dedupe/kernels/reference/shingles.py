@@ -21,13 +21,6 @@ def word_hashes(buf: np.ndarray, doc_offsets: np.ndarray, n: int) -> tuple[np.nd
     return strings.word_hashes(decode(buf, doc_offsets), n)
 
 
-def word_hashes_spaced(
-    buf: np.ndarray, doc_offsets: np.ndarray, n: int, spaces: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`word_hashes` (``spaces``, the positions of the batch's spaces, are not needed)."""
-    return word_hashes(buf, doc_offsets, n)
-
-
 def char_hashes(buf: np.ndarray, doc_offsets: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """xxh32 of every character n-gram of each document of the encoded batch."""
     return strings.char_hashes(decode(buf, doc_offsets), n)

@@ -12,7 +12,6 @@ from dedupe.kernels.reference.shingles import (
     char_hashes,
     has_character_tokens,
     word_hashes,
-    word_hashes_spaced,
     xxh32,
 )
 from dedupe.kernels.reference.text import (
@@ -68,6 +67,5 @@ __all__ = [
     "unique_segments",
     "valid_utf8",
     "word_hashes",
-    "word_hashes_spaced",
     "xxh32",
 ]
