@@ -85,6 +85,7 @@ class Sketch:
     """A document's sentences and first line, as the first look compares them."""
 
     __slots__ = (
+        "_cut_lines",
         "_folded",
         "_head_words",
         "_long_head",
@@ -100,8 +101,11 @@ class Sketch:
     def __init__(self, text: str) -> None:
         #: The text as the figures scorer reads it.
         self.text = text
+        # (its lines cut at sentence ends, kept for :attr:`opens`: the stripped sentences
+        # are mostly these very strings)
+        self._cut_lines = _cut(text).split("\n")
         #: Its sentences in order, and as a set.
-        self.sentences = [s for s in map(str.strip, _cut(text).split("\n")) if s]
+        self.sentences = [s for s in map(str.strip, self._cut_lines) if s]
         self.unique = frozenset(self.sentences)
         #: Its first line, casefolded.
         first = text.lstrip()
@@ -130,7 +134,7 @@ class Sketch:
         if self._opens is None:
             opens: list[bool] = []
             after = True
-            for line in _cut(self.text).split("\n"):
+            for line in self._cut_lines:
                 sentence = line.strip()
                 if not sentence:
                     after = True
@@ -167,8 +171,7 @@ class Sketch:
         if self._retyped is None:
             joined = "\x02".join(self.sentences)
             for old, new in _RETYPED:
-                if old in joined:
-                    joined = joined.replace(old, new)
+                joined = joined.replace(old, new)  # (the same string when there is none)
             keys = joined.split("\x02")
             self._retyped = (keys, frozenset(keys))
         return self._retyped
@@ -177,8 +180,7 @@ class Sketch:
 def _cut(text: str) -> str:
     """The text with a line break after each sentence's end (:data:`_ENDS`)."""
     for stop in _ENDS:
-        if stop in text:
-            text = text.replace(stop, stop[0] + "\n")
+        text = text.replace(stop, stop[0] + "\n")  # (the same string when there is none)
     return text
 
 
