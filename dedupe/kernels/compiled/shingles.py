@@ -215,12 +215,13 @@ def _spaces(buf, start, stop):
     start other whitespace (:data:`_ODD_BYTES`): one pass without a branch (each position is
     written, the count moves on at a space), as fast as numpy's compare and ``flatnonzero``
     alone."""
-    out = np.empty(stop - start + 1, dtype=np.int64)
+    part = buf[start:stop]  # (read as a slice: a quarter faster than indexed by position)
+    out = np.empty(part.shape[0] + 1, dtype=np.int64)
     n = 0
     odd = np.uint8(0)
-    for p in range(start, stop):
-        c = buf[p]
-        out[n] = p
+    for i in range(part.shape[0]):
+        c = part[i]
+        out[n] = start + i
         n += int(c == 0x20)
         odd |= _ODD_BYTES[c]
     return out[:n], odd != 0

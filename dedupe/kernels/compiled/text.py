@@ -327,14 +327,16 @@ def fused_map(buf, doc_offsets, single, starts, multi, expansion, flagged):
 def code_points(buf, offsets):
     """The code points of each document of an encoded batch: its bytes that are not UTF-8
     continuation bytes (one pass, no temporary array: pass 1 measures every document's
-    length in characters)."""
+    length in characters). Each document's bytes are read as a slice: LLVM vectorises that
+    count, not one indexed by positions (ten times as long)."""
     n = offsets.shape[0] - 1
     counts = np.zeros(n, dtype=np.int64)
     for d in range(n):
-        c = 0
-        for p in range(offsets[d], offsets[d + 1]):
-            c += (buf[p] & 0xC0) != 0x80
-        counts[d] = c
+        document = buf[offsets[d] : offsets[d + 1]]
+        continuations = 0
+        for byte in document:
+            continuations += (byte & 0xC0) == 0x80
+        counts[d] = document.shape[0] - continuations
     return counts
 
 
