@@ -123,17 +123,25 @@ def _without_credits(text: str) -> str:
     # (only a short line can be a credit: the words are looked for in those alone, most of a
     # story's text is in its long paragraphs)
     short = "\n".join(line for line in lines if len(line) <= _CREDIT_LINE).lower()
-    words = [w for w in _CREDIT_WORDS if w in short]
+    words = [w for w in _LATIN_CREDIT_WORDS if w in short]
+    if not short.isascii():
+        # (a word of another script is looked for where its first letter is: a search for
+        # one character is a fraction of one for a word)
+        words += [w for w in _OTHER_CREDIT_WORDS if w[0] in short and w in short]
     if not words:
         return text
-    kept = [
-        line
-        for line in lines
-        if len(line) > _CREDIT_LINE
-        or not any(w in line.lower() for w in words)
-        or not _credit_line(line)
-    ]
+    kept = []
+    for line in lines:
+        if len(line) <= _CREDIT_LINE:
+            low = line.lower()
+            if any(w in low for w in words) and _credit_line(line):
+                continue
+        kept.append(line)
     return text if len(kept) == len(lines) else "\n".join(kept)
+
+
+_LATIN_CREDIT_WORDS = tuple(w for w in _CREDIT_WORDS if w.isascii())
+_OTHER_CREDIT_WORDS = tuple(w for w in _CREDIT_WORDS if not w.isascii())
 
 
 def _page(text: str) -> bool:
