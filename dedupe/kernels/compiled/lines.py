@@ -6,14 +6,55 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from dedupe.kernels.compiled.loads import _ascii_run64, _load64
-from dedupe.kernels.compiled.utf8 import _decode
+from dedupe.kernels.compiled.loads import _ascii_run64, _load64, _store64
+from dedupe.kernels.compiled.loads import leading_zeros as _leading_zeros
+from dedupe.kernels.compiled.utf8 import _decode, _encode
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-_ONE = np.uint64(1)
 _SPACE = 2
+#: The line keys' hashes (:func:`_key_hashes`): seeds and multipliers (xxh64's primes).
+_KEY_SEED1 = np.uint64(0x27D4EB2F165667C5)
+_KEY_SEED2 = np.uint64(0x165667B19E3779F9)
+_KEY_P1 = np.uint64(0x9E3779B185EBCA87)
+_KEY_P2 = np.uint64(0xC2B2AE3D27D4EB4F)
+_SHIFT2 = np.uint64(2)
+#: Bytes a character's fold takes at most (three code points of four bytes).
+_KEY_BYTES = 12
+_SHIFT29 = np.uint64(29)
+#: Words of eight bytes: each byte's high bit, a space in each, and what added to a byte from
+#: " " to "~" sets its high bit from "A" on, from "[" on (the capitals lie between).
+_HIGH64 = np.uint64(0x8080808080808080)
+_SPACES64 = np.uint64(0x2020202020202020)
+_BELOW_A = np.uint64(0x3F3F3F3F3F3F3F3F)
+_BELOW_BRACKET = np.uint64(0x2525252525252525)
+_LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
+
+
+@njit(inline="always", cache=True)
+def _zero_bytes64(x):
+    """The high bit of each zero byte of ``x``, of those alone."""
+    y = (x & _LOW7) + _LOW7
+    return ~(y | x | _LOW7)
+
+
+@njit(inline="always", cache=True)
+def _rotl64(x, r):
+    return (x << np.uint64(r)) | (x >> np.uint64(64 - r))
+
+
+@njit(inline="always", cache=True)
+def _fmix64(h):
+    """xxh64's avalanche."""
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC2B2AE3D27D4EB4F)
+    h ^= h >> np.uint64(29)
+    h *= np.uint64(0x165667B19E3779F9)
+    h ^= h >> np.uint64(32)
+    return h
+
+
 #: A line feed in each byte of a word of eight bytes.
 _LINE_FEEDS64 = np.uint64(0x0A0A0A0A0A0A0A0A)
 
@@ -27,12 +68,40 @@ def _newlines(buf):
     return n
 
 
+@njit(inline="always", cache=True)
+def _key_hashes(scratch, length):
+    """The two 64-bit hashes of the key ``scratch[:length]`` (its UTF-8 bytes), eight bytes
+    at a time (:func:`dedupe.kernels.reference.lines.key_hashes` is the definition)."""
+    h1 = _KEY_SEED1
+    h2 = _KEY_SEED2
+    i = 0
+    while i + 8 <= length:
+        x = _load64(scratch, i)
+        h1 = _rotl64(h1 ^ (x * _KEY_P2), 31) * _KEY_P1
+        h2 = (h2 + x) * _MIX
+        h2 ^= h2 >> _SHIFT29
+        i += 8
+    if i < length:
+        x = np.uint64(0)
+        for t in range(length - i):
+            x |= np.uint64(scratch[i + t]) << np.uint64(8 * t)
+        h1 = _rotl64(h1 ^ (x * _KEY_P2), 31) * _KEY_P1
+        h2 = (h2 + x) * _MIX
+        h2 ^= h2 >> _SHIFT29
+    n = np.uint64(length)
+    return _fmix64(h1 ^ n), _fmix64(h2 + n * _KEY_P1)
+
+
 @njit(cache=True, nogil=True)
 def line_keys(buf, doc_offsets, classes, single, starts, multi):
     """Per non-blank line (split at "\\n") of each document: the document, two 64-bit hashes
     and the length in characters of its key ``line.strip().casefold()`` (``classes``: 2 for
     the whitespace ``strip`` removes; ``single``/``starts``/``multi``: the case-folding
-    table), and the stripped line's range in characters of its document."""
+    table), and the stripped line's range in characters of its document.
+
+    Each line's key is written folded, as UTF-8, into a scratch buffer (eight ASCII bytes
+    from a space to "~" at a time, lowered with word arithmetic: most bytes of most lines;
+    other characters one by one through the table), then hashed eight bytes at a time."""
     n_docs = doc_offsets.shape[0] - 1
     cap = _newlines(buf[doc_offsets[0] : doc_offsets[n_docs]]) + n_docs
     docs = np.empty(cap, dtype=np.int64)
@@ -41,25 +110,47 @@ def line_keys(buf, doc_offsets, classes, single, starts, multi):
     weights = np.empty(cap, dtype=np.int64)
     begin = np.empty(cap, dtype=np.int64)
     stop = np.empty(cap, dtype=np.int64)
+    scratch = np.empty(4096, dtype=np.uint8)
     k = 0
     for d in range(n_docs):
         p = doc_offsets[d]
         end = doc_offsets[d + 1]
         ch = 0  # characters of the document before ``q``
+        if _KEY_BYTES * (end - p) + 16 > scratch.shape[0]:
+            # (room for any line of the document's folded: grown here, not in the loops
+            # below, where a buffer that may change made each character several times dearer)
+            scratch = np.empty(_KEY_BYTES * (end - p) + 16, dtype=np.uint8)
         while p <= end:
-            # One line [p, q): hashed from its first non-space character; the hashes and
-            # length as they stood after its last non-space character are its key's.
-            h1 = _FNV_OFFSET
-            h2 = np.uint64(0)
-            w = 0
+            # One line [p, q): its key written from its first non-space character; the
+            # key's bytes and characters as they stood after its last non-space one.
+            w = 0  # characters written
+            used = 0  # bytes written
             a = -1
             b = -1
-            key1 = h1
-            key2 = h2
             key_w = 0
+            key_used = 0
             q = p
-            while q < end and buf[q] != 0x0A:
+            while q < end:
+                if a >= 0 and q + 8 <= end:
+                    v = _load64(buf, q)
+                    if (v & _HIGH64) == 0 and ((v - _SPACES64) & ~v & _HIGH64) == 0:
+                        # eight ASCII bytes from " " on (no line feed, no other whitespace)
+                        upper = (v + _BELOW_A) & ~(v + _BELOW_BRACKET) & _HIGH64
+                        _store64(scratch, used, v | (upper >> _SHIFT2))
+                        non_space = ~_zero_bytes64(v ^ _SPACES64) & _HIGH64
+                        if non_space:
+                            last = 7 - (int(_leading_zeros(non_space)) >> 3)
+                            b = ch + last + 1
+                            key_w = w + last + 1
+                            key_used = used + last + 1
+                        used += 8
+                        w += 8
+                        ch += 8
+                        q += 8
+                        continue
                 c = buf[q]
+                if c == 0x0A:
+                    break
                 if c < 0x80:
                     cp = np.int64(c)
                     size = 1
@@ -68,31 +159,25 @@ def line_keys(buf, doc_offsets, classes, single, starts, multi):
                 if classes[cp] != _SPACE or a >= 0:
                     image = single[cp]
                     if image >= 0:
-                        x = np.uint64(image)
-                        h1 = (h1 ^ x) * _FNV_PRIME
-                        h2 = (h2 + x + _ONE) * _MIX
+                        used = _encode(scratch, used, np.int64(image))
                         w += 1
                     else:
                         m = -image - 1
                         for t in range(starts[m], starts[m + 1]):
-                            x = np.uint64(multi[t])
-                            h1 = (h1 ^ x) * _FNV_PRIME
-                            h2 = (h2 + x + _ONE) * _MIX
+                            used = _encode(scratch, used, np.int64(multi[t]))
                             w += 1
                     if classes[cp] != _SPACE:
                         if a < 0:
                             a = ch
                         b = ch + 1
-                        key1 = h1
-                        key2 = h2
                         key_w = w
+                        key_used = used
                 q += size
                 ch += 1
             ch += 1  # the line end
             if a >= 0:
                 docs[k] = d
-                first[k] = key1
-                second[k] = key2
+                first[k], second[k] = _key_hashes(scratch, key_used)
                 weights[k] = key_w
                 begin[k] = a
                 stop[k] = b

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
+from numba.cpython.unsafe.numbers import leading_zeros as _leading_zeros
 from numba.cpython.unsafe.numbers import trailing_zeros as _trailing_zeros
 from numba.extending import intrinsic
 
@@ -48,9 +49,33 @@ _load32: Any = intrinsic(_typed_load32)
 #: ``_load64(buf, p)``: the 64-bit word at byte ``p`` (``p + 7`` inside ``buf``).
 _load64: Any = intrinsic(_typed_load64)
 
-#: The number of trailing zero bits of an integer, in a compiled kernel (an intrinsic: one
-#: instruction).
+#: The number of trailing (leading) zero bits of an integer, in a compiled kernel (an
+#: intrinsic: one instruction).
 trailing_zeros: Any = _trailing_zeros
+leading_zeros: Any = _leading_zeros
+
+
+def _typed_store64(typingctx: Any, buf: Any, p: Any, value: Any) -> Any:
+    """The typing and code of :data:`_store64`."""
+    if not (isinstance(buf, types.Array) and buf.dtype == types.uint8 and buf.mutable):
+        return None
+    if not isinstance(p, types.Integer) or value != types.uint64:
+        return None
+    sig = types.void(buf, p, value)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        at = context.cast(builder, args[1], signature.args[1], types.intp)
+        address = builder.bitcast(builder.gep(array.data, [at]), ir.IntType(64).as_pointer())
+        builder.store(args[2], address, align=1)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+#: ``_store64(buf, p, value)``: write the 64-bit word ``value`` at byte ``p`` of the writable
+#: uint8 array ``buf`` (``p + 7`` inside it), little-endian, with one store.
+_store64: Any = intrinsic(_typed_store64)
 
 #: Words of four bytes: each byte's high bit, each byte 1.
 _HIGH_BITS = np.uint32(0x80808080)

@@ -14,13 +14,35 @@ _MIX = 0x9E3779B97F4A7C15
 _SPACE = 2
 
 
-def _hashes(key: str) -> tuple[int, int]:
-    h1, h2 = _FNV_OFFSET, 0
-    for c in key:
-        x = ord(c)
-        h1 = ((h1 ^ x) * _FNV_PRIME) & _M64
-        h2 = ((h2 + x + 1) * _MIX) & _M64
-    return h1, h2
+#: The line keys' hashes: seeds and multipliers (xxh64's primes).
+_KEY_SEED1, _KEY_SEED2 = 0x27D4EB2F165667C5, 0x165667B19E3779F9
+_KEY_P1, _KEY_P2 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F
+
+
+def _rotl64(x: int, r: int) -> int:
+    return ((x << r) | (x >> (64 - r))) & _M64
+
+
+def _fmix64(h: int) -> int:
+    h ^= h >> 33
+    h = (h * 0xC2B2AE3D27D4EB4F) & _M64
+    h ^= h >> 29
+    h = (h * 0x165667B19E3779F9) & _M64
+    return h ^ (h >> 32)
+
+
+def key_hashes(data: bytes) -> tuple[int, int]:
+    """The two 64-bit hashes of a line key's UTF-8 bytes: each word of eight bytes
+    (little-endian; the last padded with zeros) mixed into both, then the length, and
+    xxh64's avalanche (what the compiled ``line_keys`` computes)."""
+    h1, h2 = _KEY_SEED1, _KEY_SEED2
+    for i in range(0, len(data), 8):
+        x = int.from_bytes(data[i : i + 8], "little")
+        h1 = (_rotl64(h1 ^ ((x * _KEY_P2) & _M64), 31) * _KEY_P1) & _M64
+        h2 = ((h2 + x) * _MIX) & _M64
+        h2 ^= h2 >> 29
+    n = len(data)
+    return _fmix64(h1 ^ n), _fmix64((h2 + n * _KEY_P1) & _M64)
 
 
 def _fold(text: str, single: np.ndarray, starts: np.ndarray, multi: np.ndarray) -> str:
@@ -54,7 +76,9 @@ def line_keys(
                 a = spaces.index(False)
                 b = len(line) - spaces[::-1].index(False)
                 key = _fold(line[a:b], single, starts, multi)
-                rows.append((d, *_hashes(key), len(key), at + a, at + b))
+                rows.append(
+                    (d, *key_hashes(key.encode("utf-8", "surrogatepass")), len(key), at + a, at + b)
+                )
             at += len(line) + 1
     columns = list(zip(*rows, strict=True)) if rows else [()] * 6
     types = (np.int64, np.uint64, np.uint64, np.int64, np.int64, np.int64)
