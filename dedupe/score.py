@@ -156,6 +156,11 @@ class PairContext:
         """The document's text as read."""
         return self.store.text(doc)
 
+    def same_text(self, a: int, b: int) -> bool:
+        """Whether two documents' texts as read are the same (told without decoding them
+        where the store keeps them encoded)."""
+        return self.store.same_text(a, b)
+
     def normalised_text(self, doc: int) -> str:
         """The document's text after the normaliser chain."""
         return self.store.normalised_text(doc)

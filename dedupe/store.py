@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from dedupe.shingle import ShingleSets
+from dedupe.texts import EncodedTexts
 
 
 @dataclass
@@ -159,6 +160,14 @@ class DocStore:
                 "texts must say so with needs_text=True"
             )
         return self.texts[self.row(doc)]
+
+    def same_text(self, a: int, b: int) -> bool:
+        """Whether two documents' texts as read are the same (by their stored bytes when the
+        texts are kept encoded: neither is decoded)."""
+        texts = self.texts
+        if isinstance(texts, EncodedTexts):
+            return texts.same(self.row(a), self.row(b))
+        return self.text(a) == self.text(b)
 
     def normalised_text(self, doc: int) -> str:
         """The normalised text (computed on first use when only raw texts were kept)."""

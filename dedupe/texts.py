@@ -59,6 +59,11 @@ class EncodedTexts(Sequence[str]):
             text = self._recent[k] = _decode(self._data[k])
         return text
 
+    def same(self, i: int, j: int) -> bool:
+        """Whether texts ``i`` and ``j`` are the same, told by their bytes (nothing decoded:
+        the encoding is one to one)."""
+        return self._data[i] == self._data[j]
+
     def __repr__(self) -> str:
         return f"EncodedTexts({len(self._data)} texts)"
 

@@ -40,3 +40,18 @@ def test_texts_beyond_latin1_take_about_half_the_memory(syndication):
     as_strings = sum(sys.getsizeof(t) for t in texts)
     encoded = sum(sys.getsizeof(b) for b in EncodedTexts(texts)._data)
     assert encoded < 0.6 * as_strings
+
+
+def test_same_tells_equal_texts_by_their_bytes(syndication):
+    """``same`` (what the figures check asks of a pair before reading it) agrees with the
+    decoded texts' equality, exact copies of the corpus and odd strings included."""
+    from .conftest import read_jsonl
+
+    texts = [r["text"] for r in read_jsonl(syndication / "corpus.jsonl")][:200]
+    odd = ["lone \ud800 surrogate", "lone \ud800 surrogate", "\ud800", "\udc00", "", ""]
+    every = [*texts, *texts[:20], *odd]
+    kept = EncodedTexts(every)
+    pairs = [(i, j) for i in range(len(every)) for j in range(i, len(every), 7)]
+    pairs += [(k, len(texts) + k) for k in range(20)] + [(len(every) - 6, len(every) - 5)]
+    assert all(kept.same(i, j) == (every[i] == every[j]) for i, j in pairs)
+    assert sum(kept.same(i, j) for i, j in pairs if i != j) > 3  # (copies were compared)

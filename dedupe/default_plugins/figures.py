@@ -247,7 +247,7 @@ def _scores(pairs: np.ndarray, ctx: PairContext, with_names: bool) -> np.ndarray
     listed = [(a, b) for a, b in pairs.tolist()]
     fresh = sorted({pair for pair in listed if (*pair, with_names) not in known})
     # texts the same as read agree (nothing read: exact copies are a large share of copies)
-    same = [pair for pair in fresh if ctx.text(pair[0]) == ctx.text(pair[1])]
+    same = [pair for pair in fresh if ctx.same_text(*pair)]
     for a, b in same:
         known[a, b, with_names] = 1.0
     if same:
