@@ -245,9 +245,12 @@ def strip_lines(lines: list[str], tried: Sequence[int], before: Iterable[int]) -
             if crumb and crumb.end() > 0 and crumb.group(1):
                 stripped = stripped[crumb.end() :].strip()
                 line = stripped
+            # Every site suffix ("Title | Section | Site"): one left would be cut by a second
+            # pass (idempotence).
             suffix = _SITE_SUFFIX.match(stripped)
-            if suffix and not _SENTENCE_END.search(stripped):
+            while suffix and not _SENTENCE_END.search(line):
                 line = suffix.group(1)
+                suffix = _SITE_SUFFIX.match(line)
             line = trim_title(line)
             # What is left may itself be chrome ("By Jane Doe | Daily Wire" -> a byline):
             # drop it now, so that a second pass finds nothing more (idempotence).
