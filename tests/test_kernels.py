@@ -462,6 +462,17 @@ def test_reference_twins_give_the_compiled_values(texts, n):
         "chrome_candidates", chrome_buf, chrome_offsets, *tables(_FIRST_WORDS), 200, RESERVED_LINE
     )
     _twins_agree("chrome_candidates", chrome_buf, chrome_offsets, *tables(_FIRST_WORDS), 8, 4)
+    from dedupe.figures.edits import _connectors
+    from dedupe.kernels.charclass import changes_in_lower, spaces
+
+    for text in [*texts, "İstanbul of De\u00a0Σ de\u2003x x", ""]:
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        _twins_agree("word_table", cps, spaces(), changes_in_lower(), _connectors())
+        table = compiled.word_table(cps, spaces(), changes_in_lower(), _connectors())
+        other = compiled.word_table(
+            cps[: len(cps) // 2].copy(), spaces(), changes_in_lower(), _connectors()
+        )
+        _twins_agree("missing_from", table[0], other[0], other[5])
 
 
 @given(texts_strategy, st.integers(1, 4))

@@ -20,6 +20,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
+
+from dedupe import kernels
 from dedupe.figures import words as vocab
 
 __all__ = ["NAMES_SHARE", "Words", "same_figures"]
@@ -81,42 +84,62 @@ _SPELLED = re.compile(
 )
 
 
+#: The kinds of a word in :func:`dedupe.kernels.word_table` (bits): a capital, a connector.
+_CAPITAL, _CONNECTOR = 1, 2
+#: The hashes of the connectors as written (a word without a capital is a name when it is
+#: one), made on first use.
+_CONNECTORS: list[np.ndarray] = []
+
+
+def _connectors() -> np.ndarray:
+    if not _CONNECTORS:
+        none = np.zeros(0, dtype=np.uint64)
+        _CONNECTORS.append(np.sort(kernels.word_table(" ".join(vocab.CONNECTORS), none)[0]))
+    return _CONNECTORS[0]
+
+
 class Words:
-    """A text's words as written (split at whitespace), and, made on first use (when words
-    with a capital differ), the words counted and how many of them have a capital or are
-    connectors; its spelled figures counted on first use too.
+    """A text's words as written (split at whitespace) as a table: each distinct word's
+    hash, place, count and whether it is a name (has a capital or is a connector,
+    :func:`_name`), made in one compiled pass without a string per word (a document's
+    hundreds of words made into strings and sets cost more than comparing two documents by
+    their hashes); its spelled figures counted on first use.
 
     Each word once is enough: a figure or a name found anywhere in the other document is
     moved, not changed, for the full comparison too (:mod:`dedupe.figures.compare`).
     """
 
-    __slots__ = ("_counted", "_names", "_spelled", "_text", "_words", "written")
+    __slots__ = (
+        "_slots",
+        "_spelled",
+        "_text",
+        "counts",
+        "ends",
+        "hashes",
+        "name",
+        "names",
+        "starts",
+    )
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._words = text.split()  # (kept for the counts: most pairs never ask for them)
-        self.written = frozenset(self._words)
-        self._counted: Counter[str] | None = None
-        self._names: int | None = None
+        table = kernels.word_table(text, _connectors())
+        self.hashes, self.starts, self.ends, self.counts, kinds, self._slots = table
+        #: Whether each distinct word is a name (:func:`_name`).
+        self.name = kinds != 0
+        #: How many of its words have a capital, and how many are connectors as written.
+        capital, connector = (kinds & _CAPITAL) != 0, (kinds & _CONNECTOR) != 0
+        self.names = int(self.counts[capital].sum()) + int(self.counts[connector].sum())
         self._spelled: Counter[str] | None = None
 
-    @property
-    def counted(self) -> Counter[str]:
-        """How many times each word is written."""
-        if self._counted is None:
-            self._counted = Counter(self._words)
-        return self._counted
+    def missing_from(self, other: Words) -> np.ndarray:
+        """The numbers of its distinct words that ``other`` lacks."""
+        return kernels.missing_from(self.hashes, other.hashes, other._slots)
 
-    @property
-    def names(self) -> int:
-        """How many of its words have a capital or are connectors (:func:`_name`)."""
-        if self._names is None:
-            written = self._words
-            # :func:`_name` of each word, counted with map over C functions (a word has a
-            # capital when it differs from itself in lower case)
-            capitals = len(written) - sum(map(str.__eq__, written, self._text.lower().split()))
-            self._names = capitals + sum(map(vocab.CONNECTORS.__contains__, written))
-        return self._names
+    def words(self, numbers: np.ndarray) -> list[str]:
+        """These distinct words, as written."""
+        text, starts, ends = self._text, self.starts[numbers], self.ends[numbers]
+        return [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
 
     def spelled(self) -> Counter[str]:
         """The spelled figures ("two billion", "first quarter", "six-day"), counted."""
@@ -129,17 +152,16 @@ def same_figures(a: Words, b: Words, *, names: bool) -> bool:
     """Whether the words the two texts do not share make no figure (and, with ``names``,
     hold few names against those they share): then nothing can conflict (see the module
     doc)."""
-    only_a, only_b = a.written - b.written, b.written - a.written
-    differing = only_a | only_b
-    figure, spelling = _figure_words(differing)
+    only_a, only_b = a.missing_from(b), b.missing_from(a)
+    figure, spelling = _figure_words([*a.words(only_a), *b.words(only_b)])
     if figure or (spelling and a.spelled() != b.spelled()):
         return False
     if not names:
         return True
-    named_a, named_b = [w for w in only_a if _name(w)], [w for w in only_b if _name(w)]
-    if not named_a and not named_b:
+    named_a, named_b = only_a[a.name[only_a]], only_b[b.name[only_b]]
+    if not len(named_a) and not len(named_b):
         return True  # (no name differs: the names they share need not be counted)
-    differing_a = sum(a.counted[w] for w in named_a)
-    differing_b = sum(b.counted[w] for w in named_b)
+    differing_a = int(a.counts[named_a].sum())
+    differing_b = int(b.counts[named_b].sum())
     shared = a.names - differing_a
     return differing_a + differing_b <= NAMES_SHARE * shared

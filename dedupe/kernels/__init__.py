@@ -461,3 +461,24 @@ def chrome_candidates(
         buf, offsets, kind, fold, keys, notes, longest, needy, pairs, short, reserved
     )
     return result
+
+
+def word_table(
+    text: str, connectors: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct word of ``text`` (``str.split()``'s), in order of first occurrence: a
+    64-bit hash, the character range of that occurrence, its count and kinds (a capital, one
+    of the sorted hashes ``connectors``), and a hash table of them (see the compiled
+    ``word_table``)."""
+    from dedupe.kernels.charclass import changes_in_lower, spaces
+
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    result: tuple[np.ndarray, ...] = _impl.word_table(cps, spaces(), changes_in_lower(), connectors)
+    return result  # type: ignore[return-value]
+
+
+def missing_from(values: np.ndarray, hashes: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """The positions of the word hashes ``values`` that a :func:`word_table`'s ``hashes``
+    and ``slots`` lack."""
+    result: np.ndarray = _impl.missing_from(values, hashes, slots)
+    return result

@@ -40,3 +40,22 @@ def _build() -> np.ndarray:
 def classes() -> np.ndarray:
     """uint8 class per code point: 0 other, 1 word, 2 space, 3 underscore, 4 combining mark."""
     return cached_table(f"charclass{VERSION}", _build)
+
+
+def _build_lower() -> np.ndarray:
+    return np.fromiter(
+        (chr(cp).lower() != chr(cp) for cp in range(0x110000)), dtype=np.uint8, count=0x110000
+    )
+
+
+@cache
+def spaces() -> np.ndarray:
+    """uint8 per code point: 1 where ``str.isspace`` (what ``str.split()`` cuts at: ``\\s``)."""
+    return (classes() == SPACE).astype(np.uint8)
+
+
+@cache
+def changes_in_lower() -> np.ndarray:
+    """uint8 per code point: 1 where ``str.lower`` changes it (a word with one of these is not
+    written in lower case)."""
+    return cached_table("lower1", _build_lower)

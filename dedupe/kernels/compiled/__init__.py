@@ -33,6 +33,7 @@ from dedupe.kernels.compiled.text import (
     punctuation_to_spaces,
     valid_utf8,
 )
+from dedupe.kernels.compiled.words import missing_from, word_table
 
 #: The kernels, by family (each has a reference twin of the same name and signature).
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -60,6 +61,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     ),
     "align": ("aligned_scores",),
     "lines": ("line_keys", "chrome_candidates"),
+    "words": ("word_table", "missing_from"),
 }
 
 __all__ = [
@@ -82,10 +84,12 @@ __all__ = [
     "map_docs",
     "map_or_flag",
     "minhash",
+    "missing_from",
     "punctuation_to_spaces",
     "sign_batch",
     "unique_segments",
     "valid_utf8",
     "word_hashes",
+    "word_table",
     "xxh32",
 ]

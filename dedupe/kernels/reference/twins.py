@@ -28,6 +28,7 @@ from dedupe.kernels.reference.text import (
     punctuation_to_spaces,
     valid_utf8,
 )
+from dedupe.kernels.reference.words import missing_from, word_table
 
 if TYPE_CHECKING:
     from dedupe.kernels.reference.align import aligned_scores
@@ -62,10 +63,12 @@ __all__ = [
     "map_docs",
     "map_or_flag",
     "minhash",
+    "missing_from",
     "punctuation_to_spaces",
     "sign_batch",
     "unique_segments",
     "valid_utf8",
     "word_hashes",
+    "word_table",
     "xxh32",
 ]
