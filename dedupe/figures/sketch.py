@@ -160,8 +160,13 @@ class Sketch:
         """Whether the first line is too long to be read as a headline (made on first use:
         when two first lines differ)."""
         if self._long_head is None:
-            # (each word of a reading holds a run of letters: few runs, no long line)
-            long = len(self.head_words) > HEADLINE_WORDS
+            # (each word of a reading holds a run of letters: few runs, no long line; the
+            # runs are counted only as far as needed, a text on one line has hundreds)
+            if self._head_words is not None:
+                long = len(self._head_words) > HEADLINE_WORDS
+            else:
+                runs = itertools.islice(_WORDS.finditer(self.head), HEADLINE_WORDS + 1)
+                long = sum(1 for _ in runs) > HEADLINE_WORDS
             self._long_head = long and beyond_headline(self.text)
         return self._long_head
 
