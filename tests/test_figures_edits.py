@@ -105,6 +105,10 @@ def test_the_word_tables_decide_as_the_sets_of_words_do(reuters_texts):
     stories += [
         "İstanbul de la Banque of England De Gaulle\u00a0Σ 12\u2003percent",
         "istanbul De la banque of England de gaulle\u00a0σ twelve\u2003percent",
+        "Profits rose in the ﬁrst quarter, said the bank on Monday",
+        "Profits rose in the second quarter, said the bank on MONDAY",
+        "Les bénéfices ont augmenté en FÉVRIER, a dit la banque mardi",
+        "Les bénéfices ont augmenté en mars, a dit la banque (deux milliards)",
         "",
     ]
     tables = [Words(text) for text in stories]

@@ -462,17 +462,30 @@ def test_reference_twins_give_the_compiled_values(texts, n):
         "chrome_candidates", chrome_buf, chrome_offsets, *tables(_FIRST_WORDS), 200, RESERVED_LINE
     )
     _twins_agree("chrome_candidates", chrome_buf, chrome_offsets, *tables(_FIRST_WORDS), 8, 4)
-    from dedupe.figures.edits import _connectors
-    from dedupe.kernels.charclass import changes_in_lower, spaces
+    from dedupe.figures.edits import _vocabulary
+    from dedupe.kernels.charclass import word_classes
 
-    for text in [*texts, "İstanbul of De\u00a0Σ de\u2003x x", ""]:
+    connectors, figures, spellings = _vocabulary()
+    folds = (table.single, table.starts, table.multi)
+    for text in [*texts, "İstanbul of De\u00a0Σ de\u2003x x", "", "Two MILLION ﬁrst 12% ǅx"]:
         cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        _twins_agree("word_table", cps, spaces(), changes_in_lower(), _connectors())
-        table = compiled.word_table(cps, spaces(), changes_in_lower(), _connectors())
-        other = compiled.word_table(
-            cps[: len(cps) // 2].copy(), spaces(), changes_in_lower(), _connectors()
-        )
-        _twins_agree("missing_from", table[0], other[0], other[5])
+        _twins_agree("word_table", cps, word_classes(), connectors)
+        made = compiled.word_table(cps, word_classes(), connectors)
+        every = np.arange(len(made[0]), dtype=np.int64)
+        for numbers in (every, every[::2].copy()):
+            _twins_agree(
+                "figure_kinds",
+                cps,
+                made[1],
+                made[2],
+                numbers,
+                word_classes(),
+                *folds,
+                figures,
+                spellings,
+            )
+        half = compiled.word_table(cps[: len(cps) // 2].copy(), word_classes(), connectors)
+        _twins_agree("missing_from", made[0], half[0], half[5])
 
 
 @given(texts_strategy, st.integers(1, 4))

@@ -84,18 +84,31 @@ _SPELLED = re.compile(
 )
 
 
-#: The kinds of a word in :func:`dedupe.kernels.word_table` (bits): a capital, a connector.
-_CAPITAL, _CONNECTOR = 1, 2
-#: The hashes of the connectors as written (a word without a capital is a name when it is
-#: one), made on first use.
-_CONNECTORS: list[np.ndarray] = []
+#: The kinds of a word in :func:`dedupe.kernels.word_table` (bits): a capital, a connector,
+#: a digit or "%", a figure word or a word of a spelled figure among its runs of letters.
+_CAPITAL, _CONNECTOR, _DIGIT, _FIGURE, _SPELLING = 1, 2, 4, 8, 16
+#: The sorted hashes of the connectors as written (a word without a capital is a name when it
+#: is one), of :data:`_FIGURE_WORDS` and of :data:`_SPELLING_WORDS`, made on first use.
+_VOCABULARY_HASHES: list[np.ndarray] = []
 
 
-def _connectors() -> np.ndarray:
-    if not _CONNECTORS:
-        none = np.zeros(0, dtype=np.uint64)
-        _CONNECTORS.append(np.sort(kernels.word_table(" ".join(vocab.CONNECTORS), none)[0]))
-    return _CONNECTORS[0]
+def _hashes(words: Iterable[str]) -> np.ndarray:
+    """The sorted hashes of these words (each one word: a word with whitespace in it is no
+    word of a text, nor a run of letters, and is left out)."""
+    none = np.zeros(0, dtype=np.uint64)
+    found = set()
+    for word in words:
+        if word.split() == [word]:
+            found.add(int(kernels.word_table(word, none)[0][0]))
+    return np.array(sorted(found), dtype=np.uint64)
+
+
+def _vocabulary() -> list[np.ndarray]:
+    if not _VOCABULARY_HASHES:
+        _VOCABULARY_HASHES.extend(
+            _hashes(words) for words in (vocab.CONNECTORS, _FIGURE_WORDS, _SPELLING_WORDS)
+        )
+    return _VOCABULARY_HASHES
 
 
 class Words:
@@ -110,6 +123,7 @@ class Words:
     """
 
     __slots__ = (
+        "_cps",
         "_slots",
         "_spelled",
         "_text",
@@ -123,10 +137,10 @@ class Words:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        table = kernels.word_table(text, _connectors())
-        self.hashes, self.starts, self.ends, self.counts, kinds, self._slots = table
+        table = kernels.word_table(text, _vocabulary()[0])
+        self.hashes, self.starts, self.ends, self.counts, kinds, self._slots, self._cps = table
         #: Whether each distinct word is a name (:func:`_name`).
-        self.name = kinds != 0
+        self.name = (kinds & (_CAPITAL | _CONNECTOR)) != 0
         #: How many of its words have a capital, and how many are connectors as written.
         capital, connector = (kinds & _CAPITAL) != 0, (kinds & _CONNECTOR) != 0
         self.names = int(self.counts[capital].sum()) + int(self.counts[connector].sum())
@@ -136,10 +150,13 @@ class Words:
         """The numbers of its distinct words that ``other`` lacks."""
         return kernels.missing_from(self.hashes, other.hashes, other._slots)
 
-    def words(self, numbers: np.ndarray) -> list[str]:
-        """These distinct words, as written."""
-        text, starts, ends = self._text, self.starts[numbers], self.ends[numbers]
-        return [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    def figure_kinds(self, numbers: np.ndarray) -> int:
+        """What the words ``numbers`` hold together: a digit or "%", a figure word, a word
+        of a spelled figure (the kinds of :func:`_figure_words`)."""
+        if not len(numbers):
+            return 0
+        _, figures, spellings = _vocabulary()
+        return kernels.figure_kinds(self._cps, self.starts, self.ends, numbers, figures, spellings)
 
     def spelled(self) -> Counter[str]:
         """The spelled figures ("two billion", "first quarter", "six-day"), counted."""
@@ -153,7 +170,9 @@ def same_figures(a: Words, b: Words, *, names: bool) -> bool:
     hold few names against those they share): then nothing can conflict (see the module
     doc)."""
     only_a, only_b = a.missing_from(b), b.missing_from(a)
-    figure, spelling = _figure_words([*a.words(only_a), *b.words(only_b)])
+    # (:func:`_figure_words` of the differing words)
+    kinds = a.figure_kinds(only_a) | b.figure_kinds(only_b)
+    figure, spelling = bool(kinds & (_DIGIT | _FIGURE)), bool(kinds & _SPELLING)
     if figure or (spelling and a.spelled() != b.spelled()):
         return False
     if not names:

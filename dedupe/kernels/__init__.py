@@ -465,16 +465,45 @@ def chrome_candidates(
 
 def word_table(
     text: str, connectors: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per distinct word of ``text`` (``str.split()``'s), in order of first occurrence: a
     64-bit hash, the character range of that occurrence, its count and kinds (a capital, one
-    of the sorted hashes ``connectors``), and a hash table of them (see the compiled
-    ``word_table``)."""
-    from dedupe.kernels.charclass import changes_in_lower, spaces
+    of the sorted hashes ``connectors``), a hash table of them (see the compiled
+    ``word_table``); and the text's code points (for :func:`figure_kinds`)."""
+    from dedupe.kernels.charclass import word_classes
 
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    result: tuple[np.ndarray, ...] = _impl.word_table(cps, spaces(), changes_in_lower(), connectors)
-    return result  # type: ignore[return-value]
+    result: tuple[np.ndarray, ...] = _impl.word_table(cps, word_classes(), connectors)
+    return (*result, cps)  # type: ignore[return-value]
+
+
+def figure_kinds(
+    cps: np.ndarray,
+    begins: np.ndarray,
+    ends: np.ndarray,
+    numbers: np.ndarray,
+    figure_words: np.ndarray,
+    spelling_words: np.ndarray,
+) -> int:
+    """The kinds "a digit", "a figure word", "a spelling word" (4, 8, 16) found together in
+    the words ``numbers`` of a :func:`word_table` (see the compiled ``figure_kinds``)."""
+    from dedupe.kernels.charclass import word_classes
+    from dedupe.kernels.codepoints import casefold
+
+    fold = casefold()
+    found: int = _impl.figure_kinds(
+        cps,
+        begins,
+        ends,
+        numbers,
+        word_classes(),
+        fold.single,
+        fold.starts,
+        fold.multi,
+        figure_words,
+        spelling_words,
+    )
+    return found
 
 
 def missing_from(values: np.ndarray, hashes: np.ndarray, slots: np.ndarray) -> np.ndarray:

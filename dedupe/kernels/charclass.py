@@ -42,20 +42,29 @@ def classes() -> np.ndarray:
     return cached_table(f"charclass{VERSION}", _build)
 
 
-def _build_lower() -> np.ndarray:
-    return np.fromiter(
-        (chr(cp).lower() != chr(cp) for cp in range(0x110000)), dtype=np.uint8, count=0x110000
+#: Bits of :func:`word_classes`: ``str.isspace``; changed by ``str.lower``; a decimal digit
+#: (``\\d``) or "%"; a letter (``[^\\W\\d_]``).
+W_SPACE, W_UPPER, W_DIGIT, W_LETTER = 1, 2, 4, 8
+
+
+def _build_word_classes() -> np.ndarray:
+    table = np.where(classes() == SPACE, W_SPACE, 0).astype(np.uint8)
+    decimal = np.fromiter(
+        (chr(cp).isdecimal() for cp in range(0x110000)), dtype=bool, count=0x110000
     )
+    lower = np.fromiter(
+        (chr(cp).lower() != chr(cp) for cp in range(0x110000)), dtype=bool, count=0x110000
+    )
+    table[lower] |= W_UPPER
+    table[decimal] |= W_DIGIT
+    table[ord("%")] |= W_DIGIT
+    table[(classes() == WORD) & ~decimal] |= W_LETTER
+    return table
 
 
 @cache
-def spaces() -> np.ndarray:
-    """uint8 per code point: 1 where ``str.isspace`` (what ``str.split()`` cuts at: ``\\s``)."""
-    return (classes() == SPACE).astype(np.uint8)
-
-
-@cache
-def changes_in_lower() -> np.ndarray:
-    """uint8 per code point: 1 where ``str.lower`` changes it (a word with one of these is not
-    written in lower case)."""
-    return cached_table("lower1", _build_lower)
+def word_classes() -> np.ndarray:
+    """uint8 bits per code point for reading words as ``str.split()`` cuts them and as the
+    figures veto looks at them (:data:`W_SPACE`, :data:`W_UPPER`, :data:`W_DIGIT`,
+    :data:`W_LETTER`)."""
+    return cached_table("wordclass1", _build_word_classes)

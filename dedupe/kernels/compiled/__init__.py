@@ -33,7 +33,7 @@ from dedupe.kernels.compiled.text import (
     punctuation_to_spaces,
     valid_utf8,
 )
-from dedupe.kernels.compiled.words import missing_from, word_table
+from dedupe.kernels.compiled.words import figure_kinds, missing_from, word_table
 
 #: The kernels, by family (each has a reference twin of the same name and signature).
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -61,7 +61,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     ),
     "align": ("aligned_scores",),
     "lines": ("line_keys", "chrome_candidates"),
-    "words": ("word_table", "missing_from"),
+    "words": ("word_table", "figure_kinds", "missing_from"),
 }
 
 __all__ = [
@@ -75,6 +75,7 @@ __all__ = [
     "code_points",
     "collapse_spaces",
     "docs_to_map",
+    "figure_kinds",
     "fused_map",
     "has_character_tokens",
     "intersections",

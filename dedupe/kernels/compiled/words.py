@@ -1,5 +1,5 @@
 """A text's words (runs of non-whitespace, as ``str.split()`` cuts them) as a table: each
-distinct word's hash, first place, count and kind, and a hash table of them. The ``figures``
+distinct word's hash, first place, count and kinds, and a hash table of them. The ``figures``
 veto compares two documents' words by these (:mod:`dedupe.figures.edits`) instead of sets of
 strings: a document's ~600 words made into Python strings cost more than the comparisons."""
 
@@ -9,13 +9,16 @@ import numpy as np
 from numba import njit
 
 #: The word hash: a polynomial in this odd base over the code points (modulo 2**64), its length
-#: times :data:`_LENGTH` mixed in (the reference twin computes it with prefix sums).
+#: times :data:`_LENGTH` mixed in (the reference twin computes it the same way).
 _BASE = np.uint64(0x100000001B3)
 _LENGTH = np.uint64(0xFF51AFD7ED558CCD)
 #: Fibonacci hashing's multiplier: a hash's slot is the top bits of it times this.
 _SPREAD = np.uint64(0x9E3779B97F4A7C15)
-#: A word's kinds (bits): it has a capital (it changes in lower case), it is a connector.
-CAPITAL, CONNECTOR = 1, 2
+#: Bits of ``classes`` (:func:`dedupe.kernels.charclass.word_classes`).
+_SPACE, _UPPER, _DIGIT, _LETTER = 1, 2, 4, 8
+#: A word's kinds (bits): it has a capital (it changes in lower case), it is a connector, it
+#: holds a digit or "%", a run of its letters case-folded is a figure word, a spelling word.
+CAPITAL, CONNECTOR, DIGIT, FIGURE, SPELLING = 1, 2, 4, 8, 16
 
 
 @njit(cache=True, nogil=True)
@@ -29,37 +32,98 @@ def _shift(size):
 
 
 @njit(cache=True, nogil=True)
-def word_table(cps, space, lower, connectors):
+def _has(values, h):
+    at = np.searchsorted(values, h)
+    return at < values.shape[0] and values[at] == h
+
+
+@njit(cache=True, nogil=True)
+def _run_kinds(h, n, figure_words, spelling_words):
+    """The kinds of a run of ``n`` case-folded letters of hash ``h`` (before the length)."""
+    if n == 0:
+        return 0
+    h ^= np.uint64(n) * _LENGTH
+    kinds = 0
+    if _has(figure_words, h):
+        kinds |= FIGURE
+    if _has(spelling_words, h):
+        kinds |= SPELLING
+    return kinds
+
+
+@njit(cache=True, nogil=True)
+def _folded(f, h, power, n, kinds, classes, figure_words, spelling_words):
+    """One case-folded code point ``f`` read into the run of letters (hash ``h``, next
+    ``power``, ``n`` letters), or ending it; the run and the word's kinds after it."""
+    if classes[f] & _LETTER:
+        return h + np.uint64(f) * power, power * _BASE, n + 1, kinds
+    kinds |= _run_kinds(h, n, figure_words, spelling_words)
+    return np.uint64(0), np.uint64(1), 0, kinds
+
+
+@njit(cache=True, nogil=True)
+def _word_kinds(cps, s, e, classes, single, starts, multi, figure_words, spelling_words):
+    """:data:`DIGIT`, :data:`FIGURE` and :data:`SPELLING` of the word ``cps[s:e]``."""
+    kinds = 0
+    h = np.uint64(0)
+    power = np.uint64(1)
+    n = 0
+    for i in range(s, e):
+        cp = cps[i]
+        if classes[cp] & _DIGIT:
+            kinds |= DIGIT
+        image = single[cp]
+        if image >= 0:
+            h, power, n, kinds = _folded(
+                np.int64(image), h, power, n, kinds, classes, figure_words, spelling_words
+            )
+        else:
+            for t in range(starts[-image - 1], starts[-image]):
+                h, power, n, kinds = _folded(
+                    np.int64(multi[t]),
+                    h,
+                    power,
+                    n,
+                    kinds,
+                    classes,
+                    figure_words,
+                    spelling_words,
+                )
+    return kinds | _run_kinds(h, n, figure_words, spelling_words)
+
+
+@njit(cache=True, nogil=True)
+def word_table(cps, classes, connectors):
     """Per distinct word of the code points ``cps``, in order of first occurrence: its hash,
-    the character range of that occurrence, its count and kinds (:data:`CAPITAL`: one of its
-    code points is flagged in ``lower``, those ``str.lower`` changes; :data:`CONNECTOR`: its
-    hash is in ``connectors``, sorted); and the open-addressing table of their numbers by
-    hash (``slots``, -1 for none, a power of two at least twice their number). ``space``
-    flags the code points of ``str.isspace``."""
+    the character range of that occurrence, its count and kinds (:data:`CAPITAL`: a code
+    point ``str.lower`` changes; :data:`CONNECTOR`: its hash is in ``connectors``, sorted);
+    and the open-addressing table of their numbers by hash (``slots``, -1 for none, a power
+    of two at least twice the number of words). ``classes``:
+    :func:`dedupe.kernels.charclass.word_classes`."""
     n = cps.shape[0]
     cap = n // 2 + 1
     hashes = np.empty(cap, dtype=np.uint64)
-    starts = np.empty(cap, dtype=np.int64)
+    begins = np.empty(cap, dtype=np.int64)
     ends = np.empty(cap, dtype=np.int64)
     capital = np.zeros(cap, dtype=np.bool_)
     k = 0
     i = 0
     while i < n:
-        if space[cps[i]]:
+        if classes[cps[i]] & _SPACE:
             i += 1
             continue
         s = i
         h = np.uint64(0)
         power = np.uint64(1)
         upper = False
-        while i < n and not space[cps[i]]:
+        while i < n and not classes[cps[i]] & _SPACE:
             h += np.uint64(cps[i]) * power
             power *= _BASE
-            if lower[cps[i]]:
+            if classes[cps[i]] & _UPPER:
                 upper = True
             i += 1
         hashes[k] = h ^ (np.uint64(i - s) * _LENGTH)
-        starts[k] = s
+        begins[k] = s
         ends[k] = i
         capital[k] = upper
         k += 1
@@ -69,7 +133,7 @@ def word_table(cps, space, lower, connectors):
     slots = np.full(size, -1, dtype=np.int64)
     shift = _shift(size)
     u_hashes = np.empty(k, dtype=np.uint64)
-    u_starts = np.empty(k, dtype=np.int64)
+    u_begins = np.empty(k, dtype=np.int64)
     u_ends = np.empty(k, dtype=np.int64)
     counts = np.zeros(k, dtype=np.int64)
     kinds = np.zeros(k, dtype=np.uint8)
@@ -82,16 +146,33 @@ def word_table(cps, space, lower, connectors):
         if slots[slot] < 0:
             slots[slot] = out
             u_hashes[out] = h
-            u_starts[out] = starts[t]
+            u_begins[out] = begins[t]
             u_ends[out] = ends[t]
             kind = CAPITAL if capital[t] else 0
-            at = np.searchsorted(connectors, h)
-            if at < connectors.shape[0] and connectors[at] == h:
+            if _has(connectors, h):
                 kind |= CONNECTOR
             kinds[out] = kind
             out += 1
         counts[slots[slot]] += 1
-    return u_hashes[:out], u_starts[:out], u_ends[:out], counts[:out], kinds[:out], slots
+    return u_hashes[:out], u_begins[:out], u_ends[:out], counts[:out], kinds[:out], slots
+
+
+@njit(cache=True, nogil=True)
+def figure_kinds(
+    cps, begins, ends, numbers, classes, single, starts, multi, figure_words, spelling_words
+):
+    """The kinds :data:`DIGIT`, :data:`FIGURE` and :data:`SPELLING` found in the words
+    ``numbers`` of a ``word_table`` of ``cps`` (their ranges ``begins``/``ends``), together:
+    a digit or "%" as written, a run of letters case-folded (by ``single``/``starts``/
+    ``multi``) whose hash is in ``figure_words``, ``spelling_words`` (sorted). Asked of the
+    words two documents do not share, a few of each."""
+    kinds = 0
+    for t in range(numbers.shape[0]):
+        w = numbers[t]
+        kinds |= _word_kinds(
+            cps, begins[w], ends[w], classes, single, starts, multi, figure_words, spelling_words
+        )
+    return kinds
 
 
 @njit(cache=True, nogil=True)

@@ -28,7 +28,7 @@ from dedupe.kernels.reference.text import (
     punctuation_to_spaces,
     valid_utf8,
 )
-from dedupe.kernels.reference.words import missing_from, word_table
+from dedupe.kernels.reference.words import figure_kinds, missing_from, word_table
 
 if TYPE_CHECKING:
     from dedupe.kernels.reference.align import aligned_scores
@@ -54,6 +54,7 @@ __all__ = [
     "code_points",
     "collapse_spaces",
     "docs_to_map",
+    "figure_kinds",
     "fused_map",
     "has_character_tokens",
     "intersections",

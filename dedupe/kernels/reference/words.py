@@ -1,71 +1,121 @@
-"""Reference twins of :mod:`dedupe.kernels.compiled.words`, in numpy and Python (same
-values)."""
+"""Reference twins of :mod:`dedupe.kernels.compiled.words`, in Python (same values)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 _BASE = 0x100000001B3
-_LENGTH = np.uint64(0xFF51AFD7ED558CCD)
+_LENGTH = 0xFF51AFD7ED558CCD
 _SPREAD = 0x9E3779B97F4A7C15
 _MASK = (1 << 64) - 1
-CAPITAL, CONNECTOR = 1, 2
+_SPACE, _UPPER, _DIGIT, _LETTER = 1, 2, 4, 8
+CAPITAL, CONNECTOR, DIGIT, FIGURE, SPELLING = 1, 2, 4, 8, 16
 
 
-def _powers(base: int, n: int) -> np.ndarray:
-    out = np.empty(n, dtype=np.uint64)
-    value = 1
-    for i in range(n):
-        out[i] = value
-        value = (value * base) & _MASK
-    return out
+def _hash(cps: list[int]) -> int:
+    h, power = 0, 1
+    for cp in cps:
+        h = (h + cp * power) & _MASK
+        power = (power * _BASE) & _MASK
+    return h ^ ((len(cps) * _LENGTH) & _MASK)
 
 
-def _slot(h: int, size: int) -> int:
-    return ((h * _SPREAD) & _MASK) >> (64 - (size.bit_length() - 1))
+def _kinds(
+    word: list[int],
+    classes: np.ndarray,
+    fold: tuple[np.ndarray, np.ndarray, np.ndarray],
+    figure_words: set[int],
+    spelling_words: set[int],
+) -> int:
+    single, starts, multi = fold
+    kinds = DIGIT if any(classes[cp] & _DIGIT for cp in word) else 0
+    folded: list[int] = []
+    for cp in word:
+        image = int(single[cp])
+        if image >= 0:
+            folded.append(image)
+        else:
+            folded += multi[starts[-image - 1] : starts[-image]].tolist()
+    run: list[int] = []
+    for f in [*folded, -1]:
+        if f >= 0 and classes[f] & _LETTER:
+            run.append(f)
+            continue
+        if run:
+            h = _hash(run)
+            kinds |= (FIGURE if h in figure_words else 0) | (SPELLING if h in spelling_words else 0)
+        run = []
+    return kinds
 
 
 def word_table(
-    cps: np.ndarray, space: np.ndarray, lower: np.ndarray, connectors: np.ndarray
+    cps: np.ndarray, classes: np.ndarray, connectors: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """See the compiled ``word_table``: the polynomial of a word is the difference of two
-    prefix sums of ``cps[i] * base**i`` times ``base**-start`` (modulo 2**64)."""
-    n = len(cps)
-    is_word = ~space[cps].astype(bool)
-    edges = np.flatnonzero(np.diff(is_word.astype(np.int8), prepend=0, append=0))
-    starts, ends = edges[::2].astype(np.int64), edges[1::2].astype(np.int64)
-    with np.errstate(over="ignore"):
-        prefix = np.zeros(n + 1, dtype=np.uint64)
-        np.cumsum(cps.astype(np.uint64) * _powers(_BASE, n), out=prefix[1:])
-        inverse = _powers(pow(_BASE, -1, 1 << 64), n + 1)
-        hashes = (prefix[ends] - prefix[starts]) * inverse[starts]
-        hashes ^= (ends - starts).astype(np.uint64) * _LENGTH
-    changed = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(lower[cps].astype(bool), out=changed[1:])
-    capital = (changed[ends] - changed[starts]) > 0
-    unique, first, counts = np.unique(hashes, return_index=True, return_counts=True)
-    order = np.argsort(first)
-    unique, first, counts = unique[order], first[order], counts[order]
-    kinds = np.where(capital[first], CAPITAL, 0) | np.where(
-        np.isin(unique, connectors), CONNECTOR, 0
-    )
+    """See the compiled ``word_table``."""
+    points = cps.tolist()
+    words: list[tuple[int, int]] = []
+    i = 0
+    while i < len(points):
+        if classes[points[i]] & _SPACE:
+            i += 1
+            continue
+        s = i
+        while i < len(points) and not classes[points[i]] & _SPACE:
+            i += 1
+        words.append((s, i))
+    number: dict[int, int] = {}
+    rows: list[list[int]] = []  # hash, start, end, count, kinds
+    joined = set(connectors.tolist())
+    for s, e in words:
+        h = _hash(points[s:e])
+        if h in number:
+            rows[number[h]][3] += 1
+            continue
+        number[h] = len(rows)
+        kinds = CAPITAL if any(classes[cp] & _UPPER for cp in points[s:e]) else 0
+        kinds |= CONNECTOR if h in joined else 0
+        rows.append([h, s, e, 1, kinds])
     size = 16
-    while size < 2 * len(starts):
+    while size < 2 * len(words):
         size *= 2
     slots = np.full(size, -1, dtype=np.int64)
-    for number, h in enumerate(unique.tolist()):
-        slot = _slot(h, size)
+    shift = 64 - (size.bit_length() - 1)
+    for k, row in enumerate(rows):
+        slot = ((row[0] * _SPREAD) & _MASK) >> shift
         while slots[slot] >= 0:
             slot = (slot + 1) & (size - 1)
-        slots[slot] = number
+        slots[slot] = k
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), (), ()]
     return (
-        unique,
-        starts[first],
-        ends[first],
-        counts.astype(np.int64),
-        kinds.astype(np.uint8),
+        np.array(columns[0], dtype=np.uint64),
+        np.array(columns[1], dtype=np.int64),
+        np.array(columns[2], dtype=np.int64),
+        np.array(columns[3], dtype=np.int64),
+        np.array(columns[4], dtype=np.uint8),
         slots,
     )
+
+
+def figure_kinds(
+    cps: np.ndarray,
+    begins: np.ndarray,
+    ends: np.ndarray,
+    numbers: np.ndarray,
+    classes: np.ndarray,
+    single: np.ndarray,
+    starts: np.ndarray,
+    multi: np.ndarray,
+    figure_words: np.ndarray,
+    spelling_words: np.ndarray,
+) -> int:
+    """See the compiled ``figure_kinds``."""
+    points = cps.tolist()
+    figures, spellings = set(figure_words.tolist()), set(spelling_words.tolist())
+    kinds = 0
+    for w in numbers.tolist():
+        word = points[int(begins[w]) : int(ends[w])]
+        kinds |= _kinds(word, classes, (single, starts, multi), figures, spellings)
+    return kinds
 
 
 def missing_from(values: np.ndarray, hashes: np.ndarray, slots: np.ndarray) -> np.ndarray:
