@@ -126,3 +126,31 @@ def test_the_word_tables_decide_as_the_sets_of_words_do(reuters_texts):
                     assert same_figures(x, y, names=names) == want, (first[:60], second[:60])
                     decided[want] += 1
     assert decided[True] > 200 and decided[False] > 200  # (both answers are tested)
+
+
+def test_spelled_figures_are_found_as_the_plain_alternation_finds_them(reuters_texts):
+    """The spelled-figure pattern's prefix trees match what alternations of the words,
+    longer first, match: on real wire copy and on French text with "un", "une", "vingt-et-un"."""
+    import re
+
+    from dedupe.figures import edits
+    from dedupe.figures import words as vocab
+
+    def plain(words):
+        return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+    number, after = edits._NUMBER_WORDS, edits._AFTER_NUMBERS
+    ordinal, of = edits._ORDINAL_WORDS, frozenset(vocab.ORDINAL_OF)
+    reference = re.compile(
+        rf"(?<![^\W\d_])(?:(?:{plain(number)})(?:-[^\W\d_]+)*[^\w-]+(?:{plain(after)})"
+        rf"|(?:{plain(ordinal)})[^\w-]+(?:{plain(of)})|(?:{plain(number)})-[^\W\d_]+)"
+        r"(?![^\W\d_])"
+    )
+    texts = [text.casefold() for text in list(reuters_texts.values())[:3000]]
+    texts.append("vingt-et-un ans, une fois, trois milliards, premier trimestre, aucun an")
+    found = 0
+    for text in texts:
+        want = reference.findall(text)
+        assert edits._SPELLED.findall(text) == want
+        found += len(want)
+    assert found > 500

@@ -69,7 +69,28 @@ def _name(word: str) -> bool:
 
 
 def _alternatives(words: frozenset[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    """A pattern of these words, the longer tried first (``a|ab`` would never match "ab" in
+    "abc"), as a prefix tree: ``re`` tries the branches of an alternation one by one at each
+    position, so one branch per first letter costs a fraction of one per word. Of the words
+    that match at one place each is a prefix of the longer ones, so trying the deeper branch of
+    the tree first is trying the longer word first: the same matches."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # (a word ends here)
+
+    def branches(node: dict[str, dict]) -> str:
+        parts = [re.escape(char) + branches(child) for char, child in sorted(node.items()) if char]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        if "" not in node:
+            return body
+        return f"(?:{body})?" if len(parts) == 1 else body + "?"
+
+    return branches(tree)
 
 
 #: A spelled figure in a casefolded text: a number word before a unit or scale ("two
