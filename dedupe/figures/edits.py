@@ -22,8 +22,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from dedupe import kernels
 from dedupe.figures import words as vocab
+from dedupe.kernels import words as kernels
 
 __all__ = ["NAMES_SHARE", "Words", "same_figures"]
 
@@ -143,41 +143,18 @@ class Words:
     moved, not changed, for the full comparison too (:mod:`dedupe.figures.compare`).
     """
 
-    __slots__ = (
-        "_cps",
-        "_slots",
-        "_spelled",
-        "_text",
-        "counts",
-        "ends",
-        "hashes",
-        "name",
-        "names",
-        "starts",
-    )
+    __slots__ = ("_spelled", "_text", "names", "table")
 
     def __init__(self, text: str) -> None:
         self._text = text
-        table = kernels.word_table(text, _vocabulary()[0])
-        self.hashes, self.starts, self.ends, self.counts, kinds, self._slots, self._cps = table
-        #: Whether each distinct word is a name (:func:`_name`).
-        self.name = (kinds & (_CAPITAL | _CONNECTOR)) != 0
+        #: The table of :func:`dedupe.kernels.word_table` (hashes, places, counts, kinds, hash
+        #: table, code points).
+        self.table = kernels.word_table(text, _vocabulary()[0])
+        counts, kinds = self.table[3], self.table[4]
         #: How many of its words have a capital, and how many are connectors as written.
         capital, connector = (kinds & _CAPITAL) != 0, (kinds & _CONNECTOR) != 0
-        self.names = int(self.counts[capital].sum()) + int(self.counts[connector].sum())
+        self.names = int(counts[capital].sum()) + int(counts[connector].sum())
         self._spelled: Counter[str] | None = None
-
-    def missing_from(self, other: Words) -> np.ndarray:
-        """The numbers of its distinct words that ``other`` lacks."""
-        return kernels.missing_from(self.hashes, other.hashes, other._slots)
-
-    def figure_kinds(self, numbers: np.ndarray) -> int:
-        """What the words ``numbers`` hold together: a digit or "%", a figure word, a word
-        of a spelled figure (the kinds of :func:`_figure_words`)."""
-        if not len(numbers):
-            return 0
-        _, figures, spellings = _vocabulary()
-        return kernels.figure_kinds(self._cps, self.starts, self.ends, numbers, figures, spellings)
 
     def spelled(self) -> Counter[str]:
         """The spelled figures ("two billion", "first quarter", "six-day"), counted."""
@@ -190,18 +167,16 @@ def same_figures(a: Words, b: Words, *, names: bool) -> bool:
     """Whether the words the two texts do not share make no figure (and, with ``names``,
     hold few names against those they share): then nothing can conflict (see the module
     doc)."""
-    only_a, only_b = a.missing_from(b), b.missing_from(a)
-    # (:func:`_figure_words` of the differing words)
-    kinds = a.figure_kinds(only_a) | b.figure_kinds(only_b)
+    _, figures, spellings = _vocabulary()
+    # (:func:`_figure_words` of the differing words, and how often the names among them are
+    # written: :func:`_name`)
+    kinds, differing_a, differing_b = kernels.differing(a.table, b.table, figures, spellings)
     figure, spelling = bool(kinds & (_DIGIT | _FIGURE)), bool(kinds & _SPELLING)
     if figure or (spelling and a.spelled() != b.spelled()):
         return False
     if not names:
         return True
-    named_a, named_b = only_a[a.name[only_a]], only_b[b.name[only_b]]
-    if not len(named_a) and not len(named_b):
+    if not differing_a and not differing_b:
         return True  # (no name differs: the names they share need not be counted)
-    differing_a = int(a.counts[named_a].sum())
-    differing_b = int(b.counts[named_b].sum())
     shared = a.names - differing_a
     return differing_a + differing_b <= NAMES_SHARE * shared

@@ -67,6 +67,12 @@ class _FirstUse:
 _impl: Any = _FirstUse()
 
 
+def backend() -> Any:
+    """The kernels' module in use (compiled, or the reference twins), for the wrappers of
+    the kernel families kept in modules of their own (:mod:`dedupe.kernels.words`)."""
+    return _impl
+
+
 def active() -> str:
     """The backend the kernels run on now: ``compiled``, or ``reference`` (forced, numba
     missing, or a small input: :func:`for_input`)."""
@@ -460,54 +466,4 @@ def chrome_candidates(
     result: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = _impl.chrome_candidates(
         buf, offsets, kind, fold, keys, notes, longest, needy, pairs, short, reserved
     )
-    return result
-
-
-def word_table(
-    text: str, connectors: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per distinct word of ``text`` (``str.split()``'s), in order of first occurrence: a
-    64-bit hash, the character range of that occurrence, its count and kinds (a capital, one
-    of the sorted hashes ``connectors``), a hash table of them (see the compiled
-    ``word_table``); and the text's code points (for :func:`figure_kinds`)."""
-    from dedupe.kernels.charclass import word_classes
-
-    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    result: tuple[np.ndarray, ...] = _impl.word_table(cps, word_classes(), connectors)
-    return (*result, cps)  # type: ignore[return-value]
-
-
-def figure_kinds(
-    cps: np.ndarray,
-    begins: np.ndarray,
-    ends: np.ndarray,
-    numbers: np.ndarray,
-    figure_words: np.ndarray,
-    spelling_words: np.ndarray,
-) -> int:
-    """The kinds "a digit", "a figure word", "a spelling word" (4, 8, 16) found together in
-    the words ``numbers`` of a :func:`word_table` (see the compiled ``figure_kinds``)."""
-    from dedupe.kernels.charclass import word_classes
-    from dedupe.kernels.codepoints import casefold
-
-    fold = casefold()
-    found: int = _impl.figure_kinds(
-        cps,
-        begins,
-        ends,
-        numbers,
-        word_classes(),
-        fold.single,
-        fold.starts,
-        fold.multi,
-        figure_words,
-        spelling_words,
-    )
-    return found
-
-
-def missing_from(values: np.ndarray, hashes: np.ndarray, slots: np.ndarray) -> np.ndarray:
-    """The positions of the word hashes ``values`` that a :func:`word_table`'s ``hashes``
-    and ``slots`` lack."""
-    result: np.ndarray = _impl.missing_from(values, hashes, slots)
     return result

@@ -33,7 +33,7 @@ from dedupe.kernels.compiled.text import (
     punctuation_to_spaces,
     valid_utf8,
 )
-from dedupe.kernels.compiled.words import figure_kinds, missing_from, word_table
+from dedupe.kernels.compiled.words import differing, word_table
 
 #: The kernels, by family (each has a reference twin of the same name and signature).
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -61,7 +61,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     ),
     "align": ("aligned_scores",),
     "lines": ("line_keys", "chrome_candidates"),
-    "words": ("word_table", "figure_kinds", "missing_from"),
+    "words": ("word_table", "differing"),
 }
 
 __all__ = [
@@ -74,8 +74,8 @@ __all__ = [
     "chrome_candidates",
     "code_points",
     "collapse_spaces",
+    "differing",
     "docs_to_map",
-    "figure_kinds",
     "fused_map",
     "has_character_tokens",
     "intersections",
@@ -85,7 +85,6 @@ __all__ = [
     "map_docs",
     "map_or_flag",
     "minhash",
-    "missing_from",
     "punctuation_to_spaces",
     "sign_batch",
     "unique_segments",

@@ -158,37 +158,58 @@ def word_table(cps, classes, connectors):
 
 
 @njit(cache=True, nogil=True)
-def figure_kinds(
-    cps, begins, ends, numbers, classes, single, starts, multi, figure_words, spelling_words
-):
-    """The kinds :data:`DIGIT`, :data:`FIGURE` and :data:`SPELLING` found in the words
-    ``numbers`` of a ``word_table`` of ``cps`` (their ranges ``begins``/``ends``), together:
-    a digit or "%" as written, a run of letters case-folded (by ``single``/``starts``/
-    ``multi``) whose hash is in ``figure_words``, ``spelling_words`` (sorted). Asked of the
-    words two documents do not share, a few of each."""
-    kinds = 0
-    for t in range(numbers.shape[0]):
-        w = numbers[t]
-        kinds |= _word_kinds(
-            cps, begins[w], ends[w], classes, single, starts, multi, figure_words, spelling_words
-        )
-    return kinds
+def _lacks(h, hashes, slots, shift):
+    """Whether the table ``hashes``/``slots`` lacks the hash ``h``."""
+    size = slots.shape[0]
+    slot = np.int64((h * _SPREAD) >> shift)
+    while slots[slot] >= 0:
+        if hashes[slots[slot]] == h:
+            return False
+        slot = (slot + 1) & (size - 1)
+    return True
 
 
 @njit(cache=True, nogil=True)
-def missing_from(values, hashes, slots):
-    """The positions of the hashes ``values`` that the table ``hashes``/``slots`` (a
-    ``word_table``'s) lacks."""
-    out = np.empty(values.shape[0], dtype=np.int64)
-    size = slots.shape[0]
-    shift = _shift(size)
-    k = 0
-    for i in range(values.shape[0]):
-        h = values[i]
-        slot = np.int64((h * _SPREAD) >> shift)
-        while slots[slot] >= 0 and hashes[slots[slot]] != h:
-            slot = (slot + 1) & (size - 1)
-        if slots[slot] < 0:
-            out[k] = i
-            k += 1
-    return out[:k]
+def _side(x, y_hashes, y_slots, classes, single, starts, multi, figure_words, spelling_words):
+    """The kinds found in the words of ``x`` (a ``word_table`` and its code points) that the
+    other table lacks, and how many times those that are names are written."""
+    hashes, begins, ends, counts, kinds, _, cps = x
+    shift = _shift(y_slots.shape[0])
+    found = 0
+    named = 0
+    for i in range(hashes.shape[0]):
+        if not _lacks(hashes[i], y_hashes, y_slots, shift):
+            continue
+        if kinds[i] & (CAPITAL | CONNECTOR):
+            named += counts[i]
+        if not found & (DIGIT | FIGURE):  # (else the answer is known: a figure differs)
+            found |= _word_kinds(
+                cps,
+                begins[i],
+                ends[i],
+                classes,
+                single,
+                starts,
+                multi,
+                figure_words,
+                spelling_words,
+            )
+    return found, named
+
+
+@njit(cache=True, nogil=True)
+def differing(a, b, classes, single, starts, multi, figure_words, spelling_words):
+    """What the words of each of two texts that the other lacks hold (``a``, ``b``: their
+    ``word_table`` with their code points, a tuple): the kinds :data:`DIGIT`,
+    :data:`FIGURE` and :data:`SPELLING` found together (a digit or "%" as written, a run of
+    letters case-folded by ``single``/``starts``/``multi`` whose hash is in
+    ``figure_words``/``spelling_words``, sorted; once a digit or a figure word is found the
+    others are not looked for), and for each text how many times its differing names
+    (:data:`CAPITAL` or :data:`CONNECTOR`) are written."""
+    kinds_a, named_a = _side(
+        a, b[0], b[5], classes, single, starts, multi, figure_words, spelling_words
+    )
+    kinds_b, named_b = _side(
+        b, a[0], a[5], classes, single, starts, multi, figure_words, spelling_words
+    )
+    return kinds_a | kinds_b, named_a, named_b

@@ -28,7 +28,7 @@ from dedupe.kernels.reference.text import (
     punctuation_to_spaces,
     valid_utf8,
 )
-from dedupe.kernels.reference.words import figure_kinds, missing_from, word_table
+from dedupe.kernels.reference.words import differing, word_table
 
 if TYPE_CHECKING:
     from dedupe.kernels.reference.align import aligned_scores
@@ -53,8 +53,8 @@ __all__ = [
     "chrome_candidates",
     "code_points",
     "collapse_spaces",
+    "differing",
     "docs_to_map",
-    "figure_kinds",
     "fused_map",
     "has_character_tokens",
     "intersections",
@@ -64,7 +64,6 @@ __all__ = [
     "map_docs",
     "map_or_flag",
     "minhash",
-    "missing_from",
     "punctuation_to_spaces",
     "sign_batch",
     "unique_segments",

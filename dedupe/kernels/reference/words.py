@@ -96,28 +96,34 @@ def word_table(
     )
 
 
-def figure_kinds(
-    cps: np.ndarray,
-    begins: np.ndarray,
-    ends: np.ndarray,
-    numbers: np.ndarray,
+def differing(
+    a: tuple[np.ndarray, ...],
+    b: tuple[np.ndarray, ...],
     classes: np.ndarray,
     single: np.ndarray,
     starts: np.ndarray,
     multi: np.ndarray,
     figure_words: np.ndarray,
     spelling_words: np.ndarray,
-) -> int:
-    """See the compiled ``figure_kinds``."""
-    points = cps.tolist()
+) -> tuple[int, int, int]:
+    """See the compiled ``differing``."""
     figures, spellings = set(figure_words.tolist()), set(spelling_words.tolist())
-    kinds = 0
-    for w in numbers.tolist():
-        word = points[int(begins[w]) : int(ends[w])]
-        kinds |= _kinds(word, classes, (single, starts, multi), figures, spellings)
-    return kinds
 
+    def side(x: tuple[np.ndarray, ...], other: np.ndarray) -> tuple[int, int]:
+        hashes, begins, ends, counts, kinds, _, cps = x
+        present = set(other.tolist())
+        points = cps.tolist()
+        found = named = 0
+        for i, h in enumerate(hashes.tolist()):
+            if h in present:
+                continue
+            if kinds[i] & (CAPITAL | CONNECTOR):
+                named += int(counts[i])
+            if not found & (DIGIT | FIGURE):
+                word = points[int(begins[i]) : int(ends[i])]
+                found |= _kinds(word, classes, (single, starts, multi), figures, spellings)
+        return found, named
 
-def missing_from(values: np.ndarray, hashes: np.ndarray, slots: np.ndarray) -> np.ndarray:
-    """See the compiled ``missing_from``."""
-    return np.flatnonzero(~np.isin(values, hashes)).astype(np.int64)
+    kinds_a, named_a = side(a, b[0])
+    kinds_b, named_b = side(b, a[0])
+    return kinds_a | kinds_b, named_a, named_b
