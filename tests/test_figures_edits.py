@@ -72,10 +72,21 @@ def test_many_changed_names_are_not_settled_by_the_words():
 def _same_figures_by_strings(a: str, b: str, *, names: bool) -> bool:
     """The definition of :func:`same_figures` on sets of word strings (what the table of
     word hashes stands for)."""
+    import re
     from collections import Counter
 
-    from dedupe.figures.edits import _SPELLED, NAMES_SHARE, _figure_words, _name
+    from dedupe.figures.edits import _FIGURE_WORDS, _SPELLED, _SPELLING_WORDS, NAMES_SHARE
     from dedupe.figures.words import CONNECTORS
+
+    def _figure_words(differing):
+        joined = " ".join(differing)
+        if re.search(r"[\d%]", joined):
+            return True, False
+        letters = set(re.findall(r"[^\W\d_]+", joined.casefold()))
+        return not _FIGURE_WORDS.isdisjoint(letters), not _SPELLING_WORDS.isdisjoint(letters)
+
+    def _name(word):
+        return word != word.lower() or word.lower() in CONNECTORS
 
     words_a, words_b = a.split(), b.split()
     only_a, only_b = set(words_a) - set(words_b), set(words_b) - set(words_a)

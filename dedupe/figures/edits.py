@@ -40,32 +40,11 @@ _FIGURE_WORDS = (
 _NUMBER_WORDS = frozenset(vocab.NUMBER_WORDS)
 _AFTER_NUMBERS = vocab.UNITS | frozenset(vocab.SCALES)
 _ORDINAL_WORDS = frozenset(vocab.ORDINAL_WORDS)
-_LETTERS = re.compile(r"[^\W\d_]+")
-_DIGITS = re.compile(r"[\d%]")
 
 
 #: Words that make a figure with a number word, or are one: a spelled figure may differ only
 #: where one of them does.
 _SPELLING_WORDS = _NUMBER_WORDS | _AFTER_NUMBERS | _ORDINAL_WORDS | frozenset(vocab.ORDINAL_OF)
-
-
-def _figure_words(differing: Iterable[str]) -> tuple[bool, bool]:
-    """Whether any of these words as written holds a number, a percentage or a figure word;
-    and, when none does, whether any holds a word of a spelled figure ("two", "billion",
-    "pct"; False when one holds a number, where :func:`same_figures` does not ask). The
-    words (split at whitespace) are read joined by spaces: one search, one fold, one split
-    of their letters for all (the same runs of letters as word by word)."""
-    joined = " ".join(differing)
-    if _DIGITS.search(joined):
-        return True, False
-    letters = set(_LETTERS.findall(joined.casefold()))
-    return not _FIGURE_WORDS.isdisjoint(letters), not _SPELLING_WORDS.isdisjoint(letters)
-
-
-def _name(word: str) -> bool:
-    """Whether a word as written has a capital or is a connector of names ("of", "de")."""
-    lower = word.lower()
-    return word != lower or lower in vocab.CONNECTORS
 
 
 def _alternatives(words: frozenset[str]) -> str:
@@ -134,8 +113,8 @@ def _vocabulary() -> list[np.ndarray]:
 
 class Words:
     """A text's words as written (split at whitespace) as a table: each distinct word's
-    hash, place, count and whether it is a name (has a capital or is a connector,
-    :func:`_name`), made in one compiled pass without a string per word (a document's
+    hash, place, count and whether it is a name (has a capital, or is a connector as
+    written), made in one compiled pass without a string per word (a document's
     hundreds of words made into strings and sets cost more than comparing two documents by
     their hashes); its spelled figures counted on first use.
 
@@ -168,8 +147,9 @@ def same_figures(a: Words, b: Words, *, names: bool) -> bool:
     hold few names against those they share): then nothing can conflict (see the module
     doc)."""
     _, figures, spellings = _vocabulary()
-    # (:func:`_figure_words` of the differing words, and how often the names among them are
-    # written: :func:`_name`)
+    # (whether a differing word holds a digit or "%", a figure word or a word of a spelled
+    # figure among its runs of letters case-folded, and how often the differing names, words
+    # with a capital or connectors, are written)
     kinds, differing_a, differing_b = kernels.differing(a.table, b.table, figures, spellings)
     figure, spelling = bool(kinds & (_DIGIT | _FIGURE)), bool(kinds & _SPELLING)
     if figure or (spelling and a.spelled() != b.spelled()):
