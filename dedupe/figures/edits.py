@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 
 import numpy as np
 
@@ -84,14 +85,6 @@ _SPELLED = re.compile(
 )
 
 
-#: The kinds of a word in :func:`dedupe.kernels.word_table` (bits): a capital, a connector,
-#: a digit or "%", a figure word or a word of a spelled figure among its runs of letters.
-_CAPITAL, _CONNECTOR, _DIGIT, _FIGURE, _SPELLING = 1, 2, 4, 8, 16
-#: The sorted hashes of the connectors as written (a word without a capital is a name when it
-#: is one), of :data:`_FIGURE_WORDS` and of :data:`_SPELLING_WORDS`, made on first use.
-_VOCABULARY_HASHES: list[np.ndarray] = []
-
-
 def _hashes(words: Iterable[str]) -> np.ndarray:
     """The sorted hashes of these words (each one word: a word with whitespace in it is no
     word of a text, nor a run of letters, and is left out)."""
@@ -103,12 +96,11 @@ def _hashes(words: Iterable[str]) -> np.ndarray:
     return np.array(sorted(found), dtype=np.uint64)
 
 
-def _vocabulary() -> list[np.ndarray]:
-    if not _VOCABULARY_HASHES:
-        _VOCABULARY_HASHES.extend(
-            _hashes(words) for words in (vocab.CONNECTORS, _FIGURE_WORDS, _SPELLING_WORDS)
-        )
-    return _VOCABULARY_HASHES
+@cache
+def _vocabulary() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sorted hashes of the connectors as written (a word without a capital is a name
+    when it is one), of :data:`_FIGURE_WORDS` and of :data:`_SPELLING_WORDS`."""
+    return _hashes(vocab.CONNECTORS), _hashes(_FIGURE_WORDS), _hashes(_SPELLING_WORDS)
 
 
 class Words:
@@ -131,7 +123,7 @@ class Words:
         self.table = kernels.word_table(text, _vocabulary()[0])
         counts, kinds = self.table[3], self.table[4]
         #: How many of its words have a capital, and how many are connectors as written.
-        capital, connector = (kinds & _CAPITAL) != 0, (kinds & _CONNECTOR) != 0
+        capital, connector = (kinds & kernels.CAPITAL) != 0, (kinds & kernels.CONNECTOR) != 0
         self.names = int(counts[capital].sum()) + int(counts[connector].sum())
         self._spelled: Counter[str] | None = None
 
@@ -151,7 +143,8 @@ def same_figures(a: Words, b: Words, *, names: bool) -> bool:
     # figure among its runs of letters case-folded, and how often the differing names, words
     # with a capital or connectors, are written)
     kinds, differing_a, differing_b = kernels.differing(a.table, b.table, figures, spellings)
-    figure, spelling = bool(kinds & (_DIGIT | _FIGURE)), bool(kinds & _SPELLING)
+    figure = bool(kinds & (kernels.DIGIT | kernels.FIGURE))
+    spelling = bool(kinds & kernels.SPELLING)
     if figure or (spelling and a.spelled() != b.spelled()):
         return False
     if not names:

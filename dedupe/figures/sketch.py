@@ -162,11 +162,8 @@ class Sketch:
         if self._long_head is None:
             # (each word of a reading holds a run of letters: few runs, no long line; the
             # runs are counted only as far as needed, a text on one line has hundreds)
-            if self._head_words is not None:
-                long = len(self._head_words) > HEADLINE_WORDS
-            else:
-                runs = itertools.islice(_WORDS.finditer(self.head), HEADLINE_WORDS + 1)
-                long = sum(1 for _ in runs) > HEADLINE_WORDS
+            runs = itertools.islice(_WORDS.finditer(self.head), HEADLINE_WORDS + 1)
+            long = sum(1 for _ in runs) > HEADLINE_WORDS
             self._long_head = long and beyond_headline(self.text)
         return self._long_head
 

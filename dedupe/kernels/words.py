@@ -10,6 +10,15 @@ from dedupe import kernels
 from dedupe.kernels.charclass import word_classes
 from dedupe.kernels.codepoints import casefold
 
+#: The word hash: a polynomial in this odd base over the code points (modulo 2**64), its length
+#: times ``LENGTH`` mixed in. ``SPREAD``: Fibonacci hashing's multiplier, a hash's slot in a
+#: table of ``2**bits`` is the top ``bits`` of it times this. (One definition for the kernels
+#: and their twins.)
+BASE, LENGTH, SPREAD = 0x100000001B3, 0xFF51AFD7ED558CCD, 0x9E3779B97F4A7C15
+#: A word's kinds (bits): it has a capital (it changes in lower case), it is a connector, it
+#: holds a digit or "%", a run of its letters case-folded is a figure word, a spelling word.
+CAPITAL, CONNECTOR, DIGIT, FIGURE, SPELLING = 1, 2, 4, 8, 16
+
 
 def word_table(
     text: str, connectors: np.ndarray
@@ -30,7 +39,7 @@ def differing(
     spelling_words: np.ndarray,
 ) -> tuple[int, int, int]:
     """Of the words of each of two :func:`word_table` results that the other lacks: the kinds
-    "a digit", "a figure word", "a spelling word" (4, 8, 16) found together, and how many
+    :data:`DIGIT`, :data:`FIGURE`, :data:`SPELLING` found together, and how many
     times each text writes its differing names (see the compiled ``differing``)."""
     fold = casefold()
     found: tuple[int, int, int] = kernels.backend().differing(

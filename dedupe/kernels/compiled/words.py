@@ -8,17 +8,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-#: The word hash: a polynomial in this odd base over the code points (modulo 2**64), its length
-#: times :data:`_LENGTH` mixed in (the reference twin computes it the same way).
-_BASE = np.uint64(0x100000001B3)
-_LENGTH = np.uint64(0xFF51AFD7ED558CCD)
-#: Fibonacci hashing's multiplier: a hash's slot is the top bits of it times this.
-_SPREAD = np.uint64(0x9E3779B97F4A7C15)
-#: Bits of ``classes`` (:func:`dedupe.kernels.charclass.word_classes`).
-_SPACE, _UPPER, _DIGIT, _LETTER = 1, 2, 4, 8
-#: A word's kinds (bits): it has a capital (it changes in lower case), it is a connector, it
-#: holds a digit or "%", a run of its letters case-folded is a figure word, a spelling word.
-CAPITAL, CONNECTOR, DIGIT, FIGURE, SPELLING = 1, 2, 4, 8, 16
+from dedupe.kernels import words as _words
+from dedupe.kernels.charclass import W_DIGIT as _DIGIT
+from dedupe.kernels.charclass import W_LETTER as _LETTER
+from dedupe.kernels.charclass import W_SPACE as _SPACE
+from dedupe.kernels.charclass import W_UPPER as _UPPER
+from dedupe.kernels.words import CAPITAL, CONNECTOR, DIGIT, FIGURE, SPELLING
+
+_BASE, _LENGTH, _SPREAD = (np.uint64(c) for c in (_words.BASE, _words.LENGTH, _words.SPREAD))
 
 
 @njit(cache=True, nogil=True)
@@ -29,6 +26,17 @@ def _shift(size):
     while (1 << bits) < size:
         bits += 1
     return np.uint64(64 - bits)
+
+
+@njit(cache=True, nogil=True)
+def _probe(h, hashes, slots, shift):
+    """The slot of the table ``hashes``/``slots`` that holds the hash ``h``, or the empty
+    one where it would go (linear probing)."""
+    size = slots.shape[0]
+    slot = np.int64((h * _SPREAD) >> shift)
+    while slots[slot] >= 0 and hashes[slots[slot]] != h:
+        slot = (slot + 1) & (size - 1)
+    return slot
 
 
 @njit(cache=True, nogil=True)
@@ -140,9 +148,7 @@ def word_table(cps, classes, connectors):
     out = 0
     for t in range(k):
         h = hashes[t]
-        slot = np.int64((h * _SPREAD) >> shift)
-        while slots[slot] >= 0 and u_hashes[slots[slot]] != h:
-            slot = (slot + 1) & (size - 1)
+        slot = _probe(h, u_hashes, slots, shift)
         if slots[slot] < 0:
             slots[slot] = out
             u_hashes[out] = h
@@ -158,18 +164,6 @@ def word_table(cps, classes, connectors):
 
 
 @njit(cache=True, nogil=True)
-def _lacks(h, hashes, slots, shift):
-    """Whether the table ``hashes``/``slots`` lacks the hash ``h``."""
-    size = slots.shape[0]
-    slot = np.int64((h * _SPREAD) >> shift)
-    while slots[slot] >= 0:
-        if hashes[slots[slot]] == h:
-            return False
-        slot = (slot + 1) & (size - 1)
-    return True
-
-
-@njit(cache=True, nogil=True)
 def _side(x, y_hashes, y_slots, classes, single, starts, multi, figure_words, spelling_words):
     """The kinds found in the words of ``x`` (a ``word_table`` and its code points) that the
     other table lacks, and how many times those that are names are written."""
@@ -178,8 +172,8 @@ def _side(x, y_hashes, y_slots, classes, single, starts, multi, figure_words, sp
     found = 0
     named = 0
     for i in range(hashes.shape[0]):
-        if not _lacks(hashes[i], y_hashes, y_slots, shift):
-            continue
+        if y_slots[_probe(hashes[i], y_hashes, y_slots, shift)] >= 0:
+            continue  # (the other text has it)
         if kinds[i] & (CAPITAL | CONNECTOR):
             named += counts[i]
         if not found & (DIGIT | FIGURE):  # (else the answer is known: a figure differs)

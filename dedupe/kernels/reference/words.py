@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-_BASE = 0x100000001B3
-_LENGTH = 0xFF51AFD7ED558CCD
-_SPREAD = 0x9E3779B97F4A7C15
+from dedupe.kernels.charclass import W_DIGIT as _DIGIT
+from dedupe.kernels.charclass import W_LETTER as _LETTER
+from dedupe.kernels.charclass import W_SPACE as _SPACE
+from dedupe.kernels.charclass import W_UPPER as _UPPER
+from dedupe.kernels.words import BASE as _BASE
+from dedupe.kernels.words import CAPITAL, CONNECTOR, DIGIT, FIGURE, SPELLING
+from dedupe.kernels.words import LENGTH as _LENGTH
+from dedupe.kernels.words import SPREAD as _SPREAD
+
 _MASK = (1 << 64) - 1
-_SPACE, _UPPER, _DIGIT, _LETTER = 1, 2, 4, 8
-CAPITAL, CONNECTOR, DIGIT, FIGURE, SPELLING = 1, 2, 4, 8, 16
 
 
 def _hash(cps: list[int]) -> int:
